@@ -12,6 +12,9 @@ export const RESYNC_PAUSE_SECONDS = 5;
 /** The back-off stops doubling at this multiple of `retryDelaySeconds`. */
 export const MAX_DELAY_FACTOR = 8;
 
+/** How `activate.cmd /check` waits for the first-boot run's result file: up to tries x pauseSeconds. */
+export const CHECK_WAIT = { tries: 80, pauseSeconds: 15 } as const;
+
 /** Generous upper bounds for one call of each slow tool (seconds); Windows gives no hard limit. */
 export const TOOL_SECONDS = {
     /** `slmgr -ato` against a host that does not answer (DNS, then TCP connect time-outs). */

@@ -27,7 +27,7 @@ import { EXIT_CODES, ExitCodeName } from "./exitCodes";
 import { EXHAUSTED_EXIT, KNOWN_HRESULTS } from "./hresults";
 import { KMS_CLIENT_KEYS, MIN_SUPPORTED_BUILD } from "./kmsClientKeys";
 import { ActivationScriptOptions, resolveActivationScriptOptions } from "./options";
-import { MAX_DELAY_FACTOR, RESYNC_PAUSE_SECONDS, RESYNC_TRIES } from "./schedule";
+import { CHECK_WAIT, MAX_DELAY_FACTOR, RESYNC_PAUSE_SECONDS, RESYNC_TRIES } from "./schedule";
 
 /** The application ID of Windows itself in `SoftwareLicensingProduct`. */
 export const WINDOWS_APPLICATION_ID = "55c92734-d682-4d71-983e-d6ec3f16059f";
@@ -94,6 +94,7 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         'set "LOG_DIR=%ProgramData%\\TencentCloudWindows"',
         'set "LOG=%LOG_DIR%\\activation.log"',
         'set "STATUS_FILE=%LOG_DIR%\\license-status.txt"',
+        'set "RESULT_FILE=%LOG_DIR%\\result.json"',
         'set "SLMGR=%windir%\\system32\\slmgr.vbs"',
         'set "WMIC=%windir%\\system32\\wbem\\wmic.exe"',
         'set "POWERSHELL=%windir%\\system32\\WindowsPowerShell\\v1.0\\powershell.exe"',
@@ -106,6 +107,7 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         'set "HOST_INDEX=1"',
         'set "CUR_HOST=%KMS_HOST_1%"',
         'if not exist "%LOG_DIR%\\" mkdir "%LOG_DIR%"',
+        'if /i "%~1"=="/check" goto check_only',
         'call :log "start: KMS %KMS_HOST_1%:%KMS_PORT%, NTP %NTP_PEERS%, up to %MAX_ATTEMPTS% attempts"',
         "",
         "rem 1. Version and edition, from the registry (language-neutral).",
@@ -172,8 +174,25 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
             '"kmsHost":"%CUR_HOST%","kmsPort":%KMS_PORT%,"attempts":%ATTEMPTS%,"lastErrorCode":%LAST_ERROR%,"errorClass":"%ERROR_CLASS%",' +
             '"alreadyLicensed":%ALREADY%,"osBuild":%BUILD%,"osVersion":"%OS_VERSION%","edition":"%EDITION%"}"',
         '>>"%LOG%" echo %RESULT%',
+        '>"%RESULT_FILE%" echo %RESULT%',
         "echo %RESULT%",
         "exit /b %EXIT_CODE%",
+        "",
+        "rem /check: report the result of the run that user data started, changing nothing.",
+        ":check_only",
+        'set "CHECK_TRY=0"',
+        ":check_wait",
+        'if exist "%RESULT_FILE%" goto check_report',
+        "set /a CHECK_TRY=CHECK_TRY+1",
+        `if %CHECK_TRY% GTR ${CHECK_WAIT.tries} goto check_none`,
+        `call :sleep ${CHECK_WAIT.pauseSeconds}`,
+        "goto check_wait",
+        ":check_report",
+        'type "%RESULT_FILE%"',
+        "exit /b 0",
+        ":check_none",
+        'call :log "check: no result after %CHECK_TRY% waits"',
+        "exit /b 0",
         "",
         "rem ---- subroutines ----",
         "",

@@ -1,0 +1,55 @@
+/**
+ * Turns what a delivery brought back (TAT's base64 task output or SSH stdout) into the
+ * component's `activationStatus` and `activationResult`, and words the error that fails
+ * `pulumi up` when activation did not succeed.
+ */
+import { ACTIVATION_LOG_PATH } from "./script";
+import { ActivationResult, ActivationResultError, parseActivationOutput, parseBase64ActivationOutput } from "./result";
+
+/** The component's summary of activation. */
+export type ActivationStatus =
+    /** The script verified LicenseStatus=1. */
+    | "Licensed"
+    /** The script reported a failure, or its output could not be read. */
+    | "Failed"
+    /** User data delivery: the script runs at first boot and reports nothing to the deployment. */
+    | "PendingFirstBoot"
+    /** TAT has no record of the invocation any more (records expire): the last result cannot be read. */
+    | "Unknown";
+
+/** The outcome of reading one delivery's output. */
+export interface ActivationReport {
+    status: ActivationStatus;
+    /** The parsed result line, when there was one. */
+    result?: ActivationResult;
+    /** Why the output could not be read, when it could not. */
+    error?: string;
+}
+
+/** Reads a delivery's output: `undefined` means no record; a malformed output is a Failed report, never an exception. */
+export function readActivationOutput(output: string | undefined, encoding: "base64" | "text"): ActivationReport {
+    if (output === undefined) {
+        return { status: "Unknown", error: "no invocation record was found" };
+    }
+    try {
+        const result = encoding === "base64" ? parseBase64ActivationOutput(output) : parseActivationOutput(output);
+        return { status: result.licensed ? "Licensed" : "Failed", result };
+    } catch (e) {
+        if (e instanceof ActivationResultError) {
+            return { status: "Failed", error: e.message };
+        }
+        throw e;
+    }
+}
+
+/** The message that fails `pulumi up` for a Failed report: names the server, the error code and what to do. */
+export function activationFailureMessage(serverName: string, report: ActivationReport): string {
+    const r = report.result;
+    const where = `See ${ACTIVATION_LOG_PATH} on the server.`;
+    if (r === undefined) {
+        return `Windows activation of server '${serverName}' could not be confirmed: ${report.error}. ${where}`;
+    }
+    const code = r.lastErrorHex ? ` Last slmgr error ${r.lastErrorHex} (${r.errorClass}).` : "";
+    const retry = r.transient ? " This is transient: run `pulumi up --replace` on the activation resource later, or fix the network first." : "";
+    return `Windows activation of server '${serverName}' failed: ${r.status} (script exit code ${r.exitCode}, LicenseStatus ${r.licenseStatus}, KMS ${r.kmsHost}:${r.kmsPort}, ${r.attempts} attempts).${code} ${r.meaning}${retry} ${where}`;
+}

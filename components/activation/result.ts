@@ -1,0 +1,126 @@
+/**
+ * Parses the activation script's final JSON line (as printed to stdout, or as TAT returns it in
+ * base64) into a typed result. Anything that is not a well-formed result line is a
+ * {@link ActivationResultError}; nothing but a line that says so is ever read as "Licensed".
+ */
+import { EXIT_CODES, describeExitCode } from "./exitCodes";
+import { toHresult } from "./hresults";
+import { RESULT_SCHEMA } from "./script";
+
+/** What the script reported about one run. */
+export interface ActivationResult {
+    /** The script's status word, e.g. `Licensed` or `KmsUnreachable` (see EXIT_CODES). */
+    status: string;
+    /** The script's exit code. */
+    exitCode: number;
+    /** WMI LicenseStatus after the run (1 = Licensed), -1 when unknown. */
+    licenseStatus: number;
+    /** The KMS host in effect. */
+    kmsHost: string;
+    /** The KMS port. */
+    kmsPort: number;
+    /** `slmgr -ato` attempts made in this run (0 on the fast path). */
+    attempts: number;
+    /** The last failing `slmgr` exit code seen in the run (0 when none), even if a later attempt succeeded. */
+    lastErrorCode: number;
+    /** `lastErrorCode` as an HRESULT, e.g. `0xC004F074`; empty when 0. */
+    lastErrorHex: string;
+    /** The reaction class of the last failure (`none` when none). */
+    errorClass: string;
+    /** True when the server was already licensed and nothing was changed. */
+    alreadyLicensed: boolean;
+    /** The Windows build number. */
+    osBuild: number;
+    /** The Windows Server version the build belongs to. */
+    osVersion: string;
+    /** Standard, Datacenter, Enterprise or Other. */
+    edition: string;
+    /** True only when the script exited 0 and reported LicenseStatus=1. */
+    licensed: boolean;
+    /** True when a later run may succeed without changes. */
+    transient: boolean;
+    /** What the status means and what to do. */
+    meaning: string;
+}
+
+/** The script's output could not be read as a result. */
+export class ActivationResultError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "ActivationResultError";
+    }
+}
+
+const LINE_START = `{"activation":"${RESULT_SCHEMA}"`;
+const MAX_OUTPUT_CHARS = 1024 * 1024;
+
+function field<T>(obj: Record<string, unknown>, key: string, type: "string" | "number" | "boolean"): T {
+    const value = obj[key];
+    const ok = type === "number" ? typeof value === "number" && Number.isInteger(value) : typeof value === type;
+    if (!ok) {
+        throw new ActivationResultError(`the activation result line has no valid '${key}' (${type} expected)`);
+    }
+    return value as T;
+}
+
+/** Parses the last result line of the script's stdout. Throws ActivationResultError when there is none or it is malformed. */
+export function parseActivationOutput(output: unknown): ActivationResult {
+    if (typeof output !== "string") {
+        throw new ActivationResultError("the activation output is not text");
+    }
+    if (output.length > MAX_OUTPUT_CHARS) {
+        throw new ActivationResultError(`the activation output is longer than ${MAX_OUTPUT_CHARS} characters`);
+    }
+    const line = output
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l.startsWith(LINE_START))
+        .pop();
+    if (line === undefined) {
+        throw new ActivationResultError("the activation output has no result line: the script did not finish (see C:\\ProgramData\\TencentCloudWindows\\activation.log)");
+    }
+    let obj: unknown;
+    try {
+        obj = JSON.parse(line);
+    } catch {
+        throw new ActivationResultError("the activation result line is not valid JSON (truncated output?)");
+    }
+    if (obj === null || typeof obj !== "object" || Array.isArray(obj)) {
+        throw new ActivationResultError("the activation result line is not a JSON object");
+    }
+    const o = obj as Record<string, unknown>;
+    const status = field<string>(o, "status", "string");
+    const exitCode = field<number>(o, "exitCode", "number");
+    const info = describeExitCode(exitCode);
+    if (info === undefined || info.status !== status) {
+        throw new ActivationResultError(`the activation result line has an unknown status/exit code pair (${JSON.stringify(status)}, ${exitCode})`);
+    }
+    const licenseStatus = field<number>(o, "licenseStatus", "number");
+    const lastErrorCode = field<number>(o, "lastErrorCode", "number");
+    return {
+        status,
+        exitCode,
+        licenseStatus,
+        kmsHost: field<string>(o, "kmsHost", "string"),
+        kmsPort: field<number>(o, "kmsPort", "number"),
+        attempts: field<number>(o, "attempts", "number"),
+        lastErrorCode,
+        lastErrorHex: lastErrorCode === 0 ? "" : toHresult(lastErrorCode),
+        errorClass: field<string>(o, "errorClass", "string"),
+        alreadyLicensed: field<boolean>(o, "alreadyLicensed", "boolean"),
+        osBuild: field<number>(o, "osBuild", "number"),
+        osVersion: field<string>(o, "osVersion", "string"),
+        edition: field<string>(o, "edition", "string"),
+        licensed: exitCode === EXIT_CODES.licensed.code && licenseStatus === 1,
+        transient: info.transient,
+        meaning: info.meaning,
+    };
+}
+
+/** Decodes TAT's base64 task output, then parses it like {@link parseActivationOutput}. */
+export function parseBase64ActivationOutput(output: unknown): ActivationResult {
+    if (typeof output !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(output.replace(/\s+/g, "")) || output.replace(/\s+/g, "").length % 4 !== 0) {
+        throw new ActivationResultError("the TAT task output is not base64");
+    }
+    return parseActivationOutput(Buffer.from(output.replace(/\s+/g, ""), "base64").toString("utf8"));
+}

@@ -1,0 +1,71 @@
+/**
+ * TAT delivery: a `TatCommand` per distinct script (shared by every server that runs it) and a
+ * `TatInvocationInvokeAttachment` per server, then the task's output read back through
+ * `getTatInvocationTask`. The carrier always exits 0, because the attachment waits for SUCCESS and
+ * would otherwise hang `pulumi up` until its create timeout; the result travels in the output.
+ */
+import { createHash } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import * as tencentcloud from "@pulumi/tencentcloud";
+import { providerKey } from "../providerKey";
+
+/** The working directory TAT runs in (the provider's default, /root, does not exist on Windows). */
+export const TAT_WORKING_DIRECTORY = "C:\\Windows\\Temp";
+/** Seconds added to a script's worst case for the TAT command timeout. */
+export const TAT_TIMEOUT_MARGIN_SECONDS = 300;
+
+/** A short, stable hash of a script, used in resource names and triggers. */
+export function scriptHash(content: string): string {
+    return createHash("sha256").update(content).digest("hex").slice(0, 12);
+}
+
+const commands = new Map<string, tencentcloud.TatCommand>();
+
+/**
+ * The TAT command for `content`: created once per content and provider for the whole program.
+ * It is named after the content's hash, so a changed script is a new command (and every
+ * attachment that uses it is replaced, which re-runs the script).
+ */
+export function sharedTatCommand(content: string, timeoutSeconds: number, provider: pulumi.ProviderResource | undefined): tencentcloud.TatCommand {
+    const hash = scriptHash(content);
+    const suffix = provider === undefined ? "" : `-${providerKey(provider)}`;
+    const name = `tencentcloud-windows-${hash}${suffix}`;
+    let command = commands.get(name);
+    if (command === undefined) {
+        command = new tencentcloud.TatCommand(
+            name,
+            {
+                commandName: name,
+                description: "tencentcloud-windows: KMS activation (PowerShell carrier of the batch script)",
+                content,
+                commandType: "POWERSHELL",
+                workingDirectory: TAT_WORKING_DIRECTORY,
+                timeout: timeoutSeconds,
+            },
+            { provider },
+        );
+        commands.set(name, command);
+    }
+    return command;
+}
+
+/** Runs `command` on `instanceId` and returns the task's base64 output (undefined when TAT has no record of it). */
+export function invokeTatCommand(
+    name: string,
+    command: tencentcloud.TatCommand,
+    instanceId: pulumi.Input<string>,
+    timeoutSeconds: number,
+    parent: pulumi.Resource,
+): { attachment: tencentcloud.TatInvocationInvokeAttachment; output: pulumi.Output<string | undefined> } {
+    const attachment = new tencentcloud.TatInvocationInvokeAttachment(
+        name,
+        { commandId: command.id, instanceId, workingDirectory: TAT_WORKING_DIRECTORY, timeout: timeoutSeconds },
+        { parent, customTimeouts: { create: `${Math.ceil((timeoutSeconds + TAT_TIMEOUT_MARGIN_SECONDS) / 60)}m` } },
+    );
+    const task = tencentcloud.getTatInvocationTaskOutput(
+        { filters: [{ name: "invocation-id", values: [attachment.invocationId] }], hideOutput: false },
+        { parent },
+    );
+    const output = task.apply((t) => t.invocationTaskSets?.[0]?.taskResults?.[0]?.output);
+    return { attachment, output };
+}

@@ -1,0 +1,44 @@
+/**
+ * `getImages` invokes for the component, shared across the whole program: one invoke per distinct
+ * query and provider, however many servers ask for it.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as tencentcloud from "@pulumi/tencentcloud";
+import { providerKey } from "../providerKey";
+import { ImageInfo, ImageQuery, imageNameRegex, isPublicWindowsImage, pickImage } from "./imageNames";
+
+const cache = new Map<string, Promise<tencentcloud.GetImagesResult>>();
+function cachedGetImages(args: tencentcloud.GetImagesArgs, provider: pulumi.ProviderResource | undefined): Promise<tencentcloud.GetImagesResult> {
+    const key = `${providerKey(provider)}|${JSON.stringify(args)}`;
+    let result = cache.get(key);
+    if (result === undefined) {
+        result = tencentcloud.getImages(args, { provider });
+        cache.set(key, result);
+    }
+    return result;
+}
+
+/** Public Windows images whose name starts with the version (one invoke per version and provider). */
+export function findWindowsImage(query: ImageQuery, provider: pulumi.ProviderResource | undefined): Promise<ImageInfo> {
+    return cachedGetImages({ imageTypes: ["PUBLIC_IMAGE"], imageNameRegex: imageNameRegex(query.version) }, provider).then((r) =>
+        pickImage(r.images ?? [], query),
+    );
+}
+
+/** Looks up an explicit image ID and refuses it unless it is a Tencent public Windows image. */
+export function checkPublicWindowsImage(imageId: string, provider: pulumi.ProviderResource | undefined): Promise<ImageInfo> {
+    return cachedGetImages({ imageId }, provider).then((r) => {
+        const image = (r.images ?? []).find((i) => i.imageId === imageId);
+        if (image === undefined) {
+            throw new Error(`Invalid argument 'imageId': image ${imageId} was not found in this region.`);
+        }
+        if (!isPublicWindowsImage(image)) {
+            throw new Error(
+                `Invalid argument 'imageId': image ${imageId} (${image.imageName}) is not a Tencent public Windows image ` +
+                    `(type ${image.imageType}, platform ${image.platform}); KMS activation by this component applies only to public images.`,
+            );
+        }
+        return image;
+    });
+}
+

@@ -1,0 +1,13 @@
+/**
+ * tencentcloud-windows: Pulumi components for Windows Server CVMs on Tencent Cloud that come up
+ * with their clock synced and Windows activated against Tencent's KMS.
+ */
+export { ActivatedWindowsServer, ActivatedWindowsServerArgs } from "./activatedWindowsServer";
+export { ActivationArgs, Delivery, SshHost } from "./activationArgs";
+export { ActivationScriptOptions, DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "./activation/options";
+export { renderActivationScript, ACTIVATION_LOG_PATH } from "./activation/script";
+export { EXIT_CODES, ExitCodeInfo } from "./activation/exitCodes";
+export { ActivationResult, ActivationResultError, parseActivationOutput } from "./activation/result";
+export { ActivationStatus } from "./activation/report";
+export { ImageEdition, ImageLanguage, WindowsVersion } from "./images/imageNames";
+export { ArgumentError } from "./validation";
