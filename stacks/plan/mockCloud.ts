@@ -61,26 +61,28 @@ export class MockCloud implements pulumi.runtime.Mocks {
     public sshStdout = `activation log...\r\n${LICENSED_LINE}\r\n`;
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
-        const id = `${args.type.split(":").pop()!.toLowerCase()}-${this.resources.length + 1}`;
-        this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, id });
+        const n = String(this.resources.length + 1).padStart(8, "0");
         const state: Record<string, any> = { ...args.inputs };
+        let id = `${args.type.split(":").pop()!.toLowerCase()}-${n}`;
         switch (args.type) {
             case "tencentcloud:index/instance:Instance":
-                state.privateIp = `10.0.0.${this.resources.length}`;
-                state.publicIp = args.inputs.allocatePublicIp ? `203.0.113.${this.resources.length}` : undefined;
+                id = `ins-${n}`;
+                state.privateIp = `10.0.0.${(this.resources.length % 250) + 2}`;
+                state.publicIp = args.inputs.allocatePublicIp ? `203.0.113.${(this.resources.length % 250) + 2}` : undefined;
                 state.osName = this.images.find((i) => i.imageId === args.inputs.imageId)?.osName ?? "Windows Server";
                 state.instanceStatus = "RUNNING";
-                return { id: `ins-${String(this.resources.length).padStart(8, "0")}`, state };
+                break;
             case "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment":
-                state.invocationId = `inv-${String(this.resources.length).padStart(8, "0")}`;
-                return { id: `${state.invocationId}#${args.inputs.instanceId}`, state };
+                state.invocationId = `inv-${n}`;
+                id = `${state.invocationId}#${args.inputs.instanceId}`;
+                break;
             case "command:remote:Command":
                 state.stdout = this.sshStdout;
                 state.stderr = "";
-                return { id, state };
-            default:
-                return { id, state };
+                break;
         }
+        this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, id });
+        return { id, state };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {

@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { MockCloud, isSecretValue, valueOf } from "../stacks/plan/mockCloud";
+
+const cloud = new MockCloud();
+// The component module must be loaded after the mocks are set.
+let mod: typeof import("../components");
+
+before(async () => {
+    await pulumi.runtime.setMocks(cloud, "tencentcloud-windows", "test", false);
+    mod = await import("../components");
+});
+
+const PASSWORD = "Test(Passw0rd)x";
+const base = { availabilityZone: "ap-guangzhou-3", instanceType: "S5.MEDIUM4", vpcId: "vpc-1", subnetId: "subnet-1", password: PASSWORD };
+
+function resourcesOf(name: string) {
+    return cloud.resources.filter((r) => r.name === name || r.name.startsWith(`${name}-`));
+}
+
+describe("ActivatedWindowsServer resource graph", () => {
+    test("user data delivery: a component and one Instance, parented, with the expected inputs", async () => {
+        const server = new mod.ActivatedWindowsServer("ud", { ...base, windowsVersion: "2019", securityGroupIds: ["sg-1"], hostname: "web-01", tags: { team: "a" } });
+        await valueOf(server.instanceId);
+        assert.equal(await valueOf(server.imageId), "img-2019zh01");
+        assert.equal(await valueOf(server.activationStatus), "PendingFirstBoot");
+        assert.equal(await valueOf(server.activationResult), undefined);
+        const rs = resourcesOf("ud");
+        assert.deepEqual(
+            rs.map((r) => [r.type, r.name]),
+            [
+                ["tencentcloud-windows:index:ActivatedWindowsServer", "ud"],
+                ["tencentcloud:index/instance:Instance", "ud-instance"],
+            ],
+        );
+        const inputs = rs[1].inputs;
+        assert.equal(inputs.imageId, "img-2019zh01");
+        assert.equal(inputs.availabilityZone, "ap-guangzhou-3");
+        assert.deepEqual(inputs.orderlySecurityGroups, ["sg-1"]);
+        assert.equal(inputs.hostname, "web-01");
+        assert.equal(inputs.instanceName, "ud");
+        assert.equal(inputs.allocatePublicIp, false);
+        assert.equal(inputs.userDataReplaceOnChange, true);
+        assert.equal(inputs.disableAutomationService, false);
+        assert.match(inputs.userDataRaw, /^<powershell>\n/);
+        assert.ok(Buffer.byteLength(inputs.userDataRaw) < 16 * 1024);
+        assert.equal(await valueOf(server.instanceId), rs[1].id);
+        assert.match(await valueOf(server.privateIp), /^10\.0\.0\.\d+$/);
+    });
+
+    test("the instance's parent is the component (URN chain)", async () => {
+        const server = new mod.ActivatedWindowsServer("par", { ...base, windowsVersion: "2022" });
+        const urn = await valueOf(server.instance.urn);
+        assert.match(urn, /tencentcloud-windows:index:ActivatedWindowsServer\$tencentcloud:index\/instance:Instance::par-instance$/);
+    });
+
+    test("publicIpBandwidthMbps allocates a public IP with traffic billing", async () => {
+        const server = new mod.ActivatedWindowsServer("pub", { ...base, windowsVersion: "2022", publicIpBandwidthMbps: 20 });
+        await valueOf(server.instanceId);
+        const inputs = resourcesOf("pub").find((r) => r.name === "pub-instance")!.inputs;
+        assert.equal(inputs.allocatePublicIp, true);
+        assert.equal(inputs.internetMaxBandwidthOut, 20);
+        assert.equal(inputs.internetChargeType, "TRAFFIC_POSTPAID_BY_HOUR");
+        assert.match((await valueOf(server.publicIp)) ?? "", /^203\.0\.113\./);
+    });
+
+    test("activationScript output is the rendered script with the given activation options", async () => {
+        const activation = { kmsHost: "kms.example.internal", fallbackKmsHosts: [], ntpServers: ["10.0.0.1"], maxAttempts: 3 };
+        const server = new mod.ActivatedWindowsServer("opt", { ...base, windowsVersion: "2016", activation });
+        const script = await valueOf(server.activationScript);
+        assert.equal(script, mod.renderActivationScript({ kmsHost: "kms.example.internal", fallbackKmsHosts: [], ntpServers: ["10.0.0.1"], maxAttempts: 3 }));
+        assert.match(script, /set "KMS_HOST_1=kms\.example\.internal"/);
+        assert.doesNotMatch(script, /KMS_HOST_2/);
+    });
+});
+
+describe("image selection through getImages", () => {
+    const getImagesCalls = () => cloud.calls.filter((c) => c.token === "tencentcloud:index/getImages:getImages");
+
+    test("many servers of one version make one getImages invoke; a second version makes one more", async () => {
+        const before = getImagesCalls().length;
+        const servers = Array.from({ length: 12 }, (_, i) => new mod.ActivatedWindowsServer(`many${i}`, { ...base, windowsVersion: "2012R2" }));
+        const ids = await Promise.all(servers.map((s) => valueOf(s.imageId)));
+        assert.deepEqual(new Set(ids), new Set(["img-12r2zh01"]));
+        assert.equal(getImagesCalls().length - before, 1);
+        const en = new mod.ActivatedWindowsServer("many-en", { ...base, windowsVersion: "2012R2", imageLanguage: "en" });
+        assert.equal(await valueOf(en.imageId), "img-12r2en01");
+        assert.equal(getImagesCalls().length - before, 1, "language is filtered locally: the same query serves both");
+        const std = new mod.ActivatedWindowsServer("many-std", { ...base, windowsVersion: "2012R2", windowsEdition: "Standard" });
+        assert.equal(await valueOf(std.imageId), "img-12r2st01");
+        const v2025 = new mod.ActivatedWindowsServer("many-2025", { ...base, windowsVersion: "2025" });
+        assert.equal(await valueOf(v2025.imageId), "img-2025zh01");
+        assert.equal(getImagesCalls().length - before, 2);
+    });
+
+    test("2008 R2 defaults to the Enterprise image, which has no language suffix", async () => {
+        const server = new mod.ActivatedWindowsServer("old", { ...base, windowsVersion: "2008R2" });
+        assert.equal(await valueOf(server.imageId), "img-08r2zh01");
+    });
+});
+
+describe("validation before any resource", () => {
+    const cases: [string, Record<string, unknown>, string][] = [
+        ["no version or image", { windowsVersion: undefined }, "windowsVersion"],
+        ["unknown version", { windowsVersion: "2003" }, "windowsVersion"],
+        ["bad edition", { windowsEdition: "Home" }, "windowsEdition"],
+        ["bad language", { imageLanguage: "fr" }, "imageLanguage"],
+        ["bad image id", { imageId: "img-1 & calc" }, "imageId"],
+        ["missing zone", { availabilityZone: undefined }, "availabilityZone"],
+        ["missing password", { password: undefined }, "password"],
+        ["bandwidth 0", { publicIpBandwidthMbps: 0 }, "publicIpBandwidthMbps"],
+        ["bandwidth float", { publicIpBandwidthMbps: 1.5 }, "publicIpBandwidthMbps"],
+        ["disk too small", { systemDiskSize: 10 }, "systemDiskSize"],
+        ["plain bad password", { password: "short" }, "password"],
+        ["plain bad hostname", { hostname: "a.b" }, "hostname"],
+        ["host with &", { activation: { kmsHost: "kms.tencentyun.com&calc" } }, "activation.kmsHost"],
+        ["port out of range", { activation: { kmsPort: 70000 } }, "activation.kmsPort"],
+        ["ntp with newline", { activation: { ntpServers: ["a.com\r\nnet user x"] } }, "activation.ntpServers[0]"],
+        ["fallback with %", { activation: { fallbackKmsHosts: ["kms1.tencentyun.com", "%COMSPEC%"] } }, "activation.fallbackKmsHosts[1]"],
+        ["attempts 0", { activation: { maxAttempts: 0 } }, "activation.maxAttempts"],
+        ["delay too long", { activation: { retryDelaySeconds: 601 } }, "activation.retryDelaySeconds"],
+        ["unknown delivery", { activation: { delivery: "winrm" } }, "activation.delivery"],
+        ["unknown activation key", { activation: { kmsHots: "x" } }, "activation.kmsHots"],
+        ["ssh without cidrs", { windowsVersion: "2022", activation: { delivery: "ssh" } }, "activation.sshAllowedCidrs"],
+        ["ssh open to a bad cidr", { windowsVersion: "2022", activation: { delivery: "ssh", sshAllowedCidrs: ["0.0.0.0/33"] } }, "activation.sshAllowedCidrs[0]"],
+        ["ssh public without ip", { windowsVersion: "2022", activation: { delivery: "ssh", sshHost: "public", sshAllowedCidrs: ["10.0.0.0/8"] } }, "activation.sshHost"],
+        ["openssh on 2016", { windowsVersion: "2016", activation: { delivery: "ssh", sshAllowedCidrs: ["10.0.0.0/8"] } }, "activation.enableOpenSsh"],
+        ["verify with tat delivery", { activation: { delivery: "tat", verifyWithTat: true } }, "activation.verifyWithTat"],
+    ];
+    for (const [title, override, field] of cases) {
+        test(`${title}: ArgumentError naming ${field}, nothing registered`, () => {
+            const count = cloud.resources.length;
+            const args = { ...base, windowsVersion: "2022", ...override } as any;
+            assert.throws(
+                () => new mod.ActivatedWindowsServer(`invalid-${title}`, args),
+                (e: any) => e instanceof mod.ArgumentError && e.field === field && e.message.includes(field),
+            );
+            assert.equal(cloud.resources.length, count);
+        });
+    }
+});
+
+describe("secrets", () => {
+    test("the password is secret in the Instance inputs and in the output, and appears nowhere in plain text", async () => {
+        const marker = "Unique(Secret)42";
+        const server = new mod.ActivatedWindowsServer("sec", { ...base, windowsVersion: "2022", password: marker, activation: { delivery: "tat" } });
+        await valueOf(server.activationStatus);
+        const instance = cloud.resources.find((r) => r.name === "sec-instance")!;
+        assert.ok(isSecretValue(instance.inputs.password), "password input is a secret");
+        assert.equal(await pulumi.isSecret(server.password), true);
+        const plain = JSON.stringify(cloud.resources.filter((r) => r.name.startsWith("sec") || r.type.includes("TatCommand")).map((r) => ({ ...r.inputs, password: undefined })));
+        assert.ok(!plain.includes(marker), "no other input carries the password");
+        for (const output of [server.activationScript, server.activationResult, server.activationStatus, server.imageId]) {
+            assert.ok(!JSON.stringify(await valueOf(output as pulumi.Output<unknown>)).includes(marker));
+        }
+    });
+});

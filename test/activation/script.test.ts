@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { EXIT_CODES } from "../../components/activation/exitCodes";
+import { KNOWN_HRESULTS } from "../../components/activation/hresults";
+import { KMS_CLIENT_KEYS } from "../../components/activation/kmsClientKeys";
+import { renderActivationScript } from "../../components/activation/script";
+
+const script = renderActivationScript();
+const lines = script.split("\r\n");
+
+describe("renderActivationScript", () => {
+    test("CRLF line endings only, printable ASCII, ends with a newline", () => {
+        assert.ok(script.endsWith("\r\n"));
+        assert.doesNotMatch(script.replace(/\r\n/g, ""), /[\r\n]/);
+        assert.doesNotMatch(script, /[^\x20-\x7e\r\n]/);
+    });
+
+    test("defaults from Tencent's document: KMS host and port 1688, fallback host, NTP server", () => {
+        assert.ok(lines.includes('set "KMS_PORT=1688"'));
+        assert.ok(lines.includes('set "KMS_HOST_1=kms.tencentyun.com"'));
+        assert.ok(lines.includes('set "KMS_HOST_2=kms1.tencentyun.com"'));
+        assert.ok(lines.includes('set "KMS_HOST_COUNT=2"'));
+        assert.ok(lines.includes('set "NTP_PEERS=ntpupdate.tencentyun.com"'));
+        assert.ok(lines.includes('set "MAX_ATTEMPTS=5"'));
+    });
+
+    test("the steps come in order: OS, status and fast path, services and clock, KMS host, -ato, result", () => {
+        const order = [
+            "call :detect_os",
+            "call :read_status",
+            'if "%LICENSE_STATUS%%HOST_MATCH%"=="1yes" goto fast_path',
+            "if %BUILD% LSS 9200 call :ensure_service sppuinotify demand",
+            "call :sync_clock",
+            "call :set_kms_host",
+            'cscript //nologo "%SLMGR%" -ato >>"%LOG%" 2>&1',
+            "echo %RESULT%",
+        ];
+        const positions = order.map((l) => lines.indexOf(l));
+        assert.ok(positions.every((p) => p >= 0), `missing: ${order.filter((_, i) => positions[i] < 0)}`);
+        assert.deepEqual([...positions].sort((a, b) => a - b), positions);
+    });
+
+    test("time: w32time started, peers configured with /update, resync retried, large corrections allowed", () => {
+        assert.ok(lines.includes("call :ensure_service w32time auto"));
+        assert.ok(lines.includes('w32tm /config /syncfromflags:manual /manualpeerlist:"%NTP_PEERS%" /update >>"%LOG%" 2>&1'));
+        assert.ok(lines.includes('w32tm /resync >>"%LOG%" 2>&1'));
+        assert.ok(lines.includes("if %RESYNC_TRY% GEQ 3 goto resync_failed"));
+        assert.equal(lines.filter((l) => /MaxPosPhaseCorrection|MaxNegPhaseCorrection/.test(l)).length, 2);
+    });
+
+    test("license status is read language-neutrally through wmic, with a PowerShell fallback; slmgr text is never parsed", () => {
+        assert.ok(script.includes("path SoftwareLicensingProduct where \"ApplicationID='55c92734-d682-4d71-983e-d6ec3f16059f' and PartialProductKey is not null\" get LicenseStatus,KeyManagementServiceMachine /value"));
+        assert.ok(script.includes("Get-CimInstance -ClassName SoftwareLicensingProduct"));
+        for (const line of lines.filter((l) => l.includes("%SLMGR%"))) {
+            assert.match(line, />>"%LOG%" 2>&1$/, `slmgr output goes only to the log: ${line}`);
+        }
+        assert.doesNotMatch(script, /findstr/, "Wine's findstr is a stub; find is used instead");
+    });
+
+    test("every known HRESULT is classified and every failure class has an end label", () => {
+        for (const h of KNOWN_HRESULTS) {
+            assert.ok(lines.includes(`set "HR_${h.exitCode}=${h.errorClass}"`), h.hex);
+            assert.ok(lines.includes(`:end_${h.errorClass}`) || lines.some((l) => l === `:end_${h.errorClass}`), h.errorClass);
+        }
+        for (const cls of ["unknown", "unverified"]) {
+            assert.ok(lines.includes(`:end_${cls}`));
+        }
+        for (const [name, info] of Object.entries(EXIT_CODES)) {
+            const i = lines.indexOf(`:end_${name}`);
+            assert.ok(i >= 0, name);
+            assert.equal(lines[i + 1], `set "EXIT_CODE=${info.code}" & set "STATUS=${info.status}" & goto done`);
+        }
+    });
+
+    test("every goto and call target exists", () => {
+        const labels = new Set(lines.filter((l) => l.startsWith(":")).map((l) => l.slice(1).toLowerCase()));
+        for (const line of lines) {
+            for (const m of line.matchAll(/\b(?:goto|call) :?([A-Za-z_]+)(?:%ERROR_CLASS%)?/g)) {
+                if (m[1] !== "set" && m[1] !== "eof") {
+                    const target = line.includes(`${m[1]}%ERROR_CLASS%`) ? null : m[1].toLowerCase();
+                    if (target) assert.ok(labels.has(target), `${line} -> ${target}`);
+                }
+            }
+        }
+    });
+
+    test("the KMS client key table is only rendered when asked for, and covers every version and edition", () => {
+        assert.doesNotMatch(script, /KMS_CLIENT_KEY/);
+        const withKeys = renderActivationScript({ installKmsClientKey: true });
+        for (const v of KMS_CLIENT_KEYS) {
+            for (const [edition, key] of Object.entries(v.keys)) {
+                assert.ok(withKeys.includes(`if "%OS_VERSION%-%EDITION%"=="${v.version}-${edition}" set "KMS_CLIENT_KEY=${key}"`));
+            }
+        }
+        assert.ok(withKeys.includes("call :install_key"));
+    });
+
+    test("the OS version of every supported build, from the registry build number", () => {
+        const expected: [number, string][] = [[7601, "2008R2"], [9200, "2012"], [9600, "2012R2"], [14393, "2016"], [17763, "2019"], [20348, "2022"], [26100, "2025"]];
+        const rules = lines
+            .map((l) => l.match(/^if %BUILD% GEQ (\d+) set "OS_VERSION=(\w+)"$/))
+            .filter((m): m is RegExpMatchArray => m !== null)
+            .map((m) => [Number(m[1]), m[2]] as const);
+        for (const [build, version] of expected) {
+            let result = "unsupported";
+            for (const [min, v] of rules) if (build >= min) result = v;
+            assert.equal(result, version, `build ${build}`);
+        }
+        assert.ok(lines.includes("if %BUILD% LSS 7600 goto end_unsupportedOs"));
+    });
+
+    test("options reach the script; one fallback host fewer means one host line fewer", () => {
+        const s = renderActivationScript({ kmsHost: "10.1.2.3", kmsPort: 1700, fallbackKmsHosts: [], ntpServers: ["time1.example.com", "time2.example.com"], maxAttempts: 9, retryDelaySeconds: 7 });
+        assert.ok(s.includes('set "KMS_HOST_1=10.1.2.3"\r\n'));
+        assert.ok(s.includes('set "KMS_HOST_COUNT=1"'));
+        assert.ok(!s.includes("KMS_HOST_2="));
+        assert.ok(s.includes('set "KMS_PORT=1700"'));
+        assert.ok(s.includes('set "NTP_PEERS=time1.example.com time2.example.com"'));
+        assert.ok(s.includes('set "MAX_ATTEMPTS=9"') && s.includes('set "DELAY=7"') && s.includes('set "MAX_DELAY=56"'));
+    });
+
+    test("bad options are refused before rendering", () => {
+        assert.throws(() => renderActivationScript({ kmsHost: "kms&calc" }), /activation\.kmsHost/);
+        assert.throws(() => renderActivationScript({ fallbackKmsHosts: ["kms.tencentyun.com"] }), /activation\.fallbackKmsHosts.*must not repeat kmsHost/);
+    });
+});
