@@ -30,7 +30,7 @@ describe("getImages look-ups", () => {
         const q = { version: "2016" as const, edition: "Datacenter" as const, language: "zh" as const };
         await Promise.all([lookup.findWindowsImage(q, undefined), lookup.findWindowsImage({ ...q, language: "en" }, undefined)]);
         assert.equal(count(), 1);
-        const other = new pulumi.ProviderResource("tencentcloud", "hk", {});
+        const other = new (await import("@pulumi/tencentcloud")).Provider("hk", { region: "ap-hongkong" });
         assert.equal((await lookup.findWindowsImage(q, other)).imageId, "img-2016zh01");
         assert.equal(count(), 2);
     });

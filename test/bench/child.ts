@@ -1,0 +1,217 @@
+/**
+ * One measurement of the benchmark, run in its own process by test/bench/run.ts (the component
+ * caches invokes and TAT commands per process, and a fresh heap gives a clean peak). Prints one
+ * JSON object on stdout.
+ *
+ *   node --import tsx test/bench/child.ts eval component 500
+ *   node --import tsx test/bench/child.ts eval bare 500 <user-data file>
+ *   node --import tsx test/bench/child.ts calls oneVersion|threeVersions|tat 500
+ *   node --import tsx test/bench/child.ts sizes
+ *   node --import tsx test/bench/child.ts userData
+ */
+import * as fs from "fs";
+import * as pulumi from "@pulumi/pulumi";
+import * as tencentcloud from "@pulumi/tencentcloud";
+import { ActivatedWindowsServer, ActivatedWindowsServerArgs } from "../../components";
+import { MockCloud, valueOf } from "../../stacks/plan/mockCloud";
+import { WINDOWS_VERSIONS, WindowsVersion } from "../../components/images/imageNames";
+
+const INSTANCE = "tencentcloud:index/instance:Instance";
+const PASSWORD = "Str0ng(Passw0rd)";
+
+const BASE: Omit<ActivatedWindowsServerArgs, "windowsVersion"> = {
+    availabilityZone: "ap-guangzhou-3",
+    instanceType: "S5.MEDIUM4",
+    vpcId: "vpc-bench001",
+    subnetId: "subnet-bench001",
+    password: PASSWORD,
+};
+
+async function setUp(): Promise<MockCloud> {
+    const cloud = new MockCloud();
+    await pulumi.runtime.setMocks(cloud, "tencentcloud-windows", "bench", false);
+    return cloud;
+}
+
+/** Samples heapUsed every few milliseconds while `work` runs; returns its duration and the peak. */
+async function measure(work: () => Promise<void>): Promise<{ ms: number; peakHeapBytes: number; startHeapBytes: number }> {
+    const startHeapBytes = process.memoryUsage().heapUsed;
+    let peak = startHeapBytes;
+    const sample = () => {
+        const used = process.memoryUsage().heapUsed;
+        if (used > peak) {
+            peak = used;
+        }
+    };
+    const timer = setInterval(sample, 2);
+    const t0 = process.hrtime.bigint();
+    await work();
+    // Every registration and registerOutputs call has reached the mock engine.
+    await pulumi.runtime.disconnect();
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    clearInterval(timer);
+    sample();
+    return { ms, peakHeapBytes: peak, startHeapBytes };
+}
+
+async function evalComponents(n: number): Promise<object> {
+    const cloud = await setUp();
+    const m = await measure(async () => {
+        const servers: ActivatedWindowsServer[] = [];
+        for (let i = 0; i < n; i++) {
+            servers.push(new ActivatedWindowsServer(`srv-${i}`, { ...BASE, windowsVersion: "2022" }));
+        }
+        await Promise.all(servers.flatMap((s) => [valueOf(s.instanceId), valueOf(s.activationStatus)]));
+    });
+    return { ...m, resources: cloud.resources.length, calls: cloud.calls.length };
+}
+
+async function evalBare(n: number, userDataFile: string): Promise<object> {
+    const userData = fs.readFileSync(userDataFile, "utf8");
+    const cloud = await setUp();
+    const m = await measure(async () => {
+        const instances: tencentcloud.Instance[] = [];
+        for (let i = 0; i < n; i++) {
+            instances.push(
+                new tencentcloud.Instance(`srv-${i}-instance`, {
+                    availabilityZone: BASE.availabilityZone,
+                    imageId: "img-2022zh02",
+                    instanceType: BASE.instanceType,
+                    instanceName: `srv-${i}`,
+                    password: pulumi.secret(PASSWORD),
+                    vpcId: BASE.vpcId,
+                    subnetId: BASE.subnetId,
+                    orderlySecurityGroups: [],
+                    allocatePublicIp: false,
+                    disableAutomationService: false,
+                    userDataRaw: userData,
+                    userDataReplaceOnChange: true,
+                }),
+            );
+        }
+        await Promise.all(instances.map((i) => valueOf(i.id)));
+    });
+    return { ...m, resources: cloud.resources.length, calls: cloud.calls.length };
+}
+
+async function countCalls(scenario: string, n: number): Promise<object> {
+    const cloud = await setUp();
+    const versions: WindowsVersion[] = scenario === "threeVersions" ? ["2016", "2019", "2022"] : ["2022"];
+    const servers: ActivatedWindowsServer[] = [];
+    const m = await measure(async () => {
+        for (let i = 0; i < n; i++) {
+            servers.push(
+                new ActivatedWindowsServer(`srv-${i}`, {
+                    ...BASE,
+                    windowsVersion: versions[i % versions.length],
+                    activation: scenario === "tat" ? { delivery: "tat" } : undefined,
+                }),
+            );
+        }
+        await Promise.all(servers.flatMap((s) => [valueOf(s.instanceId), valueOf(s.activationStatus)]));
+    });
+    const count = (type: string) => cloud.resources.filter((r) => r.type === type).length;
+    const tatCommands = cloud.resources.filter((r) => r.type === "tencentcloud:index/tatCommand:TatCommand");
+    return {
+        ms: m.ms,
+        getImages: cloud.calls.filter((c) => c.token === "tencentcloud:index/getImages:getImages").length,
+        getTatInvocationTask: cloud.calls.filter((c) => c.token === "tencentcloud:index/getTatInvocationTask:getTatInvocationTask").length,
+        tatCommands: tatCommands.length,
+        tatCommandTimeouts: [...new Set(tatCommands.map((r) => r.inputs.timeout))],
+        tatAttachments: count("tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment"),
+        instances: count(INSTANCE),
+        statuses: [...new Set(await Promise.all(servers.map((s) => valueOf(s.activationStatus))))],
+    };
+}
+
+/** A distinct 253-character DNS name (the longest the validation accepts). */
+function longHost(tag: string): string {
+    const label = (n: number) => (tag + "x".repeat(n)).slice(0, n);
+    return [label(63), label(63), label(63), label(61)].join(".");
+}
+
+/** The largest settings the validation accepts: 5 KMS hosts and 4 NTP servers of 253 characters, the client key step and OpenSSH. */
+const MAX_ACTIVATION = {
+    kmsHost: longHost("k"),
+    fallbackKmsHosts: ["a", "b", "c", "d"].map(longHost),
+    ntpServers: ["n", "o", "p", "q"].map(longHost),
+    installKmsClientKey: true,
+    maxAttempts: 20,
+    retryDelaySeconds: 600,
+    kmsPort: 65535,
+};
+
+/** Recorded Instance user data and the script, per version: default activation, installKmsClientKey, and OpenSSH where supported. */
+async function sizes(): Promise<object> {
+    const cloud = await setUp();
+    const variants = [
+        { key: "default", activation: undefined },
+        { key: "installKmsClientKey", activation: { installKmsClientKey: true } },
+        { key: "enableOpenSsh", activation: { enableOpenSsh: true } },
+        { key: "maximal", activation: MAX_ACTIVATION },
+        { key: "maximalOpenSsh", activation: { ...MAX_ACTIVATION, enableOpenSsh: true } },
+    ] as const;
+    const rows: object[] = [];
+    for (const version of WINDOWS_VERSIONS) {
+        const row: Record<string, unknown> = { version };
+        for (const v of variants) {
+            const name = `size-${version}-${v.key}`;
+            let server: ActivatedWindowsServer;
+            try {
+                server = new ActivatedWindowsServer(name, { ...BASE, windowsVersion: version, activation: v.activation });
+            } catch (e) {
+                row[`${v.key}UserDataBytes`] = null;
+                row[`${v.key}Refused`] = e instanceof Error ? e.message : String(e);
+                continue;
+            }
+            const script = await valueOf(server.activationScript);
+            await valueOf(server.instanceId);
+            const recorded = cloud.resources.find((r) => r.type === INSTANCE && r.name === `${name}-instance`);
+            const userData: unknown = recorded?.inputs.userDataRaw;
+            row[`${v.key}ScriptBytes`] = Buffer.byteLength(script);
+            row[`${v.key}UserDataBytes`] = typeof userData === "string" ? Buffer.byteLength(userData) : null;
+        }
+        rows.push(row);
+    }
+    await pulumi.runtime.disconnect();
+    return { rows };
+}
+
+async function userDataOfOne(): Promise<object> {
+    const cloud = await setUp();
+    const server = new ActivatedWindowsServer("srv-0", { ...BASE, windowsVersion: "2022" });
+    await valueOf(server.instanceId);
+    await pulumi.runtime.disconnect();
+    const recorded = cloud.resources.find((r) => r.type === INSTANCE);
+    return { userData: recorded?.inputs.userDataRaw };
+}
+
+async function main(): Promise<void> {
+    const [mode, a, b, c] = process.argv.slice(2);
+    let result: object;
+    switch (mode) {
+        case "eval":
+            result = a === "component" ? await evalComponents(Number(b)) : await evalBare(Number(b), c);
+            break;
+        case "calls":
+            result = await countCalls(a, Number(b));
+            break;
+        case "sizes":
+            result = await sizes();
+            break;
+        case "userData":
+            result = await userDataOfOne();
+            break;
+        default:
+            throw new Error(`unknown mode ${mode}`);
+    }
+    process.stdout.write(JSON.stringify(result) + "\n");
+}
+
+main().then(
+    () => process.exit(0),
+    (e) => {
+        console.error(e instanceof Error ? e.stack : e);
+        process.exit(1);
+    },
+);

@@ -1,0 +1,365 @@
+/**
+ * The benchmark (`npm run bench`): program evaluation under the mock engine against bare
+ * instances, cloud API calls, script and user data sizes, the retry budget against the TAT
+ * timeout, and the Windows bench's figures when present. Prints a table and writes the same
+ * figures to .bench/results.json. Timings never make it exit non-zero.
+ *
+ *   npm run bench                 # everything (about 2-3 minutes on 2 cores)
+ *   npm run bench -- --profile    # also CPU-profile the component at 500 servers
+ *
+ * Each measurement runs in its own process (test/bench/child.ts): the component caches invokes
+ * and TAT commands per process, and a fresh process gives a clean heap peak.
+ */
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "../../components/activation/options";
+import { CHECK_WAIT, clockSyncWorstSeconds, retryDelays, worstCaseSeconds, TOOL_SECONDS } from "../../components/activation/schedule";
+import { TAT_TIMEOUT_MARGIN_SECONDS } from "../../components/delivery/tat";
+import { USER_DATA_LIMIT_BYTES } from "../../components/delivery/userData";
+import { summariseProfile } from "./profile";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const OUT_DIR = path.join(ROOT, ".bench");
+const RESULTS = path.join(OUT_DIR, "results.json");
+const WINDOWS_BENCH = path.join(OUT_DIR, "windows-bench.json");
+const CHILD = path.join(__dirname, "child.ts");
+
+const SIZES = [1, 10, 100, 500] as const;
+/** Rounds per size; the best wall time of the rounds is kept (the 500 rounds alternate the order). */
+const ROUNDS: Record<number, number> = { 1: 1, 10: 1, 100: 1, 500: 2 };
+const RATIO_TARGET = 1.5;
+const SIZE_TARGET_BYTES = 8 * 1024;
+
+interface Row {
+    figure: string;
+    value: string;
+    target: string;
+    result: "PASS" | "MISS" | "";
+}
+const rows: Row[] = [];
+function row(figure: string, value: string, target = "", pass?: boolean): void {
+    rows.push({ figure, value, target, result: pass === undefined ? "" : pass ? "PASS" : "MISS" });
+}
+function section(title: string): void {
+    rows.push({ figure: `-- ${title}`, value: "", target: "", result: "" });
+}
+
+interface ChildRun<T> {
+    result: T;
+    processMs: number;
+}
+
+/** Runs test/bench/child.ts with `args` in a fresh Node process and parses its JSON line. */
+function child<T>(args: string[], nodeFlags: string[] = []): Promise<ChildRun<T>> {
+    return new Promise((resolve, reject) => {
+        const t0 = Date.now();
+        const p = spawn(process.execPath, [...nodeFlags, "--import", "tsx", CHILD, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        p.stdout.on("data", (d) => (stdout += d));
+        p.stderr.on("data", (d) => (stderr += d));
+        p.on("error", reject);
+        p.on("close", (code) => {
+            const line = stdout.split("\n").find((l) => l.startsWith("{"));
+            if (code !== 0 || line === undefined) {
+                reject(new Error(`bench child ${args.join(" ")} exited ${code}: ${stderr.trim() || stdout.trim()}`));
+                return;
+            }
+            resolve({ result: JSON.parse(line) as T, processMs: Date.now() - t0 });
+        });
+    });
+}
+
+/** Runs the tasks at most `limit` at a time (for runs whose timing is not a figure). */
+async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
+    const results: T[] = new Array(tasks.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < tasks.length) {
+            const i = next++;
+            results[i] = await tasks[i]();
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+    return results;
+}
+
+interface EvalResult {
+    ms: number;
+    peakHeapBytes: number;
+    startHeapBytes: number;
+    resources: number;
+    calls: number;
+}
+interface CallsResult {
+    ms: number;
+    getImages: number;
+    getTatInvocationTask: number;
+    tatCommands: number;
+    tatCommandTimeouts: number[];
+    tatAttachments: number;
+    instances: number;
+    statuses: string[];
+}
+interface SizesResult {
+    rows: Record<string, string | number | null>[];
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function evaluation(userDataFile: string) {
+    const out: Record<number, { component: EvalResult; bare: EvalResult; ratio: number; heapRatio: number }> = {};
+    for (const n of SIZES) {
+        const runs: { component: EvalResult[]; bare: EvalResult[] } = { component: [], bare: [] };
+        for (let round = 0; round < ROUNDS[n]; round++) {
+            const order = round % 2 === 0 ? (["component", "bare"] as const) : (["bare", "component"] as const);
+            for (const kind of order) {
+                const args = kind === "component" ? ["eval", "component", String(n)] : ["eval", "bare", String(n), userDataFile];
+                const { result } = await child<EvalResult>(args);
+                runs[kind].push(result);
+                process.stderr.write(`  ${kind} x${n} round ${round + 1}: ${secs(result.ms)}, peak heap ${mb(result.peakHeapBytes)}\n`);
+            }
+        }
+        const best = (rs: EvalResult[]) => rs.reduce((a, b) => (b.ms < a.ms ? b : a));
+        const component = best(runs.component);
+        const bare = best(runs.bare);
+        out[n] = { component, bare, ratio: component.ms / bare.ms, heapRatio: component.peakHeapBytes / bare.peakHeapBytes };
+    }
+    return out;
+}
+
+function windowsBench(): unknown {
+    if (!fs.existsSync(WINDOWS_BENCH)) {
+        return null;
+    }
+    try {
+        return JSON.parse(fs.readFileSync(WINDOWS_BENCH, "utf8"));
+    } catch (e) {
+        return { error: `unreadable: ${e instanceof Error ? e.message : String(e)}` };
+    }
+}
+
+/** Flattens a JSON value into `a.b[0].c = value` lines. */
+function flatten(value: unknown, prefix = ""): [string, string][] {
+    if (value !== null && typeof value === "object") {
+        const entries = Array.isArray(value) ? value.map((v, i) => [`${prefix}[${i}]`, v] as const) : Object.entries(value).map(([k, v]) => [prefix ? `${prefix}.${k}` : k, v] as const);
+        return entries.flatMap(([k, v]) => flatten(v, k));
+    }
+    return [[prefix, JSON.stringify(value)]];
+}
+
+function printTable(): void {
+    const w = [0, 0, 0];
+    for (const r of rows) {
+        if (!r.figure.startsWith("-- ")) {
+            w[0] = Math.max(w[0], r.figure.length);
+            w[1] = Math.max(w[1], r.value.length);
+            w[2] = Math.max(w[2], r.target.length);
+        }
+    }
+    const line = (a: string, b: string, c: string, d: string) => `${a.padEnd(w[0])}  ${b.padEnd(w[1])}  ${c.padEnd(w[2])}  ${d}`.trimEnd();
+    console.log(line("Figure", "Value", "Target", "Result"));
+    console.log(line("-".repeat(w[0]), "-".repeat(w[1]), "-".repeat(w[2]), "------"));
+    for (const r of rows) {
+        console.log(r.figure.startsWith("-- ") ? `\n${r.figure.slice(3)}` : line(r.figure, r.value, r.target, r.result));
+    }
+}
+
+async function main(): Promise<void> {
+    const started = Date.now();
+    const forceProfile = process.argv.includes("--profile");
+    fs.mkdirSync(OUT_DIR, { recursive: true });
+
+    // The bare instances carry the component's own user data, as the mock recorded it.
+    process.stderr.write("bench: recording the component's user data\n");
+    const { result: one } = await child<{ userData: string }>(["userData"]);
+    const userDataFile = path.join(OUT_DIR, "bench-user-data.ps1");
+    fs.writeFileSync(userDataFile, one.userData);
+
+    process.stderr.write("bench: program evaluation (component vs bare tencentcloud.Instance)\n");
+    const evals = await evaluation(userDataFile);
+
+    process.stderr.write("bench: cloud API calls, sizes\n");
+    const [oneVersion, threeVersions, tat, sizes] = await pool<ChildRun<unknown>>(
+        [
+            () => child<CallsResult>(["calls", "oneVersion", "500"]),
+            () => child<CallsResult>(["calls", "threeVersions", "500"]),
+            () => child<CallsResult>(["calls", "tat", "500"]),
+            () => child<SizesResult>(["sizes"]),
+        ],
+        2,
+    );
+    const calls = {
+        oneVersion: oneVersion.result as CallsResult,
+        threeVersions: threeVersions.result as CallsResult,
+        tat: tat.result as CallsResult,
+    };
+    const sizeRows = (sizes.result as SizesResult).rows;
+
+    // Retry budget against the TAT command timeout.
+    const defaults = DEFAULT_ACTIVATION_SCRIPT_OPTIONS;
+    const delays = retryDelays(defaults);
+    const worst = worstCaseSeconds(defaults);
+    const expectedTimeout = worst + TAT_TIMEOUT_MARGIN_SECONDS;
+    const recordedTimeouts = calls.tat.tatCommandTimeouts;
+    const checkWorst = CHECK_WAIT.tries * CHECK_WAIT.pauseSeconds;
+
+    // Profile the component at 500 servers when it misses the ratio target (or when asked).
+    const ratio500 = evals[500].ratio;
+    let profile: ReturnType<typeof summariseProfile> | null = null;
+    if (forceProfile || ratio500 > RATIO_TARGET) {
+        process.stderr.write("bench: CPU-profiling the component at 500 servers\n");
+        const dir = path.join(OUT_DIR, "profile");
+        fs.rmSync(dir, { recursive: true, force: true });
+        await child<EvalResult>(["eval", "component", "500"], ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
+        profile = summariseProfile(dir, ROOT);
+    }
+
+    const win = windowsBench();
+
+    // ---- table ----
+    section(`Program evaluation under the mock engine (best of rounds; ${os.cpus().length} CPUs, Node ${process.version})`);
+    for (const n of SIZES) {
+        const e = evals[n];
+        row(`${n} servers: component wall time`, secs(e.component.ms));
+        row(`${n} servers: bare Instance wall time`, secs(e.bare.ms));
+        row(`${n} servers: time ratio component/bare`, `${e.ratio.toFixed(2)}x`, n === 500 ? `<= ${RATIO_TARGET}x` : "", n === 500 ? e.ratio <= RATIO_TARGET : undefined);
+        row(`${n} servers: component peak heap`, mb(e.component.peakHeapBytes));
+        row(`${n} servers: bare Instance peak heap`, mb(e.bare.peakHeapBytes));
+        row(`${n} servers: heap ratio component/bare`, `${e.heapRatio.toFixed(2)}x`);
+        row(`${n} servers: resources registered component/bare`, `${e.component.resources}/${e.bare.resources}`);
+    }
+
+    section("Cloud API calls (mock engine records)");
+    row("getImages invokes, 500 servers of 1 version", String(calls.oneVersion.getImages), "1", calls.oneVersion.getImages === 1);
+    row("getImages invokes, 500 servers of 3 versions", String(calls.threeVersions.getImages), "3", calls.threeVersions.getImages === 3);
+    row("TatCommand resources, 500 servers delivery tat", String(calls.tat.tatCommands), "1", calls.tat.tatCommands === 1);
+    row("TatInvocationInvokeAttachment, 500 servers tat", String(calls.tat.tatAttachments), "500", calls.tat.tatAttachments === 500);
+    row("getTatInvocationTask invokes, 500 servers tat", String(calls.tat.getTatInvocationTask), "500", calls.tat.getTatInvocationTask === 500);
+    row("getImages invokes, 500 servers tat (1 version)", String(calls.tat.getImages), "1", calls.tat.getImages === 1);
+    row("activationStatus values, 500 servers tat", calls.tat.statuses.join(","), "Licensed", calls.tat.statuses.join(",") === "Licensed");
+
+    section(`Sizes in bytes (Tencent user data limit ${USER_DATA_LIMIT_BYTES}; target under ${SIZE_TARGET_BYTES})`);
+    const sizeCell = (v: string | number | null | undefined) => (typeof v === "number" ? String(v) : "n/a");
+    for (const r of sizeRows) {
+        const v = String(r.version);
+        for (const [key, label] of [
+            ["defaultScriptBytes", "script, default activation"],
+            ["defaultUserDataBytes", "user data, default activation"],
+            ["installKmsClientKeyScriptBytes", "script, installKmsClientKey"],
+            ["installKmsClientKeyUserDataBytes", "user data, installKmsClientKey"],
+            ["enableOpenSshUserDataBytes", "user data, default + enableOpenSsh"],
+            ["maximalUserDataBytes", "user data, largest accepted settings"],
+            ["maximalOpenSshUserDataBytes", "user data, largest accepted settings + enableOpenSsh"],
+        ] as const) {
+            const value = r[key];
+            if (key.startsWith("maximal")) {
+                const refusal = r[key.replace("UserDataBytes", "Refused")];
+                if (typeof value === "number") {
+                    row(`${v}: ${label}`, `${value} (${((100 * value) / USER_DATA_LIMIT_BYTES).toFixed(0)}% of limit)`, `<= ${USER_DATA_LIMIT_BYTES}`, value <= USER_DATA_LIMIT_BYTES);
+                } else if (typeof refusal === "string" && !refusal.includes("enableOpenSsh")) {
+                    row(`${v}: ${label}`, `refused: ${refusal}`, `<= ${USER_DATA_LIMIT_BYTES}`, false);
+                } else {
+                    row(`${v}: ${label}`, "n/a (no in-box OpenSSH)");
+                }
+            } else if (typeof value === "number") {
+                row(`${v}: ${label}`, `${value} (${((100 * value) / USER_DATA_LIMIT_BYTES).toFixed(0)}% of limit)`, `< ${SIZE_TARGET_BYTES}`, value < SIZE_TARGET_BYTES);
+            } else {
+                row(`${v}: ${label}`, sizeCell(value) + (key === "enableOpenSshUserDataBytes" ? " (refused: no in-box OpenSSH)" : ""));
+            }
+        }
+    }
+
+    section("Retry budget (default settings) against the TAT command timeout");
+    row("retry delays between -ato attempts", `${delays.join(" + ")} = ${delays.reduce((a, b) => a + b, 0)} s`);
+    row(
+        "tool bounds (ato / resync / rest; clock sync worst)",
+        `${TOOL_SECONDS.ato} / ${TOOL_SECONDS.resync} / ${TOOL_SECONDS.rest} s; ${clockSyncWorstSeconds()} s`,
+    );
+    row("script worst case (worstCaseSeconds)", `${worst} s (${(worst / 60).toFixed(1)} min)`);
+    row("TAT command timeout set (worst case + margin)", `${expectedTimeout} s (margin ${TAT_TIMEOUT_MARGIN_SECONDS} s)`, `> ${worst} s`, expectedTimeout > worst);
+    row(
+        "TatCommand timeout recorded by the mock",
+        recordedTimeouts.join(", ") + " s",
+        `${expectedTimeout} s`,
+        recordedTimeouts.length === 1 && recordedTimeouts[0] === expectedTimeout,
+    );
+    row("verifyWithTat check: wait worst case / timeout", `${checkWorst} s / ${checkWorst + TAT_TIMEOUT_MARGIN_SECONDS} s`, `fits`, checkWorst < checkWorst + TAT_TIMEOUT_MARGIN_SECONDS);
+
+    section("Windows bench (tool calls and sleeps on the happy path and fast path)");
+    if (win === null) {
+        row("Windows bench figures", "not present (run `npm run bench:windows`)");
+    } else {
+        for (const [k, v] of flatten(win)) {
+            row(k, v);
+        }
+    }
+
+    if (profile !== null) {
+        section("CPU profile, component x500 (self time)");
+        for (const a of profile.byArea) {
+            row(`area: ${a.name}`, `${a.ms.toFixed(0)} ms (${a.percent.toFixed(1)}%)`);
+        }
+        for (const f of profile.topFunctions) {
+            row(`fn: ${f.name}`, `${f.ms.toFixed(0)} ms (${f.percent.toFixed(1)}%)`);
+        }
+        for (const f of profile.componentInclusive) {
+            row(`component fn (inclusive): ${f.name}`, `${f.ms.toFixed(0)} ms (${f.percent.toFixed(1)}%)`);
+        }
+        row("profile file", path.relative(ROOT, profile.file));
+    }
+
+    const totalMs = Date.now() - started;
+    section("Run");
+    row("bench wall time", secs(totalMs), "< 300 s", totalMs < 300_000);
+
+    const results = {
+        generatedAt: new Date().toISOString(),
+        node: process.version,
+        cpus: os.cpus().length,
+        evaluation: Object.fromEntries(
+            SIZES.map((n) => [
+                n,
+                {
+                    componentMs: evals[n].component.ms,
+                    bareMs: evals[n].bare.ms,
+                    timeRatio: evals[n].ratio,
+                    componentPeakHeapBytes: evals[n].component.peakHeapBytes,
+                    barePeakHeapBytes: evals[n].bare.peakHeapBytes,
+                    heapRatio: evals[n].heapRatio,
+                    componentResources: evals[n].component.resources,
+                    bareResources: evals[n].bare.resources,
+                },
+            ]),
+        ),
+        timeRatioTarget: RATIO_TARGET,
+        timeRatioAt500Pass: ratio500 <= RATIO_TARGET,
+        calls,
+        sizes: { limitBytes: USER_DATA_LIMIT_BYTES, targetBytes: SIZE_TARGET_BYTES, perVersion: sizeRows },
+        retryBudget: {
+            retryDelaysSeconds: delays,
+            worstCaseSeconds: worst,
+            tatTimeoutMarginSeconds: TAT_TIMEOUT_MARGIN_SECONDS,
+            tatCommandTimeoutSeconds: expectedTimeout,
+            recordedTatCommandTimeouts: recordedTimeouts,
+            fits: expectedTimeout > worst,
+            checkWaitWorstSeconds: checkWorst,
+        },
+        windowsBench: win,
+        profile,
+        table: rows.filter((r) => !r.figure.startsWith("-- ")),
+        benchWallMs: totalMs,
+    };
+    fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2) + "\n");
+
+    printTable();
+    console.log(`\nFigures written to ${RESULTS}`);
+}
+
+main().catch((e) => {
+    console.error(e instanceof Error ? e.stack : e);
+    process.exit(1);
+});

@@ -1,0 +1,191 @@
+/**
+ * A Windows test bench under Wine: a Wine prefix whose Windows tools (sc, net, ping, w32tm, wmic,
+ * PowerShell and slmgr.vbs) are replaced by the scripted stand-in built from standin/standin.c,
+ * so the activation script runs in Wine's real cmd.exe and cscript.exe against a scenario.
+ *
+ * Each scenario sets the registry values the script reads (CurrentBuild, EditionID), the stand-ins'
+ * state (services, license status, KMS host, result sequences), runs the script once and returns
+ * its exit code, stdout, the tool calls in order, the log file and the stand-ins' final state.
+ */
+import { execFileSync, spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+const HERE = __dirname;
+const BUILD_DIR = path.join(HERE, ".build");
+const PREFIX = path.join(BUILD_DIR, "prefix");
+const DRIVE_C = path.join(PREFIX, "drive_c");
+const BENCH_DIR = path.join(DRIVE_C, "bench");
+const SYSTEM32 = path.join(DRIVE_C, "windows", "system32");
+const LOG_DIR = path.join(DRIVE_C, "ProgramData", "TencentCloudWindows");
+const WINE = process.env.WINE ?? "/usr/lib/wine/wine64";
+const WINESERVER = process.env.WINESERVER ?? "/usr/lib/wine/wineserver64";
+const MINGW = "x86_64-w64-mingw32-gcc";
+
+/** The stand-ins that replace Wine's own tools; each needs a native-first DLL override. */
+const REPLACED = ["sc.exe", "net.exe", "ping.exe", "w32tm.exe", "wbem/wmic.exe", "WindowsPowerShell/v1.0/powershell.exe"];
+
+const { DISPLAY: _display, WAYLAND_DISPLAY: _wayland, ...HOST_ENV } = process.env;
+/** No display: every program here is a console program. */
+const ENV = {
+    ...HOST_ENV,
+    WINEPREFIX: PREFIX,
+    WINEDEBUG: "-all",
+    WINEARCH: "win64",
+    WINEDLLOVERRIDES: "sc.exe,net.exe,ping.exe,wmic.exe,powershell.exe=n;mscoree,mshtml=",
+};
+
+/** What a scenario sets up. */
+export interface Scenario {
+    /** `CurrentBuild` in the registry, e.g. 9600 for 2012 R2. */
+    build: number;
+    /** `EditionID`, e.g. ServerDatacenter. */
+    editionId: string;
+    /** Wine's own Windows version setting (cosmetic: the script reads the registry). */
+    wineVersion?: string;
+    /** Initial stand-in state, e.g. `{ "lic.status": "5", "svc.w32time.state": "running", "seq.ato": "-1073418124,0" }`. */
+    state: Record<string, string>;
+    /** Remove wmic.exe (as on some 2025 images). */
+    noWmic?: boolean;
+    /** A result.json left by an earlier run (for /check). */
+    previousResult?: string;
+    /** Keep the log and result of the previous run (a second run on the same server). */
+    keepLogs?: boolean;
+}
+
+/** What one run produced. */
+export interface RunResult {
+    exitCode: number;
+    stdout: string;
+    /** One entry per stand-in call: tool name and arguments. */
+    calls: string[];
+    /** The number of waits (ping calls). */
+    sleeps: number;
+    /** The script's log file. */
+    log: string;
+    /** The stand-ins' state after the run. */
+    state: Record<string, string>;
+    /** The parsed final JSON line of stdout. */
+    result: Record<string, unknown>;
+    /** Wall time of the run (ms), for the numbers script only. */
+    wallMs: number;
+}
+
+function need(tool: string, hint: string): void {
+    if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0 && !fs.existsSync(tool)) {
+        throw new Error(`${tool} is missing: ${hint}`);
+    }
+}
+
+/**
+ * Runs a Wine program. Its output goes to a file, not a pipe: the wineserver that Wine may start
+ * inherits the output handles and outlives the program, so a pipe would not close until it exits.
+ */
+function wine(args: string[]): { status: number; stdout: string } {
+    const outFile = path.join(BUILD_DIR, "wine-output.txt");
+    const fd = fs.openSync(outFile, "w");
+    try {
+        const run = spawnSync(WINE, args, { env: ENV, stdio: ["ignore", fd, fd], timeout: 120000 });
+        if (run.error) {
+            throw run.error;
+        }
+        return { status: run.status ?? -1, stdout: fs.readFileSync(outFile, "utf8") };
+    } finally {
+        fs.closeSync(fd);
+    }
+}
+
+/** Builds the stand-in and a Wine prefix with it installed; reused while the sources are unchanged. */
+export function prepareBench(): void {
+    need(WINE, "apt-get install wine64");
+    need(MINGW, "apt-get install gcc-mingw-w64-x86-64-win32");
+    fs.mkdirSync(BUILD_DIR, { recursive: true });
+    const exe = path.join(BUILD_DIR, "standin.exe");
+    const source = path.join(HERE, "standin", "standin.c");
+    if (!fs.existsSync(exe) || fs.statSync(exe).mtimeMs < fs.statSync(source).mtimeMs) {
+        execFileSync(MINGW, ["-O2", "-Wall", "-Werror", "-o", exe, source]);
+    }
+    if (!fs.existsSync(path.join(SYSTEM32, "cmd.exe"))) {
+        execFileSync(WINE, ["wineboot", "-i"], { env: ENV, stdio: "ignore", timeout: 300000 });
+    }
+    spawn(WINESERVER, ["-p"], { env: ENV, detached: true, stdio: "ignore" }).unref();
+    fs.mkdirSync(BENCH_DIR, { recursive: true });
+    fs.copyFileSync(exe, path.join(BENCH_DIR, "standin.exe"));
+    for (const tool of REPLACED) {
+        fs.copyFileSync(exe, path.join(SYSTEM32, tool));
+    }
+    fs.copyFileSync(path.join(HERE, "standin", "slmgr.vbs"), path.join(SYSTEM32, "slmgr.vbs"));
+}
+
+/** Stops the Wine server the bench started. */
+export function stopBench(): void {
+    spawnSync(WINESERVER, ["-k"], { env: ENV });
+}
+
+function readState(file: string): Record<string, string> {
+    const state: Record<string, string> = {};
+    for (const line of fs.readFileSync(file, "utf8").split(/\r?\n/)) {
+        const eq = line.indexOf("=");
+        if (eq > 0) {
+            state[line.slice(0, eq)] = line.slice(eq + 1);
+        }
+    }
+    return state;
+}
+
+/** Runs `script` (CRLF batch text) in the bench under `scenario`, with optional script arguments. */
+export function runScript(script: string, scenario: Scenario, scriptArgs: string[] = []): RunResult {
+    const wmic = path.join(SYSTEM32, "wbem", "wmic.exe");
+    if (scenario.noWmic) {
+        fs.rmSync(wmic, { force: true });
+    } else if (!fs.existsSync(wmic)) {
+        fs.copyFileSync(path.join(BUILD_DIR, "standin.exe"), wmic);
+    }
+    if (!scenario.keepLogs) {
+        fs.rmSync(LOG_DIR, { recursive: true, force: true });
+    }
+    if (scenario.previousResult !== undefined) {
+        fs.mkdirSync(LOG_DIR, { recursive: true });
+        fs.writeFileSync(path.join(LOG_DIR, "result.json"), scenario.previousResult + "\r\n");
+    }
+    fs.rmSync(path.join(BENCH_DIR, "calls.log"), { force: true });
+    fs.writeFileSync(path.join(BENCH_DIR, "state.txt"), Object.entries(scenario.state).map(([k, v]) => `${k}=${v}\n`).join(""));
+    fs.writeFileSync(path.join(BENCH_DIR, "activate.cmd"), script);
+    const ntKey = "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion";
+    const setup = [
+        "@echo off",
+        `reg add "${ntKey}" /v CurrentBuild /t REG_SZ /d ${scenario.build} /f >nul`,
+        `reg add "${ntKey}" /v EditionID /t REG_SZ /d ${scenario.editionId} /f >nul`,
+        `reg add "HKCU\\Software\\Wine" /v Version /t REG_SZ /d ${scenario.wineVersion ?? "win10"} /f >nul`,
+        'reg delete "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Config" /f >nul 2>&1',
+        "exit /b 0",
+        "",
+    ].join("\r\n");
+    fs.writeFileSync(path.join(BENCH_DIR, "setup.cmd"), setup);
+    if (wine(["cmd", "/c", "C:\\bench\\setup.cmd"]).status !== 0) {
+        throw new Error("the bench setup failed");
+    }
+    const started = Date.now();
+    const run = wine(["cmd", "/c", "C:\\bench\\activate.cmd", ...scriptArgs]);
+    const wallMs = Date.now() - started;
+    const calls = fs.existsSync(path.join(BENCH_DIR, "calls.log")) ? fs.readFileSync(path.join(BENCH_DIR, "calls.log"), "utf8").split(/\r?\n/).filter(Boolean) : [];
+    const logFile = path.join(LOG_DIR, "activation.log");
+    const lines = run.stdout.split(/\r?\n/).filter((l) => l.startsWith("{"));
+    return {
+        exitCode: run.status,
+        stdout: run.stdout,
+        calls,
+        sleeps: calls.filter((c) => c.startsWith("ping ")).length,
+        log: fs.existsSync(logFile) ? fs.readFileSync(logFile, "latin1") : "",
+        state: readState(path.join(BENCH_DIR, "state.txt")),
+        result: lines.length ? JSON.parse(lines[lines.length - 1]) : {},
+        wallMs,
+    };
+}
+
+/** Reads a registry value in the bench's prefix (undefined when absent). */
+export function readRegistry(key: string, value: string): string | undefined {
+    const out = wine(["reg", "query", key, "/v", value]);
+    const line = out.stdout.split(/\r?\n/).find((l) => l.trim().startsWith(value));
+    return line?.trim().split(/\s+/).pop();
+}
