@@ -65,7 +65,7 @@ export function resolveActivationArgs(
         if (!Array.isArray(a.sshAllowedCidrs) || a.sshAllowedCidrs.length === 0 || a.sshAllowedCidrs.length > 20) {
             throw new ArgumentError("activation.sshAllowedCidrs", 'is required with delivery "ssh": 1 to 20 CIDR blocks allowed to reach TCP 22');
         }
-        sshAllowedCidrs = a.sshAllowedCidrs.map((cidr, i) => requireCidr(`activation.sshAllowedCidrs[${i}]`, cidr));
+        sshAllowedCidrs = Array.from(a.sshAllowedCidrs, (cidr, i) => requireCidr(`activation.sshAllowedCidrs[${i}]`, cidr));
         if (sshHost === "public" && !context.hasPublicIp) {
             throw new ArgumentError("activation.sshHost", 'is "public" but the server has no public IP: set publicIpBandwidthMbps');
         }

@@ -48,7 +48,7 @@ export function requireHostList(field: string, value: unknown, min: number, max:
     if (!Array.isArray(value) || value.length < min || value.length > max) {
         throw new ArgumentError(field, `must be a list of ${min} to ${max} hosts`);
     }
-    return value.map((host, i) => requireHost(`${field}[${i}]`, host));
+    return Array.from(value, (host, i) => requireHost(`${field}[${i}]`, host));
 }
 
 /** Requires a whole number in `[min, max]`. */

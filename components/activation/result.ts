@@ -89,6 +89,9 @@ export function parseActivationOutput(output: unknown): ActivationResult {
         throw new ActivationResultError("the activation result line is not a JSON object");
     }
     const o = obj as Record<string, unknown>;
+    if (o.activation !== RESULT_SCHEMA) {
+        throw new ActivationResultError(`the activation result line is not of schema ${RESULT_SCHEMA}`);
+    }
     const status = field<string>(o, "status", "string");
     const exitCode = field<number>(o, "exitCode", "number");
     const info = describeExitCode(exitCode);
