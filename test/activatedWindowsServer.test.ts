@@ -1,16 +1,10 @@
 import assert from "node:assert/strict";
-import { before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { MockCloud, isSecretValue, valueOf } from "../stacks/plan/mockCloud";
+import { useMockCloud } from "./support/mockProgram";
+import { isSecretValue, valueOf } from "../stacks/plan/mockCloud";
 
-const cloud = new MockCloud();
-// The component module must be loaded after the mocks are set.
-let mod: typeof import("../components");
-
-before(async () => {
-    await pulumi.runtime.setMocks(cloud, "tencentcloud-windows", "test", false);
-    mod = await import("../components");
-});
+const { cloud, mod } = useMockCloud();
 
 const PASSWORD = "Test(Passw0rd)x";
 const base = { availabilityZone: "ap-guangzhou-3", instanceType: "S5.MEDIUM4", vpcId: "vpc-1", subnetId: "subnet-1", password: PASSWORD };

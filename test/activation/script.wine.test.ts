@@ -20,9 +20,27 @@ const C004F074 = "-1073418124";
 const C004F06C = "-1073418132";
 const C004F035 = "-1073418187";
 
+/**
+ * A deliberate breakage, `[find, replace]`, applied to every script the scenarios run: set by
+ * test/windows/mutate.ts to check that the scenarios notice it. Unset in normal runs.
+ */
+const MUTATION: [string, string] | undefined = process.env.SCRIPT_MUTATION ? JSON.parse(process.env.SCRIPT_MUTATION) : undefined;
+
+/** renderActivationScript, with the mutation applied when one is set. */
+function render(options?: Parameters<typeof renderActivationScript>[0]): string {
+    const s = renderActivationScript(options);
+    if (MUTATION === undefined) {
+        return s;
+    }
+    if (!s.includes(MUTATION[0])) {
+        throw new Error(`the mutation does not apply: ${MUTATION[0]}`);
+    }
+    return s.split(MUTATION[0]).join(MUTATION[1]);
+}
+
 /** A fresh Tencent 2012 R2 Chinese image: w32time running, KMS client in notification state, no KMS host set. */
 const fresh2012R2: Scenario = { build: 9600, editionId: "ServerDatacenter", wineVersion: "win81", state: { "svc.w32time.state": "running", "lic.status": "5", "lic.kms": "" } };
-const script = renderActivationScript();
+const script = render();
 
 function withState(base: Scenario, state: Record<string, string>, extra: Partial<Scenario> = {}): Scenario {
     return { ...base, ...extra, state: { ...base.state, ...state } };
@@ -208,7 +226,7 @@ describe("activation script under Wine's cmd.exe", () => {
         ["2022", 20348, "ServerDatacenter", "WX4NM-KYWYW-QJJR4-XV3QB-6VM33"],
     ] as const) {
         test(`${version} with installKmsClientKey: the ${editionId} KMS client key, then activation`, () => {
-            const run = runScript(renderActivationScript({ installKmsClientKey: true }), { ...fresh2012R2, build, editionId, wineVersion: "win10" });
+            const run = runScript(render({ installKmsClientKey: true }), { ...fresh2012R2, build, editionId, wineVersion: "win10" });
             assert.deepEqual(run.calls, [WMIC, ...TIME_RUNNING, `slmgr -ipk ${key}`, SKMS, ATO, WMIC]);
             assert.equal(run.state["lic.key"], key);
             assertResult(run, { status: "Licensed", osVersion: version });
@@ -216,7 +234,7 @@ describe("activation script under Wine's cmd.exe", () => {
     }
 
     test("installKmsClientKey on an edition with no known key: exit 21 before any -ato", () => {
-        const run = runScript(renderActivationScript({ installKmsClientKey: true }), { ...fresh2012R2, editionId: "ServerWeb" });
+        const run = runScript(render({ installKmsClientKey: true }), { ...fresh2012R2, editionId: "ServerWeb" });
         assert.deepEqual(run.calls, [WMIC, ...TIME_RUNNING]);
         assert.equal(run.exitCode, 21);
         assertResult(run, { status: "NoKmsClientKey", edition: "Other" });
@@ -234,7 +252,7 @@ describe("activation script under Wine's cmd.exe", () => {
         const options = { kmsHost: "10.0.0.53", fallbackKmsHosts: [], ntpServers: ["10.0.0.123"], maxAttempts: 2, retryDelaySeconds: 3 };
         const carried = extractHereStringScript(renderUserData({ activationScript: renderActivationScript(options) })!);
         assert.equal(carried, renderActivationScript(options));
-        const run = runScript(carried, withState(fresh2012R2, { "seq.ato": `${C004F074},0` }));
+        const run = runScript(MUTATION ? render(options) : carried, withState(fresh2012R2, { "seq.ato": `${C004F074},0` }));
         assert.deepEqual(run.calls, [
             WMIC, "sc qc w32time", "sc query w32time", "w32tm /config /syncfromflags:manual /manualpeerlist:10.0.0.123 /update", "w32tm /resync",
             "slmgr -skms 10.0.0.53:1688", ATO, "ping -n 4 127.0.0.1", ATO, WMIC,

@@ -1,19 +1,13 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { before, describe, test } from "node:test";
-import * as pulumi from "@pulumi/pulumi";
-import { LICENSED_LINE, MockCloud, isSecretValue, valueOf } from "../../stacks/plan/mockCloud";
+import { describe, test } from "node:test";
+import { useMockCloud } from "../support/mockProgram";
+import { LICENSED_LINE, isSecretValue, valueOf } from "../../stacks/plan/mockCloud";
 import { FAILED_LINE } from "../support/failingActivation";
 import { extractHereStringScript } from "../support/hereString";
 
-const cloud = new MockCloud();
-let mod: typeof import("../../components");
-
-before(async () => {
-    await pulumi.runtime.setMocks(cloud, "tencentcloud-windows", "test", false);
-    mod = await import("../../components");
-});
+const { cloud, mod } = useMockCloud();
 
 const PASSWORD = "Remote(Passw0rd)";
 const base = { availabilityZone: "ap-guangzhou-3", instanceType: "S5.MEDIUM4", vpcId: "vpc-1", subnetId: "subnet-1", password: PASSWORD, windowsVersion: "2022" as const };
