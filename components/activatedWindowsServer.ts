@@ -77,8 +77,8 @@ function required<T>(field: string, value: T | undefined): T {
     return value;
 }
 
-/** Checks every plain argument and renders the script; throws before any resource exists. */
-function plan(args: ActivatedWindowsServerArgs) {
+/** Checks every plain argument and renders the script and user data; throws before any resource exists. */
+function resolveServerArgs(args: ActivatedWindowsServerArgs) {
     if (args === undefined || args === null || typeof args !== "object") {
         throw new ArgumentError("args", "must be an object");
     }
@@ -134,7 +134,7 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
     public readonly activationResult: pulumi.Output<ActivationResult | undefined>;
 
     constructor(name: string, args: ActivatedWindowsServerArgs, opts?: pulumi.ComponentResourceOptions) {
-        const p = plan(args);
+        const p = resolveServerArgs(args);
         super("tencentcloud-windows:index:ActivatedWindowsServer", name, {}, opts);
 
         const provider = this.getProvider("tencentcloud:index/instance:Instance");
@@ -232,7 +232,7 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
     /** Creates the delivery's resources and returns its report. */
     private deliver(
         name: string,
-        p: ReturnType<typeof plan>,
+        p: ReturnType<typeof resolveServerArgs>,
         password: pulumi.Input<string>,
         sshRules: pulumi.Resource[],
         provider: pulumi.ProviderResource | undefined,

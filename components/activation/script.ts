@@ -38,7 +38,7 @@ export const ACTIVATION_LOG_PATH = "C:\\ProgramData\\TencentCloudWindows\\activa
 /** The value of the `activation` key that starts the script's final JSON line. */
 export const RESULT_SCHEMA = "tencentcloud-windows/1";
 
-/** Build of the last release of the version below each Windows Server version (for the log and key choice). */
+/** The first build of each Windows Server version, newest first (for the log and the key choice). */
 const VERSION_BY_BUILD = KMS_CLIENT_KEYS.map((v) => ({ version: v.version, minBuild: v.minBuild }));
 
 /**
@@ -123,11 +123,11 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         "if %BUILD% LSS 9200 call :ensure_service sppuinotify demand",
         "call :sync_clock",
         "",
+        // 4. Optionally the KMS client key for this version and edition.
         ...(o.installKmsClientKey
             ? ["call :install_key", "if errorlevel 2 goto end_keyRejected", "if errorlevel 1 goto end_noKmsClientKey", ""]
             : []),
         // 5. Point Windows at the KMS and activate, with retries, back-off and host fallback.
-        ":set_host",
         "call :set_kms_host",
         ":attempt",
         "set /a ATTEMPTS=ATTEMPTS+1",
