@@ -20,7 +20,7 @@ function main(): void {
         const fast = runScript(script, { ...fresh, state: happy.state, keepLogs: true });
         const retried = runScript(script, { ...fresh, state: { ...fresh.state, "seq.ato": "-1073418124,-1073418124,0" } });
         const figures = {
-            happyPath: { wallMs: happy.wallMs, toolCalls: happy.calls.length, sleeps: happy.sleeps, exitCode: happy.exitCode, calls: happy.calls },
+            happyPath: { wallMs: happy.wallMs, toolCalls: happy.calls.length, sleeps: happy.sleeps, exitCode: happy.exitCode },
             fastPath: { wallMs: fast.wallMs, toolCalls: fast.calls.length, sleeps: fast.sleeps, exitCode: fast.exitCode, changedState: JSON.stringify(fast.state) !== JSON.stringify(happy.state) },
             twoUnreachableThenSuccess: { wallMs: retried.wallMs, toolCalls: retried.calls.length, sleeps: retried.sleeps, exitCode: retried.exitCode },
         };
