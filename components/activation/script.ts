@@ -16,6 +16,11 @@
  *   error in Wine and a silent mismatch on Windows);
  * - no `findstr` (Wine 8's answers errorlevel 0 to everything), no `find /i`, no `!VAR:~0,1!`,
  *   no `tokens=1*`: plain case-sensitive `find` and `for` value comparisons are used;
+ * - wmic's output is piped through `find`, never redirected to a file: Windows writes UTF-16 to
+ *   files and Wine's `type` cannot convert it back;
+ * - values read from WMI are compared only as FOR variables (`if /i "%%b"==...`), never expanded
+ *   with `%...%`, so a stray quote or `&` in them cannot change the script;
+ * - no `cscript //T:` (Wine's cscript rejects it);
  * - no `timeout.exe` (absent in Wine; it also fails when stdin is redirected, as it is under
  *   cloudbase-init and TAT): waits are `ping -n N 127.0.0.1`;
  * - slmgr's text is localized and never parsed: only its exit code (the HRESULT) and the WMI
@@ -37,9 +42,6 @@ export const ACTIVATION_LOG_PATH = "C:\\ProgramData\\TencentCloudWindows\\activa
 
 /** The value of the `activation` key that starts the script's final JSON line. */
 export const RESULT_SCHEMA = "tencentcloud-windows/1";
-
-/** The first build of each Windows Server version, newest first (for the log and the key choice). */
-const VERSION_BY_BUILD = KMS_CLIENT_KEYS.map((v) => ({ version: v.version, minBuild: v.minBuild }));
 
 /**
  * Lines that end the script with the named exit code. The label `end_<name>` is preceded by one
@@ -212,7 +214,7 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         'for /f "tokens=3" %%a in (\'reg query "%NT_KEY%" /v EditionID 2^>nul ^| find "REG_SZ"\') do set "EDITION_ID=%%a"',
         "set /a BUILD=BUILD_RAW+0",
         'set "OS_VERSION=unsupported"',
-        ...[...VERSION_BY_BUILD].reverse().map((v) => `if %BUILD% GEQ ${v.minBuild} set "OS_VERSION=${v.version}"`),
+        ...[...KMS_CLIENT_KEYS].reverse().map((v) => `if %BUILD% GEQ ${v.minBuild} set "OS_VERSION=${v.version}"`),
         'set "EDITION=Other"',
         ...(["Standard", "Datacenter", "Enterprise"] as const).flatMap((edition) => [
             `echo.%EDITION_ID%| find "${edition}" >nul`,
