@@ -32,6 +32,7 @@ const server = new ActivatedWindowsServer("win", {
     },
 });
 
+/** Stack outputs: the server, and what its activation reported. */
 export const instanceId = server.instanceId;
 export const privateIp = server.privateIp;
 export const publicIp = server.publicIp;

@@ -23,6 +23,7 @@ interface CpuProfile {
     timeDeltas: number[];
 }
 
+/** Where the profiled run spent its time: by area, by function, and in the component's own code. */
 export interface ProfileSummary {
     file: string;
     totalMs: number;
