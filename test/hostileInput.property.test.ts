@@ -115,15 +115,18 @@ const nonString: fc.Arbitrary<unknown> = fc.oneof(
     fc.constant(() => "kms.example.com"),
 );
 
+/** A generated value and whether the rule under test must accept it. */
+type Tagged = { value: unknown; valid: boolean };
+
 /** A value for a host argument, tagged with whether it is certainly valid. */
-const hostValue: fc.Arbitrary<{ value: unknown; valid: boolean }> = fc.oneof(
+const hostValue: fc.Arbitrary<Tagged> = fc.oneof(
     { weight: 3, arbitrary: validHost.map((value) => ({ value, valid: true })) },
     { weight: 6, arbitrary: hostileString.map((value) => ({ value, valid: false })) },
     { weight: 1, arbitrary: nonString.map((value) => ({ value, valid: false })) },
 );
 
 /** A value for a host-list argument. */
-function hostListValue(min: number, max: number): fc.Arbitrary<{ value: unknown; valid: boolean }> {
+function hostListValue(min: number, max: number): fc.Arbitrary<Tagged> {
     return fc.oneof(
         { weight: 3, arbitrary: fc.uniqueArray(validHost, { minLength: min, maxLength: max, selector: (h) => h.toLowerCase() }).map((value) => ({ value, valid: true })) },
         {
@@ -135,7 +138,7 @@ function hostListValue(min: number, max: number): fc.Arbitrary<{ value: unknown;
 }
 
 /** A value for a whole-number argument. */
-function intValue(min: number, max: number): fc.Arbitrary<{ value: unknown; valid: boolean }> {
+function intValue(min: number, max: number): fc.Arbitrary<Tagged> {
     return fc.oneof(
         { weight: 3, arbitrary: fc.integer({ min, max }).map((value) => ({ value, valid: true })) },
         {
@@ -156,7 +159,7 @@ function intValue(min: number, max: number): fc.Arbitrary<{ value: unknown; vali
     );
 }
 
-const boolValue: fc.Arbitrary<{ value: unknown; valid: boolean }> = fc.oneof(
+const boolValue: fc.Arbitrary<Tagged> = fc.oneof(
     fc.boolean().map((value) => ({ value, valid: true })),
     fc.oneof(fc.constantFrom(0, 1, "true", "false", "", null, [true], new Boolean(true)), hostileString).map((value) => ({ value, valid: false })),
 );
@@ -326,11 +329,36 @@ class Branches {
     }
 }
 
+/**
+ * Checks one rule over generated values: a refusal must be an ArgumentError naming `field` without
+ * the value, and never of a value tagged valid; an accepted value and what `apply` returned go to
+ * `accepted`, which asserts the rule's allowed form. Both branches must be taken.
+ */
+function checkRule<T>(name: string, values: fc.Arbitrary<Tagged>, field: RegExp, apply: (value: unknown) => T, accepted: (value: unknown, result: T) => void): void {
+    const branches = new Branches();
+    fc.assert(
+        fc.property(values, ({ value, valid }) => {
+            let result: T | undefined;
+            const e = refusalOf(() => (result = apply(value)));
+            if (e !== undefined) {
+                branches.refused++;
+                assertRefusal(e, field, value);
+                assert.ok(!valid, `a valid ${name} was refused: ${(e as Error).message}`);
+                return;
+            }
+            branches.accepted++;
+            accepted(value, result as T);
+        }),
+        { numRuns: RUNS.fast },
+    );
+    branches.check(name);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 1. Script options, one argument at a time
 // ---------------------------------------------------------------------------------------------
 
-const OPTION_ARBS: Record<keyof ActivationScriptOptions, fc.Arbitrary<{ value: unknown; valid: boolean }>> = {
+const OPTION_ARBS: Record<keyof ActivationScriptOptions, fc.Arbitrary<Tagged>> = {
     kmsHost: hostValue,
     fallbackKmsHosts: hostListValue(0, 4),
     ntpServers: hostListValue(1, 4),
@@ -420,7 +448,7 @@ const unknownKey = fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.const
 test("renderActivationScript: several hostile options at once, and unknown keys", () => {
     const branches = new Branches();
     // Mostly valid values, so that whole option sets are accepted too.
-    const mostlyValid = (valid: fc.Arbitrary<unknown>, any: fc.Arbitrary<{ value: unknown; valid: boolean }>) =>
+    const mostlyValid = (valid: fc.Arbitrary<unknown>, any: fc.Arbitrary<Tagged>) =>
         fc.oneof({ weight: 5, arbitrary: valid.map((value) => ({ value, valid: true })) }, { weight: 1, arbitrary: any });
     const optionsArb = fc.record(
         {
@@ -532,7 +560,7 @@ test(
 
 const CIDR_FORM = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const validCidr = fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })).map(([ip, p]) => `${ip}/${p}`);
-const cidrValue: fc.Arbitrary<{ value: unknown; valid: boolean }> = fc.oneof(
+const cidrValue: fc.Arbitrary<Tagged> = fc.oneof(
     { weight: 3, arbitrary: fc.array(validCidr, { minLength: 1, maxLength: 20 }).map((value) => ({ value, valid: true })) },
     {
         weight: 6,
@@ -569,73 +597,48 @@ const enumValue = (allowed: readonly string[]) =>
     );
 
 test("resolveActivationArgs: hostile delivery is refused by name or one of the three", () => {
-    const branches = new Branches();
-    fc.assert(
-        fc.property(enumValue(DELIVERIES), ({ value, valid }) => {
-            const args = { delivery: value, ...(value === "ssh" ? { sshAllowedCidrs: ["198.51.100.0/24"] } : {}) };
-            const e = refusalOf(() => resolveActivationArgs(args as never, ctx));
-            if (e !== undefined) {
-                branches.refused++;
-                assertRefusal(e, /^activation\.delivery$/, value);
-                assert.ok(!valid);
-                return;
-            }
-            branches.accepted++;
+    checkRule(
+        "delivery",
+        enumValue(DELIVERIES),
+        /^activation\.delivery$/,
+        (value) => resolveActivationArgs({ delivery: value, ...(value === "ssh" ? { sshAllowedCidrs: ["198.51.100.0/24"] } : {}) } as never, ctx),
+        (value, resolved) => {
             // null, like undefined, means "not set" (the resolver uses ??): the default applies.
             assert.ok((DELIVERIES as readonly unknown[]).includes(value) || value === null, `accepted delivery ${String(value)}`);
-            assert.equal(resolveActivationArgs(args as never, ctx).delivery, value ?? "userData");
-        }),
-        { numRuns: RUNS.fast },
+            assert.equal(resolved.delivery, value ?? "userData");
+        },
     );
-    branches.check("delivery");
 });
 
 test("resolveActivationArgs: hostile sshHost is refused by name or public/private", () => {
-    const branches = new Branches();
-    fc.assert(
-        fc.property(enumValue(["public", "private"]), ({ value, valid }) => {
-            const args = { delivery: "ssh", sshAllowedCidrs: ["198.51.100.0/24"], sshHost: value };
-            const e = refusalOf(() => resolveActivationArgs(args as never, ctx));
-            if (e !== undefined) {
-                branches.refused++;
-                assertRefusal(e, /^activation\.sshHost$/, value);
-                assert.ok(!valid);
-                return;
-            }
-            branches.accepted++;
+    checkRule(
+        "sshHost",
+        enumValue(["public", "private"]),
+        /^activation\.sshHost$/,
+        (value) => resolveActivationArgs({ delivery: "ssh", sshAllowedCidrs: ["198.51.100.0/24"], sshHost: value } as never, ctx),
+        (value, resolved) => {
             assert.ok(value === "public" || value === "private" || value === null, `accepted sshHost ${String(value)}`);
-            assert.equal(resolveActivationArgs(args as never, ctx).sshHost, value ?? "public");
-        }),
-        { numRuns: RUNS.fast },
+            assert.equal(resolved.sshHost, value ?? "public");
+        },
     );
-    branches.check("sshHost");
 });
 
 test("resolveActivationArgs: hostile sshAllowedCidrs are refused by name or plain IPv4 CIDR blocks", () => {
-    const branches = new Branches();
-    fc.assert(
-        fc.property(cidrValue, ({ value, valid }) => {
-            const args = { delivery: "ssh", sshAllowedCidrs: value };
-            let resolved: ReturnType<typeof resolveActivationArgs> | undefined;
-            const e = refusalOf(() => (resolved = resolveActivationArgs(args as never, ctx)));
-            if (e !== undefined) {
-                branches.refused++;
-                assertRefusal(e, /^activation\.sshAllowedCidrs(\[\d+\])?$/, value);
-                assert.ok(!valid, `valid CIDRs were refused: ${(e as Error).message}`);
-                return;
-            }
-            branches.accepted++;
+    checkRule(
+        "sshAllowedCidrs",
+        cidrValue,
+        /^activation\.sshAllowedCidrs(\[\d+\])?$/,
+        (value) => resolveActivationArgs({ delivery: "ssh", sshAllowedCidrs: value } as never, ctx),
+        (value, resolved) => {
             assert.ok(Array.isArray(value) && value.length >= 1 && value.length <= 20);
-            assert.deepEqual(resolved!.sshAllowedCidrs, value);
-            for (const c of resolved!.sshAllowedCidrs) {
+            assert.deepEqual(resolved.sshAllowedCidrs, value);
+            for (const c of resolved.sshAllowedCidrs) {
                 const m = CIDR_FORM.exec(c);
                 assert.ok(m !== null, `accepted CIDR ${JSON.stringify(c)}`);
                 assert.ok(m.slice(1, 5).every((o) => Number(o) <= 255 && String(Number(o)) === o) && Number(m[5]) <= 32, `accepted CIDR ${c}`);
             }
-        }),
-        { numRuns: RUNS.fast },
+        },
     );
-    branches.check("sshAllowedCidrs");
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -702,7 +705,7 @@ function recorded(name: string, type = INSTANCE) {
 }
 
 const passwordChars = fc.constantFrom(..."abcxyzABCXYZ0189".split(""), ...WINDOWS_PASSWORD_SPECIALS.split(""));
-const passwordValue: fc.Arbitrary<{ value: unknown; valid: boolean }> = fc.oneof(
+const passwordValue: fc.Arbitrary<Tagged> = fc.oneof(
     { weight: 2, arbitrary: fc.constantFrom("Str0ng(Passw0rd)", "aB3%!^&|()xyzQ", "Zz9`~!@#$%^&*-+=|{}[]:;',.?/", "abcDEF123'@%", "ABCdef!!!!!!!!!!!!!!!!!!!!!!!!").map((value) => ({ value, valid: true })) },
     { weight: 3, arbitrary: fc.string({ unit: passwordChars, minLength: 10, maxLength: 32 }).map((value) => ({ value, valid: false })) },
     { weight: 3, arbitrary: hostileString.map((value) => ({ value, valid: false })) },
@@ -711,26 +714,13 @@ const passwordValue: fc.Arbitrary<{ value: unknown; valid: boolean }> = fc.oneof
 );
 
 test("requireWindowsPassword: refusals never contain the password; accepted ones follow the rule", () => {
-    const branches = new Branches();
-    fc.assert(
-        fc.property(passwordValue, ({ value, valid }) => {
-            const e = refusalOf(() => requireWindowsPassword("password", value));
-            if (e !== undefined) {
-                branches.refused++;
-                assertRefusal(e, /^password$/, value);
-                assert.ok(!valid);
-                return;
-            }
-            branches.accepted++;
-            assert.ok(typeof value === "string" && value.length >= 12 && value.length <= 30);
-            assert.ok([...value].every((c) => /[A-Za-z0-9]/.test(c) || WINDOWS_PASSWORD_SPECIALS.includes(c)), `accepted ${JSON.stringify(value)}`);
-        }),
-        { numRuns: RUNS.fast },
-    );
-    branches.check("password");
+    checkRule("password", passwordValue, /^password$/, (value) => requireWindowsPassword("password", value), (value) => {
+        assert.ok(typeof value === "string" && value.length >= 12 && value.length <= 30);
+        assert.ok([...value].every((c) => /[A-Za-z0-9]/.test(c) || WINDOWS_PASSWORD_SPECIALS.includes(c)), `accepted ${JSON.stringify(value)}`);
+    });
 });
 
-const hostnameValue: fc.Arbitrary<{ value: unknown; valid: boolean }> = fc.oneof(
+const hostnameValue: fc.Arbitrary<Tagged> = fc.oneof(
     { weight: 2, arbitrary: fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{1,14}$/).map((value) => ({ value, valid: true })) },
     { weight: 2, arbitrary: fc.string({ unit: fc.constantFrom(..."aZ9-._&|^% ".split("")), minLength: 1, maxLength: 17 }).map((value) => ({ value, valid: false })) },
     { weight: 3, arbitrary: hostileString.map((value) => ({ value, valid: false })) },
@@ -738,27 +728,14 @@ const hostnameValue: fc.Arbitrary<{ value: unknown; valid: boolean }> = fc.oneof
 );
 
 test("requireWindowsHostname: hostile hostnames are refused by name or 2-15 letters, digits, '-'", () => {
-    const branches = new Branches();
-    fc.assert(
-        fc.property(hostnameValue, ({ value, valid }) => {
-            const e = refusalOf(() => requireWindowsHostname("hostname", value));
-            if (e !== undefined) {
-                branches.refused++;
-                assertRefusal(e, /^hostname$/, value);
-                assert.ok(!valid);
-                return;
-            }
-            branches.accepted++;
-            assert.ok(typeof value === "string" && /^[A-Za-z0-9-]{2,15}$/.test(value) && !/^\d+$/.test(value), `accepted ${JSON.stringify(value)}`);
-        }),
-        { numRuns: RUNS.fast },
-    );
-    branches.check("hostname");
+    checkRule("hostname", hostnameValue, /^hostname$/, (value) => requireWindowsHostname("hostname", value), (value) => {
+        assert.ok(typeof value === "string" && /^[A-Za-z0-9-]{2,15}$/.test(value) && !/^\d+$/.test(value), `accepted ${JSON.stringify(value)}`);
+    });
 });
 
 test("ActivatedWindowsServer: hostile password, hostname, imageId, windowsVersion, publicIpBandwidthMbps", async () => {
     await useMocks();
-    const imageIdValue: fc.Arbitrary<{ value: unknown; valid: boolean }> = fc.oneof(
+    const imageIdValue: fc.Arbitrary<Tagged> = fc.oneof(
         { weight: 2, arbitrary: fc.stringMatching(/^img-[a-z0-9]{8}$/).map((value) => ({ value, valid: true })) },
         { weight: 2, arbitrary: fc.tuple(fc.stringMatching(/^img-[a-z0-9]{8}$/), fc.nat(), fc.constantFrom(...PIECES, "A", "\n")).map(([v, at, p]) => ({ value: v.slice(0, at % 13) + p + v.slice(at % 13), valid: false })) },
         { weight: 2, arbitrary: hostileString.map((value) => ({ value, valid: false })) },

@@ -5,7 +5,7 @@
  */
 import { EXIT_CODES, describeExitCode } from "./exitCodes";
 import { toHresult } from "./hresults";
-import { RESULT_SCHEMA } from "./script";
+import { ACTIVATION_LOG_PATH, RESULT_SCHEMA } from "./script";
 
 /** What the script reported about one run. */
 export interface ActivationResult {
@@ -77,7 +77,7 @@ export function parseActivationOutput(output: unknown): ActivationResult {
         .filter((l) => l.startsWith(LINE_START))
         .pop();
     if (line === undefined) {
-        throw new ActivationResultError("the activation output has no result line: the script did not finish (see C:\\ProgramData\\TencentCloudWindows\\activation.log)");
+        throw new ActivationResultError(`the activation output has no result line: the script did not finish (see ${ACTIVATION_LOG_PATH})`);
     }
     let obj: unknown;
     try {

@@ -37,8 +37,11 @@ import { CHECK_WAIT, MAX_DELAY_FACTOR, RESYNC_PAUSE_SECONDS, RESYNC_TRIES } from
 /** The application ID of Windows itself in `SoftwareLicensingProduct`. */
 export const WINDOWS_APPLICATION_ID = "55c92734-d682-4d71-983e-d6ec3f16059f";
 
+/** The script's folder on the server (`%ProgramData%\\TencentCloudWindows`): log, status and result files. */
+export const SERVER_DIR = "C:\\ProgramData\\TencentCloudWindows";
+
 /** Where the script writes its log on the server. */
-export const ACTIVATION_LOG_PATH = "C:\\ProgramData\\TencentCloudWindows\\activation.log";
+export const ACTIVATION_LOG_PATH = `${SERVER_DIR}\\activation.log`;
 
 /** The value of the `activation` key that starts the script's final JSON line. */
 export const RESULT_SCHEMA = "tencentcloud-windows/1";

@@ -5,9 +5,10 @@
  * grows by a few hundred bytes instead of the third that base64 would add.
  */
 import { TRANSIENT_EXIT_CODE_RANGE } from "../activation/exitCodes";
+import { SERVER_DIR } from "../activation/script";
 
 /** Where carriers write the script on the server. */
-export const SCRIPT_PATH = "C:\\ProgramData\\TencentCloudWindows\\activate.cmd";
+export const SCRIPT_PATH = `${SERVER_DIR}\\activate.cmd`;
 
 /** How the carrier ends. */
 export type CarrierMode =
