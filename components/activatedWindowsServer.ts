@@ -4,114 +4,26 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
-import { ActivationArgs, resolveActivationArgs } from "./activationArgs";
+import { Delivery } from "./activationArgs";
 import { ActivationReport, ActivationStatus, activationFailureMessage, readActivationOutput } from "./activation/report";
 import { ActivationResult } from "./activation/result";
-import { renderActivationScript } from "./activation/script";
 import { CHECK_WAIT, worstCaseSeconds } from "./activation/schedule";
 import { renderCarrier } from "./delivery/carrier";
-import { deliverWithSsh } from "./delivery/ssh";
+import { deliverWithSsh, sshAccessGroup } from "./delivery/ssh";
 import { TAT_TIMEOUT_MARGIN_SECONDS, invokeTatCommand, scriptHash, sharedTatCommand } from "./delivery/tat";
-import { renderUserData } from "./delivery/userData";
-import { checkPublicWindowsImage, findWindowsImage } from "./images/imageLookup";
-import {
-    IMAGE_EDITIONS,
-    IMAGE_LANGUAGES,
-    ImageEdition,
-    ImageInfo,
-    ImageLanguage,
-    WINDOWS_VERSIONS,
-    WindowsVersion,
-    defaultEdition,
-} from "./images/imageNames";
-import { ArgumentError, requireInteger, requireOneOf, requireWindowsHostname, requireWindowsPassword, validateInput } from "./validation";
+import { whenAgentOnline } from "./delivery/tatAgent";
+import { checkPublicWindowsImage, findWindowsImage, runningImageName } from "./images/imageLookup";
+import { ImageInfo } from "./images/imageNames";
+import { ActivatedWindowsServerArgs, ResolvedServerArgs, instanceIgnoredChanges, resolveServerArgs } from "./serverArgs";
 
-/** Arguments of {@link ActivatedWindowsServer}. */
-export interface ActivatedWindowsServerArgs {
-    /** Windows Server version of the Tencent public image to use. Required unless `imageId` is set. */
-    windowsVersion?: WindowsVersion;
-    /** Edition of the image. Default `Enterprise` for 2008R2, `Datacenter` otherwise. */
-    windowsEdition?: ImageEdition;
-    /** Language of the image: `zh` (default) or `en`. */
-    imageLanguage?: ImageLanguage;
-    /** An explicit image ID (`img-xxxxxxxx`); it must be a Tencent public Windows image. Overrides the version search. */
-    imageId?: string;
-    /** Availability zone, e.g. `ap-guangzhou-3`. */
-    availabilityZone: pulumi.Input<string>;
-    /** CVM instance type, e.g. `S5.MEDIUM4`. */
-    instanceType: pulumi.Input<string>;
-    /** VPC the server joins (TAT needs a VPC). */
-    vpcId: pulumi.Input<string>;
-    /** Subnet of that VPC. */
-    subnetId: pulumi.Input<string>;
-    /** Security groups, in priority order. */
-    securityGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
-    /** Administrator password (kept secret): 12-30 characters, 3 of lower/upper/digit/special. */
-    password: pulumi.Input<string>;
-    /** Windows computer name: 2-15 letters, digits or '-', not all digits. Default: chosen by Tencent. */
-    hostname?: pulumi.Input<string>;
-    /** Instance name in the console. Default: the component's name. */
-    instanceName?: pulumi.Input<string>;
-    /** System disk type, e.g. `CLOUD_PREMIUM` or `CLOUD_SSD`. */
-    systemDiskType?: pulumi.Input<string>;
-    /** System disk size in GB, 50-1024. Default 50. */
-    systemDiskSize?: number;
-    /** Public bandwidth in Mbps (1-1000); no public IP when absent. */
-    publicIpBandwidthMbps?: number;
-    /** Tags on the instance. */
-    tags?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
-    /** Project ID. */
-    projectId?: pulumi.Input<number>;
-    /** Billing: `POSTPAID_BY_HOUR` (Tencent's default), `PREPAID` or `SPOTPAID`. */
-    instanceChargeType?: pulumi.Input<string>;
-    /** Activation settings; every field has a default. */
-    activation?: ActivationArgs;
-}
-
-const IMAGE_ID = /^img-[a-z0-9]{8}$/;
-
-function required<T>(field: string, value: T | undefined): T {
-    if (value === undefined || value === null || value === "") {
-        throw new ArgumentError(field, "is required");
-    }
-    return value;
-}
-
-/** Checks every plain argument and renders the script and user data; throws before any resource exists. */
-function resolveServerArgs(args: ActivatedWindowsServerArgs) {
-    if (args === undefined || args === null || typeof args !== "object") {
-        throw new ArgumentError("args", "must be an object");
-    }
-    for (const field of ["availabilityZone", "instanceType", "vpcId", "subnetId", "password"] as const) {
-        required(field, args[field]);
-    }
-    const windowsVersion = args.windowsVersion === undefined ? undefined : requireOneOf("windowsVersion", args.windowsVersion, WINDOWS_VERSIONS);
-    if (args.imageId !== undefined && (typeof args.imageId !== "string" || !IMAGE_ID.test(args.imageId))) {
-        throw new ArgumentError("imageId", "must look like img-xxxxxxxx (8 lower-case letters or digits)");
-    }
-    if (windowsVersion === undefined && args.imageId === undefined) {
-        throw new ArgumentError("windowsVersion", "is required unless imageId is set");
-    }
-    const edition = requireOneOf("windowsEdition", args.windowsEdition ?? defaultEdition(windowsVersion ?? "2022"), IMAGE_EDITIONS);
-    const language = requireOneOf("imageLanguage", args.imageLanguage ?? "zh", IMAGE_LANGUAGES);
-    const bandwidth = args.publicIpBandwidthMbps === undefined ? undefined : requireInteger("publicIpBandwidthMbps", args.publicIpBandwidthMbps, 1, 1000);
-    const systemDiskSize = args.systemDiskSize === undefined ? undefined : requireInteger("systemDiskSize", args.systemDiskSize, 50, 1024);
-    const activation = resolveActivationArgs(args.activation, { windowsVersion, hasPublicIp: bandwidth !== undefined });
-    const script = renderActivationScript(activation.script);
-    const userData = renderUserData({
-        activationScript: activation.delivery === "userData" ? script : undefined,
-        enableOpenSsh: activation.enableOpenSsh,
-    });
-    return { windowsVersion, edition, language, bandwidth, systemDiskSize, activation, script, userData };
-}
+/** Backing store of `ActivatedWindowsServer.instance`, off the class so Pulumi's schema analyzer does not publish it. */
+const INSTANCES = new WeakMap<ActivatedWindowsServer, tencentcloud.Instance>();
 
 /**
  * A Windows Server CVM from a Tencent public image, activated against Tencent's KMS by one batch
  * script delivered through user data (first boot), TAT or SSH (during `pulumi up`).
  */
 export class ActivatedWindowsServer extends pulumi.ComponentResource {
-    /** The CVM. */
-    public readonly instance: tencentcloud.Instance;
     /** Instance ID (`ins-...`). */
     public readonly instanceId: pulumi.Output<string>;
     /** Private IP in the VPC. */
@@ -132,49 +44,42 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
     public readonly activationStatus: pulumi.Output<ActivationStatus>;
     /** The script's parsed result line, when the delivery reports one. */
     public readonly activationResult: pulumi.Output<ActivationResult | undefined>;
+    /** How the activation script reaches the server. */
+    public readonly delivery: pulumi.Output<Delivery>;
+    /** True when a TAT check reports the first-boot result of user data delivery. */
+    public readonly verifyWithTat: pulumi.Output<boolean>;
+
+    /** The CVM (TypeScript and JavaScript only: an accessor, so it is not part of the multi-language schema). */
+    public get instance(): tencentcloud.Instance {
+        return INSTANCES.get(this)!;
+    }
 
     constructor(name: string, args: ActivatedWindowsServerArgs, opts?: pulumi.ComponentResourceOptions) {
         const p = resolveServerArgs(args);
-        super("tencentcloud-windows:index:ActivatedWindowsServer", name, {}, opts);
+        // What policies (the pack in policy/) read from the component: its resolved delivery settings.
+        const summary = { delivery: p.activation.delivery, verifyWithTat: p.activation.verifyWithTat, keepActivated: false };
+        super("tencentcloud-windows:index:ActivatedWindowsServer", name, summary, opts);
 
         const provider = this.getProvider("tencentcloud:index/instance:Instance");
         const image: Promise<ImageInfo> =
             args.imageId !== undefined
                 ? checkPublicWindowsImage(args.imageId, provider)
                 : findWindowsImage({ version: p.windowsVersion!, edition: p.edition, language: p.language }, provider);
-        const password = pulumi.secret(validateInput(args.password, (v) => requireWindowsPassword("password", v)));
-        const hostname = args.hostname === undefined ? undefined : validateInput(args.hostname, (v) => requireWindowsHostname("hostname", v));
+        const password = pulumi.secret(p.password);
+        const hostname = p.hostname;
 
         let securityGroupIds: pulumi.Input<pulumi.Input<string>[]> = args.securityGroupIds ?? [];
         const sshRules: pulumi.Resource[] = [];
         if (p.activation.delivery === "ssh") {
-            const group = new tencentcloud.SecurityGroup(
-                `${name}-ssh`,
-                { name: `${name}-ssh`, description: "tencentcloud-windows: SSH for activation" },
-                { parent: this },
-            );
-            sshRules.push(
-                new tencentcloud.SecurityGroupRuleSet(
-                    `${name}-ssh-rules`,
-                    {
-                        securityGroupId: group.id,
-                        ingresses: p.activation.sshAllowedCidrs.map((cidrBlock) => ({
-                            action: "ACCEPT",
-                            cidrBlock,
-                            protocol: "TCP",
-                            port: "22",
-                            description: "SSH for activation",
-                        })),
-                    },
-                    { parent: this },
-                ),
-            );
-            securityGroupIds = pulumi.all([securityGroupIds, group.id]).apply(([ids, id]) => [...ids, id]);
+            const access = sshAccessGroup(name, p.activation.sshAllowedCidrs, this);
+            sshRules.push(access.rules);
+            securityGroupIds = pulumi.all([securityGroupIds, access.group.id]).apply(([ids, id]) => [...ids, id]);
         }
 
-        this.instance = new tencentcloud.Instance(
+        const instance = new tencentcloud.Instance(
             `${name}-instance`,
             {
+                ...p.instanceSettings,
                 availabilityZone: args.availabilityZone,
                 imageId: pulumi.output(image).apply((i) => i.imageId),
                 instanceType: args.instanceType,
@@ -194,10 +99,11 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
                 instanceChargeType: args.instanceChargeType,
                 disableAutomationService: false,
                 userDataRaw: p.userData,
-                userDataReplaceOnChange: p.userData !== undefined ? true : undefined,
+                userDataReplaceOnChange: p.activation.replaceOnScriptChange && p.userData !== undefined ? true : undefined,
             },
-            { parent: this },
+            { parent: this, ignoreChanges: instanceIgnoredChanges(p.activation.replaceOnScriptChange) },
         );
+        INSTANCES.set(this, instance);
 
         const report = this.deliver(name, p, password, sshRules, provider);
         const failOnError = p.activation.failOnActivationError;
@@ -211,14 +117,18 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
         this.instanceId = this.instance.id;
         this.privateIp = this.instance.privateIp;
         this.publicIp = this.instance.publicIp as pulumi.Output<string | undefined>;
-        this.imageId = pulumi.output(image).apply((i) => i.imageId);
-        this.imageName = pulumi.output(image).apply((i) => i.imageName);
+        // What the server runs: its own image ID (kept when a newer image appears), and that image's name.
+        this.imageId = this.instance.imageId;
+        this.imageName = pulumi.all([this.instance.imageId, image]).apply(([id, chosen]) => runningImageName(id, chosen, provider));
         this.osName = this.instance.osName;
         this.activationScript = pulumi.output(p.script);
         this.password = password;
         this.activationStatus = checked.apply((r) => r.status);
         this.activationResult = checked.apply((r) => r.result);
+        this.delivery = pulumi.output(summary.delivery);
+        this.verifyWithTat = pulumi.output(summary.verifyWithTat);
         this.registerOutputs({
+            ...summary,
             instanceId: this.instanceId,
             privateIp: this.privateIp,
             publicIp: this.publicIp,
@@ -232,7 +142,7 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
     /** Creates the delivery's resources and returns its report. */
     private deliver(
         name: string,
-        p: ReturnType<typeof resolveServerArgs>,
+        p: ResolvedServerArgs,
         password: pulumi.Input<string>,
         sshRules: pulumi.Resource[],
         provider: pulumi.ProviderResource | undefined,
@@ -241,16 +151,17 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
         if (activation.delivery === "tat" || activation.verifyWithTat) {
             const check = activation.verifyWithTat;
             const timeout = (check ? CHECK_WAIT.tries * CHECK_WAIT.pauseSeconds : worstCaseSeconds(activation.script)) + TAT_TIMEOUT_MARGIN_SECONDS;
-            const command = sharedTatCommand(renderCarrier(script, "tat", check ? "/check" : ""), timeout, provider);
+            const command = sharedTatCommand(renderCarrier(script, "report", check ? "/check" : ""), timeout, provider);
             const role = check ? "activation-check" : "activation";
-            const { output } = invokeTatCommand(`${name}-${role}`, command, this.instance.id, timeout, this);
+            const instanceId = whenAgentOnline(name, this.instance.id, activation.tatAgent, provider);
+            const { output } = invokeTatCommand(`${name}-${role}`, command, instanceId, timeout, this);
             return output.apply((o) => readActivationOutput(o, "base64"));
         }
         if (activation.delivery === "ssh") {
             const host = activation.sshHost === "public" ? this.instance.publicIp : this.instance.privateIp;
             const { stdout } = deliverWithSsh(
                 `${name}-activation`,
-                { host, password, script, scriptHash: scriptHash(script), instance: this.instance, dependsOn: sshRules },
+                { host, password, carrier: renderCarrier(script, "report"), scriptHash: scriptHash(script), instance: this.instance, dependsOn: sshRules },
                 this,
             );
             return stdout.apply((o) => readActivationOutput(o, "text"));

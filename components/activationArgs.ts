@@ -4,21 +4,38 @@
  */
 import { ActivationScriptOptions, ResolvedActivationScriptOptions, resolveActivationScriptOptions } from "./activation/options";
 import { OPENSSH_VERSIONS } from "./delivery/openSsh";
+import { AgentWaitSettings } from "./delivery/tatAgent";
 import { WindowsVersion } from "./images/imageNames";
-import { ArgumentError, requireBoolean, requireCidr, requireOneOf } from "./validation";
+import { ArgumentError, requireBoolean, requireCidr, requireInteger, requireOneOf } from "./validation";
 
 /** How the activation script reaches the server. */
-export const DELIVERIES = ["userData", "tat", "ssh"] as const;
-/** `userData`: first boot, no report. `tat`: Tencent's remote-command service during `pulumi up`. `ssh`: `@pulumi/command` over OpenSSH. */
-export type Delivery = (typeof DELIVERIES)[number];
+export const Delivery = {
+    /** First-boot user data (cloudbase-init); reports nothing to the deployment unless verifyWithTat. */
+    UserData: "userData",
+    /** Tencent's remote-command service (TAT), during `pulumi up`. */
+    Tat: "tat",
+    /** OpenSSH through `@pulumi/command`, during `pulumi up`. */
+    Ssh: "ssh",
+} as const;
+/** How the activation script reaches the server: "userData", "tat" or "ssh". */
+export type Delivery = (typeof Delivery)[keyof typeof Delivery];
+/** Every delivery. */
+export const DELIVERIES: readonly Delivery[] = Object.values(Delivery);
 
 /** Which address SSH delivery connects to. */
-export const SSH_HOSTS = ["public", "private"] as const;
-/** `public` (needs publicIpBandwidthMbps) or `private` (the deployment runs inside the VPC). */
-export type SshHost = (typeof SSH_HOSTS)[number];
+export const SshHost = {
+    /** The public IP (needs publicIpBandwidthMbps). */
+    Public: "public",
+    /** The private IP (the deployment runs inside the VPC). */
+    Private: "private",
+} as const;
+/** Which address SSH delivery connects to: "public" or "private". */
+export type SshHost = (typeof SshHost)[keyof typeof SshHost];
+/** Every SSH address choice. */
+export const SSH_HOSTS: readonly SshHost[] = Object.values(SshHost);
 
 /** Activation settings of {@link ActivatedWindowsServerArgs}. */
-export interface ActivationArgs extends ActivationScriptOptions {
+export interface ActivationSettings extends ActivationScriptOptions {
     /** How the script is delivered. Default `userData`. */
     delivery?: Delivery;
     /** Fail `pulumi up` when TAT or SSH delivery reports that activation failed. Default true. */
@@ -31,9 +48,19 @@ export interface ActivationArgs extends ActivationScriptOptions {
     sshAllowedCidrs?: string[];
     /** Turn on the OpenSSH server through first-boot user data (2019, 2022, 2025 only). Default true with SSH delivery. */
     enableOpenSsh?: boolean;
+    /**
+     * Replace the server (destroy and create it anew) when the rendered user data changes: a new
+     * version of this library, or changed activation settings. Default false: user data runs at
+     * first boot only, so a later change leaves running servers untouched.
+     */
+    replaceOnScriptChange?: boolean;
+    /** TAT delivery and verifyWithTat: seconds to wait for a new server's TAT agent to come online, 1-7200. Default 900. */
+    tatAgentTimeoutSeconds?: number;
+    /** Seconds between two checks of the TAT agent's state, 1-600. Default 10. */
+    tatAgentPollSeconds?: number;
 }
 
-/** {@link ActivationArgs} with defaults applied and every value checked. */
+/** {@link ActivationSettings} with defaults applied and every value checked. */
 export interface ResolvedActivationArgs {
     script: ResolvedActivationScriptOptions;
     delivery: Delivery;
@@ -42,13 +69,29 @@ export interface ResolvedActivationArgs {
     sshHost: SshHost;
     sshAllowedCidrs: string[];
     enableOpenSsh: boolean;
+    replaceOnScriptChange: boolean;
+    /** How long to wait for the TAT agent, and how often to ask. */
+    tatAgent: AgentWaitSettings;
 }
 
-const DELIVERY_NAMES = ["delivery", "failOnActivationError", "verifyWithTat", "sshHost", "sshAllowedCidrs", "enableOpenSsh"];
+const DELIVERY_NAMES = [
+    "delivery",
+    "failOnActivationError",
+    "verifyWithTat",
+    "sshHost",
+    "sshAllowedCidrs",
+    "enableOpenSsh",
+    "replaceOnScriptChange",
+    "tatAgentTimeoutSeconds",
+    "tatAgentPollSeconds",
+];
+
+/** The defaults of the TAT agent wait: 15 minutes, asking every 10 seconds. */
+export const DEFAULT_TAT_AGENT_WAIT: Readonly<AgentWaitSettings> = Object.freeze({ timeoutSeconds: 900, pollSeconds: 10 });
 
 /** Resolves and validates `activation`; `windowsVersion` (when known) and `hasPublicIp` decide what SSH delivery may use. */
 export function resolveActivationArgs(
-    args: ActivationArgs | undefined,
+    args: ActivationSettings | undefined,
     context: { windowsVersion?: WindowsVersion; hasPublicIp: boolean },
 ): ResolvedActivationArgs {
     const script = resolveActivationScriptOptions(args, "activation", DELIVERY_NAMES);
@@ -86,5 +129,10 @@ export function resolveActivationArgs(
         sshHost,
         sshAllowedCidrs,
         enableOpenSsh,
+        replaceOnScriptChange: requireBoolean("activation.replaceOnScriptChange", a.replaceOnScriptChange ?? false),
+        tatAgent: {
+            timeoutSeconds: requireInteger("activation.tatAgentTimeoutSeconds", a.tatAgentTimeoutSeconds ?? DEFAULT_TAT_AGENT_WAIT.timeoutSeconds, 1, 7200),
+            pollSeconds: requireInteger("activation.tatAgentPollSeconds", a.tatAgentPollSeconds ?? DEFAULT_TAT_AGENT_WAIT.pollSeconds, 1, 600),
+        },
     };
 }

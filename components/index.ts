@@ -2,8 +2,9 @@
  * tencentcloud-windows: Pulumi components for Windows Server CVMs on Tencent Cloud that come up
  * with their clock synced and Windows activated against Tencent's KMS.
  */
-export { ActivatedWindowsServer, ActivatedWindowsServerArgs } from "./activatedWindowsServer";
-export { ActivationArgs, Delivery, SshHost } from "./activationArgs";
+export { ActivatedWindowsServer } from "./activatedWindowsServer";
+export { ActivatedWindowsServerArgs, InstanceSettings, OWNED_INSTANCE_ARGS } from "./serverArgs";
+export { ActivationSettings, Delivery, SshHost } from "./activationArgs";
 export { ActivationScriptOptions, DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "./activation/options";
 export { renderActivationScript, ACTIVATION_LOG_PATH } from "./activation/script";
 export { EXIT_CODES, ExitCodeInfo } from "./activation/exitCodes";

@@ -51,6 +51,25 @@ export function requireHostList(field: string, value: unknown, min: number, max:
     return Array.from(value, (host, i) => requireHost(`${field}[${i}]`, host));
 }
 
+/** Requires a list of `min` to `max` NTP peers: each a host, optionally followed by a comma and w32time flags (`0x1` to `0xF`). */
+export function requireNtpPeerList(field: string, value: unknown, min: number, max: number): string[] {
+    if (!Array.isArray(value) || value.length < min || value.length > max) {
+        throw new ArgumentError(field, `must be a list of ${min} to ${max} NTP servers`);
+    }
+    return Array.from(value, (peer, i) => {
+        const parts = typeof peer === "string" ? peer.split(",") : [];
+        const host = parts[0] ?? "";
+        const flagsOk = parts.length === 1 || (parts.length === 2 && /^0x[1-9a-fA-F]$/.test(parts[1]));
+        if (!flagsOk || !(isIpv4(host) || isDnsName(host))) {
+            throw new ArgumentError(
+                `${field}[${i}]`,
+                "must be a DNS name (letters, digits, '-' and '.', at most 253 characters) or an IPv4 address, optionally followed by a comma and w32time flags from 0x1 to 0xF (e.g. time.example.com,0x9)",
+            );
+        }
+        return peer as string;
+    });
+}
+
 /** Requires a whole number in `[min, max]`. */
 export function requireInteger(field: string, value: unknown, min: number, max: number): number {
     if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {

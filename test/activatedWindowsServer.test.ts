@@ -3,6 +3,9 @@ import { describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { useMockCloud } from "./support/mockProgram";
 import { isSecretValue, valueOf } from "../stacks/plan/mockCloud";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { BAD_SECRET_PASSWORD } from "./support/failingProgram";
 
 const { cloud, mod } = useMockCloud();
 
@@ -35,7 +38,8 @@ describe("ActivatedWindowsServer resource graph", () => {
         assert.equal(inputs.hostname, "web-01");
         assert.equal(inputs.instanceName, "ud");
         assert.equal(inputs.allocatePublicIp, false);
-        assert.equal(inputs.userDataReplaceOnChange, true);
+        assert.equal(inputs.userDataReplaceOnChange, undefined, "a changed script never replaces the server by default");
+        assert.deepEqual(rs[1].options.ignoreChanges, ["imageId", "disableSecurityService", "disableMonitorService", "userDataRaw"]);
         assert.equal(inputs.disableAutomationService, false);
         assert.match(inputs.userDataRaw, /^<powershell>\n/);
         assert.ok(Buffer.byteLength(inputs.userDataRaw) < 16 * 1024);
@@ -67,6 +71,42 @@ describe("ActivatedWindowsServer resource graph", () => {
         assert.match(script, /set "KMS_HOST_1=kms\.example\.internal"/);
         assert.doesNotMatch(script, /KMS_HOST_2/);
     });
+});
+
+describe("the user's own first boot and instance settings", () => {
+    test("instanceSettings reach the Instance (a data disk, a CAM role); firstBootPowerShell joins the user data", async () => {
+        const server = new mod.ActivatedWindowsServer("pass", {
+            ...base,
+            windowsVersion: "2022",
+            firstBootPowerShell: "Install-WindowsFeature Web-Server",
+            instanceSettings: { dataDisks: [{ dataDiskType: "CLOUD_PREMIUM", dataDiskSize: 100 }], camRoleName: "cvm-role", disableApiTermination: true },
+        });
+        await valueOf(server.instanceId);
+        const inputs = cloud.resources.find((r) => r.name === "pass-instance")!.inputs;
+        assert.deepEqual(inputs.dataDisks, [{ dataDiskType: "CLOUD_PREMIUM", dataDiskSize: 100 }]);
+        assert.equal(inputs.camRoleName, "cvm-role");
+        assert.equal(inputs.disableApiTermination, true);
+        assert.ok(inputs.userDataRaw.includes(Buffer.from("Install-WindowsFeature Web-Server").toString("base64")));
+        assert.equal(inputs.disableAutomationService, false);
+    });
+
+    test("a secret firstBootPowerShell keeps the user data secret", async () => {
+        const server = new mod.ActivatedWindowsServer("passsec", { ...base, windowsVersion: "2022", firstBootPowerShell: pulumi.secret("net user x Secret(1)Pw /add") });
+        await valueOf(server.instanceId);
+        assert.ok(isSecretValue(cloud.resources.find((r) => r.name === "passsec-instance")!.inputs.userDataRaw));
+    });
+
+    for (const key of ["imageId", "password", "userData", "userDataRaw", "vpcId", "subnetId", "orderlySecurityGroups", "securityGroups", "disableAutomationService", "availabilityZone", "keepImageLogin", "hostname", "tags"]) {
+        test(`instanceSettings.${key} is refused by name, before any resource`, async () => {
+            const name = `owned-${key}`;
+            assert.throws(
+                () => new mod.ActivatedWindowsServer(name, { ...base, windowsVersion: "2022", instanceSettings: { [key]: "x" } as never }),
+                (e: unknown) => e instanceof mod.ArgumentError && e.field === `instanceSettings.${key}`,
+            );
+            await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+            assert.deepEqual(cloud.resources.filter((r) => r.name.startsWith(name)), []);
+        });
+    }
 });
 
 describe("image selection through getImages", () => {
@@ -121,32 +161,60 @@ describe("validation before any resource", () => {
         ["ssh public without ip", { windowsVersion: "2022", activation: { delivery: "ssh", sshHost: "public", sshAllowedCidrs: ["10.0.0.0/8"] } }, "activation.sshHost"],
         ["openssh on 2016", { windowsVersion: "2016", activation: { delivery: "ssh", sshAllowedCidrs: ["10.0.0.0/8"] } }, "activation.enableOpenSsh"],
         ["verify with tat delivery", { activation: { delivery: "tat", verifyWithTat: true } }, "activation.verifyWithTat"],
+        ["agent wait 0 s", { activation: { delivery: "tat", tatAgentTimeoutSeconds: 0 } }, "activation.tatAgentTimeoutSeconds"],
+        ["agent poll too slow", { activation: { delivery: "tat", tatAgentPollSeconds: 601 } }, "activation.tatAgentPollSeconds"],
+        ["replaceOnScriptChange not boolean", { activation: { replaceOnScriptChange: "yes" } }, "activation.replaceOnScriptChange"],
+        ["ntp flags out of range", { activation: { ntpServers: ["time.example.com,0x10"] } }, "activation.ntpServers[0]"],
     ];
     for (const [title, override, field] of cases) {
-        test(`${title}: ArgumentError naming ${field}, nothing registered`, () => {
-            const count = cloud.resources.length;
+        test(`${title}: ArgumentError naming ${field}, nothing registered`, async () => {
             const args = { ...base, windowsVersion: "2022", ...override } as any;
             assert.throws(
                 () => new mod.ActivatedWindowsServer(`invalid-${title}`, args),
                 (e: any) => e instanceof mod.ArgumentError && e.field === field && e.message.includes(field),
             );
-            assert.equal(cloud.resources.length, count);
+            // Registrations reach the mock engine asynchronously: wait until every RPC has finished.
+            await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+            assert.deepEqual(cloud.resources.filter((r) => r.name.startsWith(`invalid-${title}`)), []);
         });
     }
 });
 
-describe("secrets", () => {
-    test("the password is secret in the Instance inputs and in the output, and appears nowhere in plain text", async () => {
-        const marker = "Unique(Secret)42";
-        const server = new mod.ActivatedWindowsServer("sec", { ...base, windowsVersion: "2022", password: marker, activation: { delivery: "tat" } });
-        await valueOf(server.activationStatus);
-        const instance = cloud.resources.find((r) => r.name === "sec-instance")!;
-        assert.ok(isSecretValue(instance.inputs.password), "password input is a secret");
-        assert.equal(await pulumi.isSecret(server.password), true);
-        const plain = JSON.stringify(cloud.resources.filter((r) => r.name.startsWith("sec") || r.type.includes("TatCommand")).map((r) => ({ ...r.inputs, password: undefined })));
-        assert.ok(!plain.includes(marker), "no other input carries the password");
-        for (const output of [server.activationScript, server.activationResult, server.activationStatus, server.imageId]) {
-            assert.ok(!JSON.stringify(await valueOf(output as pulumi.Output<unknown>)).includes(marker));
-        }
+describe("the component's own secrets", () => {
+    const marker = "Unique(Secret)42";
+    const deliveries = {
+        userData: { verifyWithTat: true },
+        tat: { delivery: "tat" as const },
+        ssh: { delivery: "ssh" as const, sshAllowedCidrs: ["10.0.0.0/8"] },
+    };
+    for (const [delivery, activation] of Object.entries(deliveries)) {
+        test(`${delivery}: the password is secret where it must travel and absent everywhere else (inputs, user data, command texts, outputs)`, async () => {
+            const name = `sec-${delivery}`;
+            const server = new mod.ActivatedWindowsServer(name, { ...base, windowsVersion: "2022", password: marker, activation });
+            await valueOf(server.activationStatus);
+            const mine = cloud.resources.filter((r) => r.name === name || r.name.startsWith(`${name}-`) || r.type === "tencentcloud:index/tatCommand:TatCommand");
+            const instance = mine.find((r) => r.name === `${name}-instance`)!;
+            assert.ok(isSecretValue(instance.inputs.password), "the component marks the instance's password secret");
+            for (const r of mine.filter((r) => r.type.startsWith("command:remote:"))) {
+                assert.ok(isSecretValue(r.inputs.connection), `${r.name}: the connection (with the password) is secret`);
+            }
+            const rest = mine.map((r) => ({ ...r.inputs, password: undefined, connection: undefined }));
+            assert.ok(!JSON.stringify(rest).includes(marker), "no other input (user data, TAT content, SSH command, copied carrier) carries the password");
+            assert.equal(await pulumi.isSecret(server.password), true);
+            for (const [key, output] of Object.entries(server)) {
+                if (pulumi.Output.isInstance(output) && key !== "password") {
+                    assert.ok(!JSON.stringify(await valueOf(output as pulumi.Output<unknown>) ?? "").includes(marker), `output ${key}`);
+                }
+            }
+        });
+    }
+
+    test("a secret password that breaks the rule fails the program naming the field, without the value, and no instance is created", () => {
+        const run = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "support", "failingProgram.ts"), "secretPassword"], { encoding: "utf8", timeout: 60000 });
+        assert.notEqual(run.status, 0);
+        const text = run.stdout + run.stderr;
+        assert.match(text, /Invalid argument 'password': must be 12 to 30 characters/);
+        assert.ok(!text.includes(BAD_SECRET_PASSWORD), "the value is not printed");
+        assert.match(run.stdout, /^registered: failing-secretPassword$/m, "only the component reached the engine: no instance");
     });
 });

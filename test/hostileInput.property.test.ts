@@ -11,15 +11,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import * as pulumi from "@pulumi/pulumi";
-import { ActivatedWindowsServer, ActivatedWindowsServerArgs } from "../components/activatedWindowsServer";
+import { ActivatedWindowsServer } from "../components/activatedWindowsServer";
+import { ActivatedWindowsServerArgs } from "../components/serverArgs";
 import { DELIVERIES, resolveActivationArgs } from "../components/activationArgs";
 import { ActivationScriptOptions, DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "../components/activation/options";
 import { EXIT_CODES } from "../components/activation/exitCodes";
 import { readActivationOutput } from "../components/activation/report";
 import { ActivationResultError, parseActivationOutput, parseBase64ActivationOutput } from "../components/activation/result";
 import { RESULT_SCHEMA, renderActivationScript } from "../components/activation/script";
-import { renderCarrier } from "../components/delivery/carrier";
+import { CarrierMode, renderCarrier } from "../components/delivery/carrier";
+import { carriedScript } from "./support/carrier";
 import { renderUserData } from "../components/delivery/userData";
 import { WINDOWS_VERSIONS } from "../components/images/imageNames";
 import { ArgumentError, WINDOWS_PASSWORD_SPECIALS, requireWindowsHostname, requireWindowsPassword } from "../components/validation";
@@ -647,7 +648,7 @@ test("resolveActivationArgs: hostile sshAllowedCidrs are refused by name or plai
 
 const cloud = new MockCloud();
 let mocksReady: Promise<void> | undefined;
-const useMocks = () => (mocksReady ??= Promise.resolve(pulumi.runtime.setMocks(cloud, "tencentcloud-windows", "hostile", false)));
+const useMocks = () => (mocksReady ??= cloud.start("tencentcloud-windows", "hostile"));
 let serial = 0;
 const PASSWORD = "Str0ng(Passw0rd)";
 const BASE_ARGS: ActivatedWindowsServerArgs = {
@@ -1090,21 +1091,6 @@ test("readActivationOutput: never throws, never reports Licensed for garbage", (
 // 3. The carrier delivers every accepted script byte for byte
 // ---------------------------------------------------------------------------------------------
 
-/** The here-string's value as PowerShell reads it, split and re-joined with CRLF as the carrier does. */
-function hereStringBody(carrier: string): string {
-    const lines = carrier.split("\n");
-    const start = lines.indexOf("$script = @'");
-    assert.ok(start >= 0, "no here-string opener");
-    // PowerShell ends a literal here-string at the first line that starts with '@ (after CR, LF or CRLF).
-    const bodyAndRest = lines.slice(start + 1).join("\n");
-    const end = bodyAndRest.search(/(^|\r\n|\r|\n)'@/);
-    assert.ok(end >= 0, "no here-string terminator");
-    const value = bodyAndRest.slice(0, end);
-    const rest = bodyAndRest.slice(end).replace(/^(\r\n|\r|\n)/, "");
-    assert.ok(rest.startsWith("'@\n$path = "), "the here-string ends before the carrier's own terminator");
-    return value.split(/\r?\n/).join("\r\n") + "\r\n";
-}
-
 const acceptedOptions: fc.Arbitrary<ActivationScriptOptions> = fc.record(
     {
         kmsHost: validHost,
@@ -1118,10 +1104,10 @@ const acceptedOptions: fc.Arbitrary<ActivationScriptOptions> = fc.record(
     { requiredKeys: [] },
 );
 
-test("renderCarrier: the here-string body of every accepted script, re-joined with CRLF, is the script", () => {
+test("renderCarrier: every accepted script is carried byte for byte", () => {
     let rendered = 0;
     fc.assert(
-        fc.property(acceptedOptions, fc.constantFrom("userData", "tat"), fc.constantFrom("", "/check"), (options, mode, args) => {
+        fc.property(acceptedOptions, fc.constantFrom("userData", "report"), fc.constantFrom("", "/check"), (options, mode, args) => {
             let script: string;
             try {
                 script = renderActivationScript(options);
@@ -1131,12 +1117,12 @@ test("renderCarrier: the here-string body of every accepted script, re-joined wi
                 return;
             }
             rendered++;
-            const carrier = renderCarrier(script, mode as "userData" | "tat", args as "" | "/check");
-            assert.equal(hereStringBody(carrier), script);
+            const carrier = renderCarrier(script, mode as CarrierMode, args as "" | "/check");
+            assert.equal(carriedScript(carrier), script);
             if (mode === "userData" && args === "") {
                 const userData = renderUserData({ activationScript: script });
                 assert.ok(userData !== undefined && userData.includes(carrier));
-                assert.equal(hereStringBody(userData), script);
+                assert.equal(carriedScript(userData), script);
             }
         }),
         { numRuns: RUNS.medium },
@@ -1144,26 +1130,28 @@ test("renderCarrier: the here-string body of every accepted script, re-joined wi
     assert.ok(rendered > 0);
 });
 
-test("renderCarrier: any CRLF text either is refused or survives the here-string byte for byte", () => {
+test("renderCarrier: any text is refused unless it is printable ASCII with CRLF line ends, and then carried byte for byte", () => {
     const branches = new Branches();
     const line = fc.oneof(
         fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 30 }),
-        fc.tuple(fc.constantFrom("'@", "@'", " '@", "'@'@", "''@", "\t'@", "'"), fc.string({ maxLength: 5 }).map((s) => s.replace(/[^\x20-\x7e]/g, ""))).map(([a, b]) => a + b),
+        fc.string({ maxLength: 6 }),
+        fc.constantFrom("'@", "@'", "\t", "\u00e9", "\u4e2d", "\u0000", "$(calc)"),
     );
     fc.assert(
-        fc.property(fc.array(line, { minLength: 1, maxLength: 8 }), (lines) => {
-            const script = lines.map((l) => l + "\r\n").join("");
+        fc.property(fc.array(line, { minLength: 1, maxLength: 8 }), fc.constantFrom("\r\n", "\n", "\r"), (lines, eol) => {
+            const script = lines.map((l) => l + eol).join("");
             let carrier: string | undefined;
-            const e = refusalOf(() => (carrier = renderCarrier(script, "tat")));
-            const closes = lines.some((l) => l.startsWith("'@"));
+            const e = refusalOf(() => (carrier = renderCarrier(script, "report")));
+            const clean = /^[\x20-\x7e]*$/.test(lines.join("")) && eol === "\r\n";
             if (e !== undefined) {
                 branches.refused++;
-                assert.ok(closes, `refused a script that cannot close the here-string: ${JSON.stringify(script)}`);
+                assert.ok(!clean, `refused a clean script: ${JSON.stringify(script)}`);
                 return;
             }
             branches.accepted++;
-            assert.ok(!closes, "accepted a script with a line starting with '@");
-            assert.equal(hereStringBody(carrier!), script);
+            assert.ok(clean, `accepted ${JSON.stringify(script)}`);
+            assert.equal(carriedScript(carrier!), script);
+            assert.match(carrier!, /^[\x20-\x7e\n]*$/, "the carrier itself is ASCII");
         }),
         { numRuns: RUNS.fast },
     );

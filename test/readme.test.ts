@@ -4,6 +4,8 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "../components/activation/options";
 import { EXIT_CODES } from "../components/activation/exitCodes";
+import { worstCaseSeconds } from "../components/activation/schedule";
+import { TAT_TIMEOUT_MARGIN_SECONDS } from "../components/delivery/tat";
 
 const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
 
@@ -16,14 +18,18 @@ test("the README starts with the offline plan and the test command, and .ci/run 
     assert.match(ci, /^npm test$/m);
 });
 
-test("the README's exit code table lists every exit code the script has, with its status and transience", () => {
-    for (const info of Object.values(EXIT_CODES)) {
-        const row = readme.split("\n").find((l) => l.startsWith(`| ${info.code} | \`${info.status}\` |`));
-        assert.ok(row, `row for ${info.code}`);
-        assert.equal(row.split("|")[3].trim() === "yes", info.transient, `transience of ${info.code}`);
-    }
+test("the README's exit code table is the code's table: every code, status, transience and meaning, in order", () => {
     const rows = readme.split("\n").filter((l) => /^\| \d+ \| `\w+` \|/.test(l));
-    assert.equal(rows.length, Object.keys(EXIT_CODES).length);
+    const expected = Object.values(EXIT_CODES).map((i) => `| ${i.code} | \`${i.status}\` | ${i.transient ? "yes" : ""} | ${i.meaning} |`);
+    assert.deepEqual(rows, expected);
+});
+
+test("the README says what the TAT timeouts are", () => {
+    assert.equal(TAT_TIMEOUT_MARGIN_SECONDS, 300);
+    assert.ok(readme.includes("timeout = the script's worst case + 5 minutes"));
+    assert.ok(readme.includes("(create timeout: the command's timeout + 5 minutes)"));
+    const minutes = Math.round(worstCaseSeconds(DEFAULT_ACTIVATION_SCRIPT_OPTIONS) / 60);
+    assert.ok(readme.includes(`about ${minutes} minutes with the`), `the README's worst case is not ${minutes} minutes`);
 });
 
 test("the README's activation defaults are the code's defaults", () => {

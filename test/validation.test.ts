@@ -26,6 +26,16 @@ describe("validation rules", () => {
         refused(() => v.requireHostList("l", ["a.com", "b&c"], 1, 4), "l[1]");
     });
 
+    test("NTP peers: a host, optionally a comma and w32time flags 0x1-0xF; one message whatever the value", () => {
+        assert.deepEqual(v.requireNtpPeerList("n", ["time.example.com", "10.0.0.1,0x9", "a.b,0xF"], 1, 4), ["time.example.com", "10.0.0.1,0x9", "a.b,0xF"]);
+        const messages = new Set<string>();
+        for (const bad of ["a.com,0x0", "a.com,0x10", "a.com,8", "a.com,", ",0x8", "a.com,0x8,0x1", "a&b,0x8", "a.com,0x8 ", "a.com;0x8"]) {
+            assert.throws(() => v.requireNtpPeerList("n", [bad], 1, 4), (e: unknown) => e instanceof v.ArgumentError && e.field === "n[0]" && !e.message.includes(bad) && messages.add(e.message) !== undefined);
+        }
+        assert.equal(messages.size, 1);
+        refused(() => v.requireNtpPeerList("n", [], 1, 4), "n");
+    });
+
     test("integers: whole and in range", () => {
         assert.equal(v.requireInteger("n", 1688, 1, 65535), 1688);
         for (const bad of [0, 65536, 1.5, -1, NaN, Infinity, "1688", null]) {

@@ -10,11 +10,11 @@ export type ErrorClass =
     | "kmsUnreachable"
     /** The KMS refused our clock: resync, then retry. */
     | "clockSkew"
-    /** A licensing service was stopped: start sppsvc, then retry. */
+    /** The licensing service was stopped or disabled: enable and start sppsvc, then retry. */
     | "serviceStopped"
     /** The KMS has too few clients yet: retry later. */
     | "kmsCountLow"
-    /** Not elevated: stop at once. */
+    /** Not elevated or refused: stop at once. */
     | "accessDenied"
     /** The key cannot be activated by KMS: stop at once. */
     | "keyRejected";
@@ -42,20 +42,22 @@ export const KNOWN_HRESULTS: readonly KnownHresult[] = [
     known("0x800705B4", "kmsUnreachable", "the operation timed out"),
     known("0xC004F06C", "clockSkew", "the request timestamp is invalid (clock skew with the KMS)"),
     known("0x80070426", "serviceStopped", "the licensing service is not started"),
+    known("0x80070422", "serviceStopped", "the licensing service is disabled"),
     known("0xC004F038", "kmsCountLow", "the KMS count is too low"),
     known("0x80070005", "accessDenied", "access denied"),
+    known("0xC004F025", "accessDenied", "the action requires elevated privileges"),
     known("0xC004F035", "keyRejected", "the key cannot be activated by a KMS (not a volume license key)"),
     known("0xC004C003", "keyRejected", "the product key is blocked"),
     known("0xC004F050", "keyRejected", "the product key is invalid"),
     known("0xC004F069", "keyRejected", "the SKU cannot be activated (evaluation or wrong edition)"),
 ];
 
-/** The exit code the script ends with when every attempt failed and the last failure was of `errorClass`. */
+/** The exit code the script ends with when no attempt succeeded and the last one failed with `errorClass` (also for a failed `-ipk`). */
 export const EXHAUSTED_EXIT: Record<ErrorClass | "unknown" | "unverified", ExitCodeName> = {
     kmsUnreachable: "kmsUnreachable",
     clockSkew: "clockSkew",
-    serviceStopped: "retriesExhausted",
-    kmsCountLow: "retriesExhausted",
+    serviceStopped: "serviceNotRunning",
+    kmsCountLow: "kmsCountTooLow",
     unknown: "retriesExhausted",
     unverified: "notLicensedAfterActivation",
     accessDenied: "accessDenied",

@@ -2,7 +2,7 @@
  * The activation settings shared by {@link renderActivationScript} and the component's
  * `activation` argument: their names, defaults and validation rules.
  */
-import { ArgumentError, requireBoolean, requireHost, requireHostList, requireInteger } from "../validation";
+import { ArgumentError, requireBoolean, requireHost, requireHostList, requireInteger, requireNtpPeerList } from "../validation";
 
 /** Settings that shape the activation script. All are plain values: they are validated and rendered before any resource exists. */
 export interface ActivationScriptOptions {
@@ -12,7 +12,12 @@ export interface ActivationScriptOptions {
     kmsPort?: number;
     /** Hosts tried in turn when the KMS cannot be contacted, 0-4 of them. Default `["kms1.tencentyun.com"]`. */
     fallbackKmsHosts?: string[];
-    /** NTP servers the clock is synced from before activation, 1-4 of them. Default `["ntpupdate.tencentyun.com"]`. */
+    /**
+     * NTP servers the clock is synced from before activation, 1-4 of them: a host, or a host and
+     * w32time peer flags (`time.example.com,0x9`). A host without flags is used in client mode
+     * (`,0x8`); the first one is also the server the clock offset is measured against.
+     * Default `["ntpupdate.tencentyun.com"]`.
+     */
     ntpServers?: string[];
     /** `slmgr -ato` attempts in all (across hosts), 1-20. Default 5. */
     maxAttempts?: number;
@@ -77,9 +82,22 @@ export function resolveActivationScriptOptions(
         kmsHost,
         kmsPort: requireInteger(field("kmsPort"), pick("kmsPort"), 1, 65535),
         fallbackKmsHosts,
-        ntpServers: requireHostList(field("ntpServers"), pick("ntpServers"), 1, 4),
+        ntpServers: requireNtpPeerList(field("ntpServers"), pick("ntpServers"), 1, 4),
         maxAttempts: requireInteger(field("maxAttempts"), pick("maxAttempts"), 1, 20),
         retryDelaySeconds: requireInteger(field("retryDelaySeconds"), pick("retryDelaySeconds"), 1, 600),
         installKmsClientKey: requireBoolean(field("installKmsClientKey"), pick("installKmsClientKey")),
     };
+}
+
+/** The w32time flags for an NTP server given without any: 0x8, client mode (w32time's default 0x0 is symmetric active, which many servers do not answer). */
+export const DEFAULT_NTP_FLAGS = "0x8";
+
+/** An `ntpServers` entry as `w32tm /manualpeerlist` takes it: `host,flags`, with client mode when no flags are given. */
+export function ntpPeer(entry: string): string {
+    return entry.includes(",") ? entry : `${entry},${DEFAULT_NTP_FLAGS}`;
+}
+
+/** The host of an `ntpServers` entry, without its flags. */
+export function ntpHost(entry: string): string {
+    return entry.split(",")[0];
 }

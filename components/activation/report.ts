@@ -7,15 +7,18 @@ import { ACTIVATION_LOG_PATH } from "./script";
 import { ActivationResult, ActivationResultError, parseActivationOutput, parseBase64ActivationOutput } from "./result";
 
 /** The component's summary of activation. */
-export type ActivationStatus =
+export const ActivationStatus = {
     /** The script verified LicenseStatus=1. */
-    | "Licensed"
+    Licensed: "Licensed",
     /** The script reported a failure, or its output could not be read. */
-    | "Failed"
+    Failed: "Failed",
     /** User data delivery: the script runs at first boot and reports nothing to the deployment. */
-    | "PendingFirstBoot"
+    PendingFirstBoot: "PendingFirstBoot",
     /** TAT has no record of the invocation any more (records expire): the last result cannot be read. */
-    | "Unknown";
+    Unknown: "Unknown",
+} as const;
+/** The component's summary of activation: "Licensed", "Failed", "PendingFirstBoot" or "Unknown". */
+export type ActivationStatus = (typeof ActivationStatus)[keyof typeof ActivationStatus];
 
 /** The outcome of reading one delivery's output. */
 export interface ActivationReport {

@@ -29,6 +29,8 @@ export interface ActivationResult {
     errorClass: string;
     /** True when the server was already licensed and nothing was changed. */
     alreadyLicensed: boolean;
+    /** Whole seconds between the server's clock and the first NTP server after the sync; absent when unknown (not measured, or no answer). */
+    clockOffsetSeconds?: number;
     /** The Windows build number. */
     osBuild: number;
     /** The Windows Server version the build belongs to. */
@@ -111,6 +113,7 @@ export function parseActivationOutput(output: unknown): ActivationResult {
         lastErrorHex: lastErrorCode === 0 ? "" : toHresult(lastErrorCode),
         errorClass: field<string>(o, "errorClass", "string"),
         alreadyLicensed: field<boolean>(o, "alreadyLicensed", "boolean"),
+        clockOffsetSeconds: o.clockOffsetSeconds === null ? undefined : field<number>(o, "clockOffsetSeconds", "number"),
         osBuild: field<number>(o, "osBuild", "number"),
         osVersion: field<string>(o, "osVersion", "string"),
         edition: field<string>(o, "edition", "string"),

@@ -12,6 +12,9 @@ export const RESYNC_PAUSE_SECONDS = 5;
 /** The back-off stops doubling at this multiple of `retryDelaySeconds`. */
 export const MAX_DELAY_FACTOR = 8;
 
+/** How the status read is retried when WMI gives no answer (it can still be starting at first boot). */
+export const STATUS_READ = { tries: 3, pauseSeconds: 10 } as const;
+
 /** How `activate.cmd /check` waits for the first-boot run's result file: up to tries x pauseSeconds. */
 export const CHECK_WAIT = { tries: 80, pauseSeconds: 15 } as const;
 
@@ -19,9 +22,13 @@ export const CHECK_WAIT = { tries: 80, pauseSeconds: 15 } as const;
 export const TOOL_SECONDS = {
     /** `slmgr -ato` against a host that does not answer (DNS, then TCP connect time-outs). */
     ato: 90,
-    /** One `w32tm /resync`. */
+    /** One `w32tm /resync /rediscover`. */
     resync: 30,
-    /** Everything else in one run: service starts, wmic queries, -skms, -ipk. */
+    /** One `w32tm /stripchart /samples:1` against a server that does not answer. */
+    stripchart: 15,
+    /** One status query (wmic, or PowerShell's Get-WmiObject). */
+    statusQuery: 15,
+    /** Everything else in one run: service starts, registry, -skms, -ipk. */
     rest: 60,
 } as const;
 
@@ -37,16 +44,22 @@ export function retryDelays(options: Pick<ResolvedActivationScriptOptions, "maxA
     return delays;
 }
 
-/** Worst-case seconds of one clock sync: every resync try fails. */
+/** Worst-case seconds of one clock sync: no try confirms the clock. */
 export function clockSyncWorstSeconds(): number {
-    return RESYNC_TRIES * TOOL_SECONDS.resync + (RESYNC_TRIES - 1) * RESYNC_PAUSE_SECONDS;
+    return RESYNC_TRIES * (TOOL_SECONDS.resync + TOOL_SECONDS.stripchart) + (RESYNC_TRIES - 1) * RESYNC_PAUSE_SECONDS;
+}
+
+/** Worst-case seconds of one status read: every try asks wmic and PowerShell, with and without the family filter. */
+export function statusReadWorstSeconds(): number {
+    return STATUS_READ.tries * 4 * TOOL_SECONDS.statusQuery + (STATUS_READ.tries - 1) * STATUS_READ.pauseSeconds;
 }
 
 /**
- * Worst-case seconds of one script run: the first clock sync, then every attempt timing out and
- * being followed by a full clock sync (the clock-skew path), plus every back-off wait.
+ * Worst-case seconds of one script run: the first status read and clock sync, then every attempt
+ * timing out and being followed by a full clock sync and a status read, plus every back-off wait.
  */
 export function worstCaseSeconds(options: Pick<ResolvedActivationScriptOptions, "maxAttempts" | "retryDelaySeconds">): number {
     const waits = retryDelays(options).reduce((sum, d) => sum + d, 0);
-    return clockSyncWorstSeconds() + options.maxAttempts * (TOOL_SECONDS.ato + clockSyncWorstSeconds()) + waits + TOOL_SECONDS.rest;
+    const perAttempt = TOOL_SECONDS.ato + clockSyncWorstSeconds() + statusReadWorstSeconds();
+    return statusReadWorstSeconds() + clockSyncWorstSeconds() + options.maxAttempts * perAttempt + waits + TOOL_SECONDS.rest;
 }

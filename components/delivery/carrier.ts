@@ -1,11 +1,19 @@
 /**
- * The PowerShell carrier that user data and TAT use to deliver the batch script: it writes the
- * script byte for byte to disk and runs it with cmd.exe. The script travels inside a literal
- * here-string (`@'...'@`), where PowerShell expands nothing, so it arrives unchanged; its size
- * grows by a few hundred bytes instead of the third that base64 would add.
+ * The PowerShell carrier that user data and TAT use to deliver the batch script. It makes the
+ * server folder safe (`serverFolder.ts`), writes the script there byte for byte and runs it with
+ * cmd.exe by full path.
+ *
+ * The script travels compressed (raw deflate, then base64): a quarter of its size, ASCII only
+ * (cloudbase-init saves user data without a byte order mark, so PowerShell reads it in the
+ * system code page), and PowerShell 2.0's .NET 2.0 can inflate it (`DeflateStream`). The bytes
+ * are written with `WriteAllBytes`, unchanged; and only when the file on disk differs, because
+ * cmd.exe re-reads a running batch file line by line: rewriting it under a run that is still
+ * going (the first-boot run, while a later check or delivery arrives) would cut that run short.
  */
+import { deflateRawSync } from "zlib";
 import { TRANSIENT_EXIT_CODE_RANGE } from "../activation/exitCodes";
 import { SERVER_DIR } from "../activation/script";
+import { renderSecureServerFolder } from "./serverFolder";
 
 /** Where carriers write the script on the server. */
 export const SCRIPT_PATH = `${SERVER_DIR}\\activate.cmd`;
@@ -14,36 +22,46 @@ export const SCRIPT_PATH = `${SERVER_DIR}\\activate.cmd`;
 export type CarrierMode =
     /** cloudbase-init: exit 1002 on a transient failure (run again at next boot), else the script's code. */
     | "userData"
-    /** TAT: always exit 0 so the invocation ends as SUCCESS; the result travels in the output. */
-    | "tat";
+    /** TAT and SSH: always exit 0 (a TAT invocation then ends as SUCCESS); the result travels in the output. */
+    | "report";
 
 /** The exit code that asks cloudbase-init to run the user data again at the next boot, without rebooting. */
 export const CLOUDBASE_INIT_RUN_AGAIN = 1002;
 
+/** The statement that writes the script: exactly these bytes, only when the file differs. */
+export const WRITE_STATEMENT =
+    "if (-not (Test-Path -LiteralPath $p) -or [Convert]::ToBase64String([IO.File]::ReadAllBytes($p)) -ne [Convert]::ToBase64String($s)) { [IO.File]::WriteAllBytes($p, $s) }";
+
+/** The script as the carrier holds it: raw deflate (level 9), base64. */
+export function packScript(script: string): string {
+    return deflateRawSync(Buffer.from(script, "latin1"), { level: 9 }).toString("base64");
+}
+
 /**
- * Returns PowerShell statements that write `script` to {@link SCRIPT_PATH} (CRLF line endings,
- * ASCII) and run it with `arguments`. Throws if the script could close the here-string.
+ * Returns PowerShell statements that write `script` to {@link SCRIPT_PATH}, run it with
+ * `scriptArguments`, then run `then` (more statements, before the carrier exits). Throws unless the
+ * script is printable ASCII with CRLF line ends.
  */
-export function renderCarrier(script: string, mode: CarrierMode, scriptArguments: "" | "/check" = ""): string {
-    if (/(^|\n)'@/.test(script) || /[^\x09\x0a\x0d\x20-\x7e]/.test(script)) {
-        throw new Error("the activation script must be printable ASCII and must not contain a line starting with '@");
+export function renderCarrier(script: string, mode: CarrierMode, scriptArguments: "" | "/check" = "", then?: string): string {
+    if (/[^\x20-\x7e\r\n]/.test(script) || /\r(?!\n)|(?<!\r)\n/.test(script)) {
+        throw new Error("the activation script must be printable ASCII with CRLF line ends");
     }
-    const body = script.replace(/\r\n/g, "\n").replace(/\n$/, "");
     const { first, last } = TRANSIENT_EXIT_CODE_RANGE;
     const exit =
-        mode === "tat"
-            ? "exit 0"
-            : `if ($code -ge ${first} -and $code -le ${last}) { exit ${CLOUDBASE_INIT_RUN_AGAIN} }\nexit $code`;
+        mode === "report" ? ["exit 0"] : [`if ($code -ge ${first} -and $code -le ${last}) { exit ${CLOUDBASE_INIT_RUN_AGAIN} }`, "exit $code"];
     return [
         "$ErrorActionPreference = 'Stop'",
-        "$script = @'",
-        body,
-        "'@",
-        `$path = '${SCRIPT_PATH}'`,
-        "[IO.Directory]::CreateDirectory([IO.Path]::GetDirectoryName($path)) | Out-Null",
-        "[IO.File]::WriteAllText($path, (($script -split \"`r?`n\") -join \"`r`n\") + \"`r`n\", [Text.Encoding]::ASCII)",
-        `& cmd.exe /c $path${scriptArguments ? " " + scriptArguments : ""}`,
+        renderSecureServerFolder(),
+        `$z = New-Object IO.Compression.DeflateStream((New-Object IO.MemoryStream(, [Convert]::FromBase64String('${packScript(script)}'))), [IO.Compression.CompressionMode]::Decompress)`,
+        "$m = New-Object IO.MemoryStream",
+        "$buf = New-Object byte[] 4096",
+        "while (($n = $z.Read($buf, 0, $buf.Length)) -gt 0) { $m.Write($buf, 0, $n) }",
+        "$s = $m.ToArray()",
+        `$p = '${SCRIPT_PATH}'`,
+        WRITE_STATEMENT,
+        `& "$env:SystemRoot\\System32\\cmd.exe" /c $p${scriptArguments ? " " + scriptArguments : ""}`,
         "$code = $LASTEXITCODE",
-        exit,
+        ...(then === undefined ? [] : [then]),
+        ...exit,
     ].join("\n");
 }

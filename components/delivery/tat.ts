@@ -7,10 +7,13 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
-import { providerKey } from "../providerKey";
+import { perDeployment, providerKey } from "../deployment";
 
-/** The working directory TAT runs in (the provider's default, /root, does not exist on Windows). */
-export const TAT_WORKING_DIRECTORY = "C:\\Windows\\Temp";
+/**
+ * The working directory TAT runs the carrier in: a folder only Administrators can write (the
+ * provider's default, /root, does not exist on Windows; C:\\Windows\\Temp is writable by every user).
+ */
+export const TAT_WORKING_DIRECTORY = "C:\\Windows\\System32";
 /** Seconds added to a script's worst case for the TAT command timeout. */
 export const TAT_TIMEOUT_MARGIN_SECONDS = 300;
 
@@ -19,23 +22,23 @@ export function scriptHash(content: string): string {
     return createHash("sha256").update(content).digest("hex").slice(0, 12);
 }
 
-const commands = new Map<string, tencentcloud.TatCommand>();
-
 /**
- * The TAT command for `content`: created once per content and provider for the whole program.
- * It is named after the content's hash, so a changed script is a new command (and every
- * attachment that uses it is replaced, which re-runs the script).
+ * The TAT command for `content`: created once per content and provider in a deployment. It is
+ * named after the content's hash (and the provider's name), so a changed script is a new command,
+ * and every attachment that uses it is replaced, which re-runs the script.
  */
 export function sharedTatCommand(content: string, timeoutSeconds: number, provider: pulumi.ProviderResource | undefined): tencentcloud.TatCommand {
+    const commands = perDeployment("tatCommands", () => new Map<string, tencentcloud.TatCommand>());
     const hash = scriptHash(content);
-    const suffix = provider === undefined ? "" : `-${providerKey(provider)}`;
-    const name = `tencentcloud-windows-${hash}${suffix}`;
+    const key = providerKey(provider);
+    const name = `tencentcloud-windows-${hash}${key ? `-${key}` : ""}`;
     let command = commands.get(name);
     if (command === undefined) {
         command = new tencentcloud.TatCommand(
             name,
             {
-                commandName: name,
+                // TAT command names: letters, digits, '-', '_' and '.', at most 60 characters.
+                commandName: name.replace(/[^A-Za-z0-9_.-]/g, "-").slice(0, 60),
                 description: "tencentcloud-windows: KMS activation (PowerShell carrier of the batch script)",
                 content,
                 commandType: "POWERSHELL",

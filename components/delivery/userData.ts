@@ -1,13 +1,22 @@
 /**
  * Windows user data in the form Tencent documents (`<powershell>...</powershell>`), run once at
- * first boot by cloudbase-init as LocalSystem. It can turn on OpenSSH and can carry the
- * activation script; the provider base64-encodes it (`userDataRaw`).
+ * first boot by cloudbase-init as LocalSystem: it can turn on OpenSSH, carry the activation
+ * script, and run the user's own first-boot PowerShell after the activation. The provider
+ * base64-encodes it (`userDataRaw`).
  */
+import { SERVER_DIR } from "../activation/script";
+import { ArgumentError } from "../validation";
 import { renderCarrier } from "./carrier";
 import { renderOpenSshEnable } from "./openSsh";
 
-/** Tencent's limit on user data, in bytes before base64. */
-export const USER_DATA_LIMIT_BYTES = 16 * 1024;
+/**
+ * Tencent's limit on user data. Its texts say 16 KB but disagree on whether that counts before or
+ * after base64; the stricter reading, 16,384 bytes of base64, allows 12,288 bytes before it.
+ */
+export const USER_DATA_LIMIT_BYTES = 12 * 1024;
+
+/** Where user data delivery records that the user's first-boot PowerShell has run. */
+export const FIRST_BOOT_DONE_PATH = `${SERVER_DIR}\\first-boot.done`;
 
 /** What the first-boot user data does. */
 export interface UserDataParts {
@@ -15,16 +24,38 @@ export interface UserDataParts {
     activationScript?: string;
     /** Turn on the OpenSSH server first (SSH delivery). */
     enableOpenSsh?: boolean;
+    /** The user's own PowerShell, run after the activation step. */
+    firstBootPowerShell?: string;
 }
 
-/** Renders the user data, or undefined when there is nothing to do; throws when it would exceed {@link USER_DATA_LIMIT_BYTES}. */
+/**
+ * PowerShell that runs the user's code: carried as base64 of its UTF-8 text (cloudbase-init saves
+ * user data without a byte order mark, so PowerShell reads it in the system code page: only ASCII
+ * survives that). Errors are written to the output (cloudbase-init's log) and do not change the
+ * user data's exit code. With `once`, a marker in the server folder keeps a later cloudbase-init
+ * run (after a transient activation failure) from running it again.
+ */
+function renderFirstBoot(code: string, once: boolean): string {
+    const run = `try { & ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${Buffer.from(code, "utf8").toString("base64")}'))))${
+        once ? `; $null = New-Item -ItemType File -Path '${FIRST_BOOT_DONE_PATH}' -Force` : ""
+    } } catch { 'firstBootPowerShell failed: ' + $_ }`;
+    return once ? `if (-not (Test-Path -LiteralPath '${FIRST_BOOT_DONE_PATH}')) { ${run} }` : run;
+}
+
+/**
+ * Renders the user data, or undefined when there is nothing to do. Throws an ArgumentError naming
+ * `firstBootPowerShell` (or `activation`, without it) when the total would exceed {@link USER_DATA_LIMIT_BYTES}.
+ */
 export function renderUserData(parts: UserDataParts): string | undefined {
     const sections: string[] = [];
     if (parts.enableOpenSsh) {
         sections.push(renderOpenSshEnable());
     }
+    const own = parts.firstBootPowerShell === undefined ? undefined : renderFirstBoot(parts.firstBootPowerShell, parts.activationScript !== undefined);
     if (parts.activationScript !== undefined) {
-        sections.push(renderCarrier(parts.activationScript, "userData"));
+        sections.push(renderCarrier(parts.activationScript, "userData", "", own));
+    } else if (own !== undefined) {
+        sections.push(own);
     }
     if (sections.length === 0) {
         return undefined;
@@ -32,7 +63,24 @@ export function renderUserData(parts: UserDataParts): string | undefined {
     const userData = ["<powershell>", ...sections, "</powershell>", ""].join("\n");
     const bytes = Buffer.byteLength(userData, "utf8");
     if (bytes > USER_DATA_LIMIT_BYTES) {
-        throw new Error(`the user data is ${bytes} bytes, over Tencent's ${USER_DATA_LIMIT_BYTES}-byte limit: use fewer fallback hosts or NTP servers, or installKmsClientKey: false`);
+        const rest = own === undefined ? bytes : Buffer.byteLength(renderUserData({ ...parts, firstBootPowerShell: undefined }) ?? "", "utf8");
+        throw new ArgumentError(
+            own === undefined ? "activation" : "firstBootPowerShell",
+            `makes the user data ${bytes} bytes, over Tencent's limit of ${USER_DATA_LIMIT_BYTES} (16 KB once base64-encoded): ` +
+                (own === undefined
+                    ? "use fewer or shorter KMS hosts and NTP servers"
+                    : `the rest of the user data takes ${rest} bytes and leaves ${USER_DATA_LIMIT_BYTES - rest} for your first-boot PowerShell, ` +
+                      `which takes ${bytes - rest} once encoded (base64: 4 bytes for every 3, plus about 230 to run it)`),
+        );
     }
     return userData;
+}
+
+/** How many bytes of UTF-8 text `firstBootPowerShell` can hold next to the rest of the user data (`parts` without it). */
+export function firstBootCapacity(parts: Omit<UserDataParts, "firstBootPowerShell">): number {
+    const without = renderUserData(parts);
+    const emptyCode = renderUserData({ ...parts, firstBootPowerShell: "" })!;
+    const left = USER_DATA_LIMIT_BYTES - Buffer.byteLength(emptyCode, "utf8");
+    // base64 takes 4 bytes for every 3 (and pads the last group).
+    return without === undefined && left < 0 ? 0 : Math.max(0, Math.floor(left / 4) * 3);
 }

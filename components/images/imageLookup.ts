@@ -1,14 +1,15 @@
 /**
- * `getImages` invokes for the component, shared across the whole program: one invoke per distinct
- * query and provider, however many servers ask for it.
+ * `getImages` invokes for the component, shared within one deployment: one invoke per distinct
+ * query and provider, however many servers ask for it. A later deployment asks again (Tencent
+ * publishes new images), and one deployment never sees another's answers.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
-import { providerKey } from "../providerKey";
+import { perDeployment, providerKey } from "../deployment";
 import { ImageInfo, ImageQuery, imageNameRegex, isPublicWindowsImage, pickImage } from "./imageNames";
 
-const cache = new Map<string, Promise<tencentcloud.GetImagesResult>>();
 function cachedGetImages(args: tencentcloud.GetImagesArgs, provider: pulumi.ProviderResource | undefined): Promise<tencentcloud.GetImagesResult> {
+    const cache = perDeployment("getImages", () => new Map<string, Promise<tencentcloud.GetImagesResult>>());
     const key = `${providerKey(provider)}|${JSON.stringify(args)}`;
     let result = cache.get(key);
     if (result === undefined) {
@@ -42,3 +43,18 @@ export function checkPublicWindowsImage(imageId: string, provider: pulumi.Provid
     });
 }
 
+
+/**
+ * The name of the image a server runs, for its `imageName` output: the chosen image's name when the
+ * server runs it, else the catalog's name for that image ID (one invoke per ID), or "" when Tencent no
+ * longer lists it. Never fails: a retired image must not fail a deployment.
+ */
+export function runningImageName(imageId: string, chosen: ImageInfo, provider: pulumi.ProviderResource | undefined): Promise<string> {
+    if (imageId === chosen.imageId) {
+        return Promise.resolve(chosen.imageName);
+    }
+    return cachedGetImages({ imageId }, provider).then(
+        (r) => (r.images ?? []).find((i) => i.imageId === imageId)?.imageName ?? "",
+        () => "",
+    );
+}

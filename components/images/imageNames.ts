@@ -5,19 +5,50 @@
  */
 
 /** Windows Server versions the component can pick an image for. */
-export const WINDOWS_VERSIONS = ["2008R2", "2012R2", "2016", "2019", "2022", "2025"] as const;
-/** A Windows Server version. */
-export type WindowsVersion = (typeof WINDOWS_VERSIONS)[number];
+export const WindowsVersion = {
+    /** Windows Server 2008 R2 (6.1). */
+    V2008R2: "2008R2",
+    /** Windows Server 2012 R2 (6.3). */
+    V2012R2: "2012R2",
+    /** Windows Server 2016 (build 14393). */
+    V2016: "2016",
+    /** Windows Server 2019 (build 17763). */
+    V2019: "2019",
+    /** Windows Server 2022 (build 20348). */
+    V2022: "2022",
+    /** Windows Server 2025 (build 26100). */
+    V2025: "2025",
+} as const;
+/** A Windows Server version, e.g. "2022". */
+export type WindowsVersion = (typeof WindowsVersion)[keyof typeof WindowsVersion];
+/** Every Windows Server version, oldest first. */
+export const WINDOWS_VERSIONS: readonly WindowsVersion[] = Object.values(WindowsVersion);
 
 /** Image languages. */
-export const IMAGE_LANGUAGES = ["zh", "en"] as const;
-/** An image language: Chinese or English. */
-export type ImageLanguage = (typeof IMAGE_LANGUAGES)[number];
+export const ImageLanguage = {
+    /** Chinese images (China site names end in 64位中文版). */
+    Zh: "zh",
+    /** English images (64位英文版, or 64bit EN on the international site). */
+    En: "en",
+} as const;
+/** An image language: "zh" or "en". */
+export type ImageLanguage = (typeof ImageLanguage)[keyof typeof ImageLanguage];
+/** Every image language. */
+export const IMAGE_LANGUAGES: readonly ImageLanguage[] = Object.values(ImageLanguage);
 
 /** Editions that public images come in. */
-export const IMAGE_EDITIONS = ["Datacenter", "Standard", "Enterprise"] as const;
+export const ImageEdition = {
+    /** Datacenter (数据中心版). */
+    Datacenter: "Datacenter",
+    /** Standard (标准版). */
+    Standard: "Standard",
+    /** Enterprise (企业版): Windows Server 2008 R2 only. */
+    Enterprise: "Enterprise",
+} as const;
 /** A Windows Server edition. */
-export type ImageEdition = (typeof IMAGE_EDITIONS)[number];
+export type ImageEdition = (typeof ImageEdition)[keyof typeof ImageEdition];
+/** Every edition. */
+export const IMAGE_EDITIONS: readonly ImageEdition[] = Object.values(ImageEdition);
 
 /** The edition Tencent publishes for each version by default (2008 R2 is Enterprise, the rest Datacenter). */
 export function defaultEdition(version: WindowsVersion): ImageEdition {

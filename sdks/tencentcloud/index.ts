@@ -10,6 +10,11 @@ export const getImages: typeof import("./getImages").getImages = null as any;
 export const getImagesOutput: typeof import("./getImages").getImagesOutput = null as any;
 utilities.lazyLoad(exports, ["getImages","getImagesOutput"], () => require("./getImages"));
 
+export { GetTatAgentArgs, GetTatAgentResult, GetTatAgentOutputArgs } from "./getTatAgent";
+export const getTatAgent: typeof import("./getTatAgent").getTatAgent = null as any;
+export const getTatAgentOutput: typeof import("./getTatAgent").getTatAgentOutput = null as any;
+utilities.lazyLoad(exports, ["getTatAgent","getTatAgentOutput"], () => require("./getTatAgent"));
+
 export { GetTatInvocationTaskArgs, GetTatInvocationTaskResult, GetTatInvocationTaskOutputArgs } from "./getTatInvocationTask";
 export const getTatInvocationTask: typeof import("./getTatInvocationTask").getTatInvocationTask = null as any;
 export const getTatInvocationTaskOutput: typeof import("./getTatInvocationTask").getTatInvocationTaskOutput = null as any;
@@ -45,6 +50,11 @@ export type TatInvocationInvokeAttachment = import("./tatInvocationInvokeAttachm
 export const TatInvocationInvokeAttachment: typeof import("./tatInvocationInvokeAttachment").TatInvocationInvokeAttachment = null as any;
 utilities.lazyLoad(exports, ["TatInvocationInvokeAttachment"], () => require("./tatInvocationInvokeAttachment"));
 
+export { TatInvokerArgs, TatInvokerState } from "./tatInvoker";
+export type TatInvoker = import("./tatInvoker").TatInvoker;
+export const TatInvoker: typeof import("./tatInvoker").TatInvoker = null as any;
+utilities.lazyLoad(exports, ["TatInvoker"], () => require("./tatInvoker"));
+
 
 // Export sub-modules:
 import * as config from "./config";
@@ -69,6 +79,8 @@ const _module = {
                 return new TatCommand(name, <any>undefined, { urn })
             case "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment":
                 return new TatInvocationInvokeAttachment(name, <any>undefined, { urn })
+            case "tencentcloud:index/tatInvoker:TatInvoker":
+                return new TatInvoker(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }
@@ -79,6 +91,7 @@ pulumi.runtime.registerResourceModule("tencentcloud", "index/securityGroup", _mo
 pulumi.runtime.registerResourceModule("tencentcloud", "index/securityGroupRuleSet", _module)
 pulumi.runtime.registerResourceModule("tencentcloud", "index/tatCommand", _module)
 pulumi.runtime.registerResourceModule("tencentcloud", "index/tatInvocationInvokeAttachment", _module)
+pulumi.runtime.registerResourceModule("tencentcloud", "index/tatInvoker", _module)
 pulumi.runtime.registerResourcePackage("tencentcloud", {
     version: utilities.getVersion(),
     constructProvider: (name: string, type: string, urn: string): pulumi.ProviderResource => {

@@ -1,16 +1,50 @@
 /**
  * A stand-in for Tencent Cloud under Pulumi's mock engine: it records every resource and invoke
- * a program makes and answers with plausible outputs (public image names of both sites, instance
- * IPs, TAT and SSH results). The offline plan and the tests run programs against it.
+ * a program makes and answers as the real cloud does (public image names of both sites, instance
+ * IPs, TAT agents and invocations, SSH results). It lives through time: it keeps the stack's state
+ * from one deployment to the next, applies `ignoreChanges` as the engine does, and says what each
+ * registration would do to what already runs (create, update, restart, reset, replace). Its
+ * behaviour and the source of each is listed in BEHAVIOUR.md beside this file. The offline plan
+ * and the tests run programs against it.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { ChangeKind, changeKind } from "./providerModel";
+
+/** The resource options a registration carried, as the engine receives them. */
+export interface RecordedOptions {
+    /** URN of the parent ("" for none). */
+    parent: string;
+    ignoreChanges: string[];
+    replaceOnChanges: string[];
+    /** Custom timeouts, e.g. `{ create: "33m" }` (empty strings when unset). */
+    customTimeouts: { create: string; update: string; delete: string };
+    deleteBeforeReplace: boolean;
+    protect: boolean;
+    /** URNs the resource depends on. */
+    dependencies: string[];
+}
 
 /** A resource registration the program made. */
 export interface RecordedResource {
     type: string;
     name: string;
+    urn: string;
+    /** The inputs as the provider receives them (ignored changes put back to the stack's values). */
     inputs: Record<string, any>;
     id: string;
+    options: RecordedOptions;
+    /** What the registration does to what the stack already has. */
+    change: ChangeKind | "create" | "same";
+    /** The inputs that differ from the stack's state (after ignoreChanges). */
+    changed: string[];
+}
+
+/** A resource of the stack's state, kept between deployments. */
+interface StateEntry {
+    type: string;
+    id: string;
+    inputs: Record<string, any>;
+    outputs: Record<string, any>;
 }
 
 /** An invoke the program made. */
@@ -19,10 +53,13 @@ export interface RecordedCall {
     inputs: Record<string, any>;
 }
 
-/** The JSON line a successful activation prints (what the script emits on a fresh 2022 image). */
+/**
+ * The JSON line a successful activation prints on a fresh 2022 image: the Windows bench checks that
+ * the real script, run under Wine, prints exactly this line.
+ */
 export const LICENSED_LINE =
-    '{"activation":"tencentcloud-windows/1","status":"Licensed","exitCode":0,"licenseStatus":1,"kmsHost":"kms.tencentyun.com","kmsPort":1688,' +
-    '"attempts":1,"lastErrorCode":0,"errorClass":"none","alreadyLicensed":false,"osBuild":20348,"osVersion":"2022","edition":"Datacenter"}';
+    '{"activation":"tencentcloud-windows/2","status":"Licensed","exitCode":0,"licenseStatus":1,"kmsHost":"kms.tencentyun.com","kmsPort":1688,' +
+    '"attempts":1,"lastErrorCode":0,"errorClass":"none","alreadyLicensed":false,"clockOffsetSeconds":0,"osBuild":20348,"osVersion":"2022","edition":"Datacenter"}';
 
 function image(imageId: string, imageName: string, createdTime: string, imageType = "PUBLIC_IMAGE", platform = "Windows") {
     return { imageId, imageName, osName: imageName, platform, imageType, architecture: "x86_64", createdTime };
@@ -49,40 +86,144 @@ export const SAMPLE_IMAGES = [
     image("img-linux001", "TencentOS Server 3.1", "2025-07-01 10:00:00", "PUBLIC_IMAGE", "TencentOS"),
 ];
 
+/** Tencent's InvokeCommand error while an instance's agent is not online (the provider retries it for 5 minutes, then fails). */
+export const AGENT_NOT_ONLINE = "ResourceUnavailable.AgentStatusNotOnline";
+
+const NO_OPTIONS: RecordedOptions = {
+    parent: "",
+    ignoreChanges: [],
+    replaceOnChanges: [],
+    customTimeouts: { create: "", update: "", delete: "" },
+    deleteBeforeReplace: false,
+    protect: false,
+    dependencies: [],
+};
+
 /** A Pulumi mock engine that plays Tencent Cloud. */
 export class MockCloud implements pulumi.runtime.Mocks {
-    public readonly resources: RecordedResource[] = [];
-    public readonly calls: RecordedCall[] = [];
-    /** What getImages searches. */
-    public images = SAMPLE_IMAGES;
+    /** The registrations of the current deployment. */
+    public resources: RecordedResource[] = [];
+    /** The invokes of the current deployment. */
+    public calls: RecordedCall[] = [];
+    /** Deployments started so far. */
+    public deployments = 0;
+    /** What getImages searches; tests change it between deployments (Tencent publishes new images). */
+    public images = [...SAMPLE_IMAGES];
     /** The base64 task output TAT returns for an invocation (undefined: no record). */
     public tatOutput: (invocationId: string) => string | undefined = () => Buffer.from(`activation log...\r\n${LICENSED_LINE}\r\n`).toString("base64");
     /** The stdout an SSH command returns. */
     public sshStdout = `activation log...\r\n${LICENSED_LINE}\r\n`;
+    /** How many agent-status answers say `Offline` before a new instance's TAT agent is `Online` (Infinity: never). */
+    public agentOfflinePolls = 0;
+    /** Agent-status answers given so far, per instance. */
+    public readonly agentPolls = new Map<string, number>();
+    /** Invocations TAT ran, per instance, in order. */
+    public readonly invocations = new Map<string, string[]>();
+    /** The stack's state: what the last update left, by URN. */
+    private state = new Map<string, StateEntry>();
+    private next = new Map<string, StateEntry>();
+    private preview = false;
+    private counter = 0;
+    /** The options of the registration being handled (set by the monitor hook of {@link start}). */
+    private pending: (RecordedOptions & { urn: string }) | undefined;
+
+    /**
+     * Makes this cloud the mock engine of a new deployment (`preview` or update) of the same stack,
+     * and hooks the mock monitor so that every registration's resource options are recorded.
+     */
+    async start(project: string, stack: string, preview = false): Promise<void> {
+        this.resources = [];
+        this.calls = [];
+        this.next = new Map();
+        this.preview = preview;
+        this.deployments++;
+        await pulumi.runtime.setMocks(this, project, stack, preview);
+        const monitor = pulumi.runtime.getMonitor() as any;
+        const register = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req: any, callback: unknown) => {
+            const timeouts = req.getCustomtimeouts();
+            this.pending = {
+                urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
+                parent: req.getParent(),
+                ignoreChanges: req.getIgnorechangesList(),
+                replaceOnChanges: req.getReplaceonchangesList(),
+                customTimeouts: { create: timeouts?.getCreate() ?? "", update: timeouts?.getUpdate() ?? "", delete: timeouts?.getDelete() ?? "" },
+                deleteBeforeReplace: req.getDeletebeforereplace(),
+                protect: req.getProtect(),
+                dependencies: req.getDependenciesList(),
+            };
+            return register(req, callback);
+        };
+    }
+
+    /** Ends an update: what it registered becomes the stack's state (a preview changes nothing). Returns the URNs it deletes. */
+    finish(): string[] {
+        if (this.preview) {
+            return [];
+        }
+        const deleted = [...this.state.keys()].filter((urn) => !this.next.has(urn));
+        this.state = this.next;
+        return deleted;
+    }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
-        const n = String(this.resources.length + 1).padStart(8, "0");
-        const state: Record<string, any> = { ...args.inputs };
-        let id = `${args.type.split(":").pop()!.toLowerCase()}-${n}`;
-        switch (args.type) {
+        const { urn, ...options } = this.pending ?? { urn: `urn:${args.type}::${args.name}`, ...NO_OPTIONS };
+        this.pending = undefined;
+        const before = this.state.get(urn);
+        // The engine sends the stack's old value for an ignored input of an existing resource.
+        const inputs: Record<string, any> = { ...args.inputs };
+        for (const field of before ? options.ignoreChanges : []) {
+            inputs[field] = before!.inputs[field];
+        }
+        const changed = before ? [...new Set([...Object.keys(inputs), ...Object.keys(before.inputs)])].filter((k) => JSON.stringify(inputs[k]) !== JSON.stringify(before.inputs[k])) : [];
+        const change = before === undefined ? "create" : changed.length === 0 ? "same" : changeKind(args.type, changed, inputs, options.replaceOnChanges);
+        let entry: StateEntry;
+        if (before !== undefined && change !== "replace") {
+            entry = { ...before, inputs, outputs: { ...before.outputs, ...inputs } };
+        } else {
+            entry = this.create(args.type, inputs);
+        }
+        this.next.set(urn, entry);
+        this.resources.push({ type: args.type, name: args.name, urn, inputs, id: entry.id, options, change, changed });
+        return { id: entry.id, state: entry.outputs };
+    }
+
+    /** What the cloud makes of a new resource: its ID and outputs. */
+    private create(type: string, inputs: Record<string, any>): StateEntry {
+        const n = String(++this.counter).padStart(8, "0");
+        const outputs: Record<string, any> = { ...inputs };
+        let id = `${type.split(":").pop()!.toLowerCase()}-${n}`;
+        switch (type) {
             case "tencentcloud:index/instance:Instance":
                 id = `ins-${n}`;
-                state.privateIp = `10.0.0.${(this.resources.length % 250) + 2}`;
-                state.publicIp = args.inputs.allocatePublicIp ? `203.0.113.${(this.resources.length % 250) + 2}` : undefined;
-                state.osName = this.images.find((i) => i.imageId === args.inputs.imageId)?.osName ?? "Windows Server";
-                state.instanceStatus = "RUNNING";
+                outputs.privateIp = `10.0.${Math.floor(this.counter / 250) % 250}.${(this.counter % 250) + 2}`;
+                outputs.publicIp = inputs.allocatePublicIp ? `203.0.113.${(this.counter % 250) + 2}` : undefined;
+                outputs.osName = this.images.find((i) => i.imageId === inputs.imageId)?.osName ?? "Windows Server";
+                outputs.instanceStatus = "RUNNING";
                 break;
-            case "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment":
-                state.invocationId = `inv-${n}`;
-                id = `${state.invocationId}#${args.inputs.instanceId}`;
+            case "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment": {
+                const instanceId = String(inputs.instanceId);
+                if (!this.preview && !this.agentOnline(instanceId)) {
+                    throw new Error(`[TencentCloudSDKError] Code=${AGENT_NOT_ONLINE}, Message=The agent of instance ${instanceId} is not online.`);
+                }
+                outputs.invocationId = `inv-${n}`;
+                id = `${outputs.invocationId}#${instanceId}`;
+                if (!this.preview) {
+                    this.invocations.set(instanceId, [...(this.invocations.get(instanceId) ?? []), String(inputs.commandId)]);
+                }
                 break;
+            }
             case "command:remote:Command":
-                state.stdout = this.sshStdout;
-                state.stderr = "";
+                outputs.stdout = this.sshStdout;
+                outputs.stderr = "";
                 break;
         }
-        this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, id });
-        return { id, state };
+        return { type, id, inputs, outputs };
+    }
+
+    /** True once the agent-status API has answered `Online` for the instance. */
+    private agentOnline(instanceId: string): boolean {
+        return (this.agentPolls.get(instanceId) ?? 0) > this.agentOfflinePolls;
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
@@ -97,6 +238,18 @@ export class MockCloud implements pulumi.runtime.Mocks {
                     .filter((i) => (types ? types.includes(i.imageType) : true))
                     .sort((a, b) => b.createdTime.localeCompare(a.createdTime));
                 return { id: "images", images };
+            }
+            case "tencentcloud:index/getTatAgent:getTatAgent": {
+                const ids: string[] = args.inputs.instanceIds ?? [];
+                if (ids.length > 100) {
+                    throw new Error("[TencentCloudSDKError] Code=InvalidParameterValue.LimitExceeded, Message=at most 100 instances per call");
+                }
+                const automationAgentSets = ids.map((instanceId) => {
+                    this.agentPolls.set(instanceId, (this.agentPolls.get(instanceId) ?? 0) + 1);
+                    const online = this.agentOnline(instanceId);
+                    return { instanceId, agentStatus: online ? "Online" : "Offline", environment: "Windows", version: "1.1.9", lastHeartbeatTime: "", supportFeatures: [] };
+                });
+                return { id: "agents", automationAgentSets, instanceIds: ids };
             }
             case "tencentcloud:index/getTatInvocationTask:getTatInvocationTask": {
                 const invocationId: string = args.inputs.filters?.[0]?.values?.[0];

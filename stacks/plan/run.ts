@@ -9,6 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { USER_DATA_LIMIT_BYTES, firstBootCapacity } from "../../components/delivery/userData";
 import { MockCloud, isSecretValue, valueOf } from "./mockCloud";
 
 const OUT_DIR = path.join(__dirname, "..", "..", ".plan");
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
     }
     pulumi.runtime.setAllConfig(config, ["tencentcloud-windows:password"]);
     const cloud = new MockCloud();
-    await pulumi.runtime.setMocks(cloud, "tencentcloud-windows", "plan", false);
+    await cloud.start("tencentcloud-windows", "plan");
 
     const stack = await import("../basic/index");
     const outputs: Record<string, unknown> = {};
@@ -78,7 +79,10 @@ async function main(): Promise<void> {
     const userData = instance?.inputs.userDataRaw;
     if (typeof userData === "string") {
         fs.writeFileSync(path.join(OUT_DIR, "user-data.ps1"), userData);
-        console.log(`\nUser data (${Buffer.byteLength(userData)} bytes of ${16 * 1024}) written to ${path.join(OUT_DIR, "user-data.ps1")}`);
+        const bytes = Buffer.byteLength(userData);
+        const chosen = config["tencentcloud-windows:delivery"] ?? "userData";
+        const room = firstBootCapacity({ activationScript: chosen === "userData" ? script : undefined, enableOpenSsh: chosen === "ssh" });
+        console.log(`\nUser data (${bytes} bytes of ${USER_DATA_LIMIT_BYTES}; room left for ${room} bytes of firstBootPowerShell) written to ${path.join(OUT_DIR, "user-data.ps1")}`);
     }
     console.log(`Rendered activation script (${Buffer.byteLength(script)} bytes, CRLF) written to ${scriptPath}`);
 }

@@ -5,7 +5,7 @@ import { activationFailureMessage, readActivationOutput } from "../../components
 
 const line = (over: Record<string, unknown> = {}) =>
     JSON.stringify({
-        activation: "tencentcloud-windows/1",
+        activation: "tencentcloud-windows/2",
         status: "Licensed",
         exitCode: 0,
         licenseStatus: 1,
@@ -15,6 +15,7 @@ const line = (over: Record<string, unknown> = {}) =>
         lastErrorCode: -1073418124,
         errorClass: "kmsUnreachable",
         alreadyLicensed: false,
+        clockOffsetSeconds: 3,
         osBuild: 9600,
         osVersion: "2012R2",
         edition: "Datacenter",
@@ -38,6 +39,12 @@ describe("parseActivationOutput", () => {
         assert.match(r.meaning, /not retried/);
     });
 
+    test("the clock offset: a number of seconds, or absent when the script printed null", () => {
+        assert.equal(parseActivationOutput(line()).clockOffsetSeconds, 3);
+        assert.equal(parseActivationOutput(line({ clockOffsetSeconds: null })).clockOffsetSeconds, undefined);
+        assert.equal(parseActivationOutput(line({ clockOffsetSeconds: -20000 })).clockOffsetSeconds, -20000);
+    });
+
     test("exit 0 with LicenseStatus other than 1 is not licensed", () => {
         assert.equal(parseActivationOutput(line({ licenseStatus: 5 })).licensed, false);
     });
@@ -51,8 +58,11 @@ describe("parseActivationOutput", () => {
             line({ status: "Whatever", exitCode: 0 }),
             line({ licenseStatus: "1" }),
             line({ attempts: 1.5 }),
-            '{"activation":"tencentcloud-windows/1"}',
-            '{"activation":"tencentcloud-windows/1",[]}',
+            line({ clockOffsetSeconds: "3" }),
+            line({ clockOffsetSeconds: undefined }),
+            line({ activation: "tencentcloud-windows/1" }),
+            '{"activation":"tencentcloud-windows/2"}',
+            '{"activation":"tencentcloud-windows/2",[]}',
         ];
         for (const text of bad) {
             assert.throws(() => parseActivationOutput(text), ActivationResultError, text);

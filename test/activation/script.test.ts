@@ -20,7 +20,8 @@ describe("renderActivationScript", () => {
         assert.ok(lines.includes('set "KMS_HOST_1=kms.tencentyun.com"'));
         assert.ok(lines.includes('set "KMS_HOST_2=kms1.tencentyun.com"'));
         assert.ok(lines.includes('set "KMS_HOST_COUNT=2"'));
-        assert.ok(lines.includes('set "NTP_PEERS=ntpupdate.tencentyun.com"'));
+        assert.ok(lines.includes('set "NTP_PEERS=ntpupdate.tencentyun.com,0x8"'), "client mode unless other flags are given");
+        assert.ok(lines.includes('set "NTP_HOST=ntpupdate.tencentyun.com"'));
         assert.ok(lines.includes('set "MAX_ATTEMPTS=5"'));
     });
 
@@ -32,7 +33,7 @@ describe("renderActivationScript", () => {
             "if %BUILD% LSS 9200 call :ensure_service sppuinotify demand",
             "call :sync_clock",
             "call :set_kms_host",
-            'cscript //nologo "%SLMGR%" -ato >>"%LOG%" 2>&1',
+            '%SYS%\\cscript.exe //nologo %SYS%\\slmgr.vbs -ato >>"%LOG%" 2>&1',
             "echo %RESULT%",
         ];
         const positions = order.map((l) => lines.indexOf(l));
@@ -40,18 +41,45 @@ describe("renderActivationScript", () => {
         assert.deepEqual([...positions].sort((a, b) => a - b), positions);
     });
 
-    test("time: w32time started, peers configured with /update, resync retried, large corrections allowed", () => {
+    test("time: w32time started, peers configured with /update, resync confirmed by the measured offset, large corrections allowed", () => {
         assert.ok(lines.includes("call :ensure_service w32time auto"));
-        assert.ok(lines.includes('w32tm /config /syncfromflags:manual /manualpeerlist:"%NTP_PEERS%" /update >>"%LOG%" 2>&1'));
-        assert.ok(lines.includes('w32tm /resync >>"%LOG%" 2>&1'));
+        assert.ok(lines.includes('%SYS%\\w32tm.exe /config /syncfromflags:manual /manualpeerlist:"%NTP_PEERS%" /update >>"%LOG%" 2>&1'));
+        assert.ok(lines.includes('%SYS%\\w32tm.exe /resync /rediscover >>"%LOG%" 2>&1'));
+        assert.ok(lines.includes('if "%CLOCK_SYNCED%"=="true" goto resync_done'), "success is the offset, not /resync's exit code");
         assert.ok(lines.includes("if %RESYNC_TRY% GEQ 3 goto resync_failed"));
-        assert.ok(lines.includes('for %%d in (Pos Neg) do reg add "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Config" /v Max%%dPhaseCorrection /t REG_DWORD /d 0xFFFFFFFF /f >>"%LOG%" 2>&1'));
+        assert.ok(lines.includes('if %OFFSET_DIGITS% LSS 300 set "CLOCK_SYNCED=true"'));
+        assert.ok(lines.includes('for %%d in (Pos Neg) do %SYS%\\reg.exe add "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Config" /v Max%%dPhaseCorrection /t REG_DWORD /d 0xFFFFFFFF /f >>"%LOG%" 2>&1'));
     });
 
-    test("license status is read language-neutrally through wmic, with a PowerShell fallback; slmgr text is never parsed", () => {
-        assert.ok(script.includes("path SoftwareLicensingProduct where \"ApplicationID='55c92734-d682-4d71-983e-d6ec3f16059f' and PartialProductKey is not null\" get LicenseStatus,KeyManagementServiceMachine /value"));
-        assert.ok(script.includes("Get-CimInstance SoftwareLicensingProduct -F 'ApplicationID=''55c92734-d682-4d71-983e-d6ec3f16059f'' AND PartialProductKey IS NOT NULL'"));
-        for (const line of lines.filter((l) => l.includes("%SLMGR%"))) {
+    test("failures of tools that return negative HRESULTs are tested with a string comparison, never 'if errorlevel 1'", () => {
+        for (const line of lines.filter((l) => /(w32tm|slmgr)/.test(l) && />>"%LOG%" 2>&1$/.test(l))) {
+            const next = lines[lines.indexOf(line) + 1];
+            assert.doesNotMatch(next, /errorlevel 1/, `${line} -> ${next}`);
+        }
+        assert.ok(lines.includes('if not "%errorlevel%"=="0" call :log "warning: -skms failed: %errorlevel%"'));
+        assert.ok(lines.includes('if not "%errorlevel%"=="0" call :log "warning: w32tm /config failed: %errorlevel%"'));
+    });
+
+    test("the working directory is never searched: it changes to System32 first and every tool is called by full path", () => {
+        assert.deepEqual(lines.slice(3, 5), ['set "SYS=%SystemRoot%\\System32"', 'cd /d "%SYS%"']);
+        const tools = ["reg", "find", "findstr", "sc", "net", "ping", "cscript", "wscript", "w32tm", "wmic", "powershell", "icacls", "eventcreate", "timeout"];
+        for (const line of lines.map((l) => l.replace(/call :log "[^"]*"/, "call :log MESSAGE"))) {
+            for (const t of tools) {
+                const bare = new RegExp(`(^|[\\s|('&])${t}(\\.exe)?\\s`, "i");
+                assert.doesNotMatch(line, bare, `bare ${t} in: ${line}`);
+            }
+        }
+        assert.ok(script.includes("%SYS%\\wbem\\wmic.exe path SoftwareLicensingProduct"));
+        assert.ok(script.includes("%SYS%\\WindowsPowerShell\\v1.0\\powershell.exe -NoP"));
+    });
+
+    test("license status: Windows' own row (not an add-on), language-neutrally, wmic then PowerShell 2.0-compatible Get-WmiObject; slmgr text is never parsed", () => {
+        assert.ok(script.includes("path SoftwareLicensingProduct where \"ApplicationID='55c92734-d682-4d71-983e-d6ec3f16059f' and PartialProductKey is not null and LicenseIsAddon=FALSE\" get Description,GracePeriodRemaining,KeyManagementServiceMachine,LicenseStatus /value"));
+        assert.ok(script.includes("Get-WmiObject SoftwareLicensingProduct -Filter 'ApplicationID=''55c92734-d682-4d71-983e-d6ec3f16059f'' AND PartialProductKey IS NOT NULL AND LicenseIsAddon=FALSE'"));
+        assert.doesNotMatch(script, /Get-CimInstance/, "PowerShell 2.0 (2008 R2) has no CIM cmdlets");
+        assert.ok(lines.includes('if "%ROWS%"=="1" exit /b 0'), "more than one row is not used");
+        assert.ok(lines.includes("if %STATUS_TRY% GEQ 3 goto read_status_failed"));
+        for (const line of lines.filter((l) => l.includes("slmgr.vbs"))) {
             assert.match(line, />>"%LOG%" 2>&1$/, `slmgr output goes only to the log: ${line}`);
         }
         assert.doesNotMatch(script, /findstr/, "Wine's findstr is a stub; find is used instead");
@@ -115,7 +143,10 @@ describe("renderActivationScript", () => {
         assert.ok(s.includes('set "KMS_HOST_COUNT=1"'));
         assert.ok(!s.includes("KMS_HOST_2="));
         assert.ok(s.includes('set "KMS_PORT=1700"'));
-        assert.ok(s.includes('set "NTP_PEERS=time1.example.com time2.example.com"'));
+        assert.ok(s.includes('set "NTP_PEERS=time1.example.com,0x8 time2.example.com,0x8"'));
+        assert.ok(s.includes('set "NTP_HOST=time1.example.com"'));
+        const flagged = renderActivationScript({ ntpServers: ["10.0.0.1,0x9", "time.example.com"] });
+        assert.ok(flagged.includes('set "NTP_PEERS=10.0.0.1,0x9 time.example.com,0x8"') && flagged.includes('set "NTP_HOST=10.0.0.1"'));
         assert.ok(s.includes('set "MAX_ATTEMPTS=9"') && s.includes('set "DELAY=7"') && s.includes('set "MAX_DELAY=56"'));
     });
 

@@ -1,41 +1,61 @@
 /**
  * The activation script executed by Wine's real cmd.exe and cscript.exe against scripted
- * stand-ins for the Windows tools (test/windows/wineBench.ts). Each scenario asserts the exact
- * sequence of tool calls, the exit code, the final JSON line and the log.
+ * stand-ins for the Windows tools (test/windows/wineBench.ts; their behaviour and its sources are
+ * in test/windows/standin/BEHAVIOUR.md). Each scenario asserts the exact sequence of tool calls,
+ * the exit code, the final JSON line and the log; every run starts in `C:\Windows\Temp`, where
+ * look-alike tools are planted, and must never run one of them.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { renderActivationScript } from "../../components/activation/script";
 import { renderUserData } from "../../components/delivery/userData";
-import { extractHereStringScript } from "../support/hereString";
-import { RunResult, Scenario, prepareBench, readRegistry, runScript, stopBench } from "../windows/wineBench";
+import { carriedScript } from "../support/carrier";
+import { LICENSED_LINE } from "../../stacks/plan/mockCloud";
+import { RunResult, Scenario, describeRun, plantedTools, prepareBench, readRegistry, runScript, stopBench } from "../windows/wineBench";
 
-const WMIC = "wmic path SoftwareLicensingProduct where ApplicationID='55c92734-d682-4d71-983e-d6ec3f16059f' and PartialProductKey is not null get LicenseStatus,KeyManagementServiceMachine /value";
-const W32TM_CONFIG = "w32tm /config /syncfromflags:manual /manualpeerlist:ntpupdate.tencentyun.com /update";
-const TIME_RUNNING = ["sc qc w32time", "sc query w32time", W32TM_CONFIG, "w32tm /resync"];
+const APP = "55c92734-d682-4d71-983e-d6ec3f16059f";
+const PROPS = "Description,GracePeriodRemaining,KeyManagementServiceMachine,LicenseStatus";
+const WMIC = `wmic path SoftwareLicensingProduct where ApplicationID='${APP}' and PartialProductKey is not null and LicenseIsAddon=FALSE get ${PROPS} /value`;
+const PS =
+    `powershell -NoP -NonI -EP Bypass -C foreach($p in @(Get-WmiObject SoftwareLicensingProduct -Filter 'ApplicationID=''${APP}'' AND PartialProductKey IS NOT NULL AND LicenseIsAddon=FALSE')){` +
+    "'Description='+$p.Description;'GracePeriodRemaining='+$p.GracePeriodRemaining;'KeyManagementServiceMachine='+$p.KeyManagementServiceMachine;'LicenseStatus='+$p.LicenseStatus}";
+const ICACLS = "icacls C:\\ProgramData\\TencentCloudWindows /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F";
+const W32TM_CONFIG = "w32tm /config /syncfromflags:manual /manualpeerlist:ntpupdate.tencentyun.com,0x8 /update";
+const RESYNC = "w32tm /resync /rediscover";
+const STRIPCHART = "w32tm /stripchart /computer:ntpupdate.tencentyun.com /samples:1 /dataonly";
+const SYNC = [RESYNC, STRIPCHART];
+const TIME_RUNNING = ["sc qc w32time", "sc query w32time", W32TM_CONFIG, ...SYNC];
 const SKMS = "slmgr -skms kms.tencentyun.com:1688";
 const SKMS_FALLBACK = "slmgr -skms kms1.tencentyun.com:1688";
 const ATO = "slmgr -ato";
-const C004F074 = "-1073418124";
-const C004F06C = "-1073418132";
-const C004F035 = "-1073418187";
+const START_SPPSVC = ["sc qc sppsvc", "sc query sppsvc", "net start sppsvc"];
+const wait = (seconds: number) => `ping -n ${seconds + 1} 127.0.0.1`;
+const HR = {
+    noKms: "-1073418124", // 0xC004F074
+    clockSkew: "-1073418132", // 0xC004F06C
+    keyNotKms: "-1073418187", // 0xC004F035
+    accessDenied: "-2147024891", // 0x80070005
+    serviceStopped: "-2147023834", // 0x80070426
+    kmsCountLow: "-1073418184", // 0xC004F038
+    unknown: "-2147467259", // 0x80004005, not in the script's table
+};
 
 /**
- * A deliberate breakage, `[find, replace]`, applied to every script the scenarios run: set by
- * test/windows/mutate.ts to check that the scenarios notice it. Unset in normal runs.
+ * A deliberate breakage, a list of `[find, replace]` edits, applied to every script the scenarios
+ * run: set by test/windows/mutate.ts to check that the scenarios notice it. Unset in normal runs.
  */
-const MUTATION: [string, string] | undefined = process.env.SCRIPT_MUTATION ? JSON.parse(process.env.SCRIPT_MUTATION) : undefined;
+const MUTATION: [string, string][] | undefined = process.env.SCRIPT_MUTATION ? JSON.parse(process.env.SCRIPT_MUTATION) : undefined;
 
 /** renderActivationScript, with the mutation applied when one is set. */
 function render(options?: Parameters<typeof renderActivationScript>[0]): string {
-    const s = renderActivationScript(options);
-    if (MUTATION === undefined) {
-        return s;
+    let s = renderActivationScript(options);
+    for (const [find, replace] of MUTATION ?? []) {
+        if (!s.includes(find)) {
+            throw new Error(`the mutation does not apply: ${find}`);
+        }
+        s = s.split(find).join(replace);
     }
-    if (!s.includes(MUTATION[0])) {
-        throw new Error(`the mutation does not apply: ${MUTATION[0]}`);
-    }
-    return s.split(MUTATION[0]).join(MUTATION[1]);
+    return s;
 }
 
 /** A fresh Tencent 2012 R2 Chinese image: w32time running, KMS client in notification state, no KMS host set. */
@@ -46,72 +66,121 @@ function withState(base: Scenario, state: Record<string, string>, extra: Partial
     return { ...base, ...extra, state: { ...base.state, ...state } };
 }
 
-function assertResult(run: RunResult, expected: Record<string, unknown>): void {
-    for (const [key, value] of Object.entries(expected)) {
-        assert.equal(run.result[key], value, `result.${key} in ${JSON.stringify(run.result)}`);
+let lastRun: RunResult | undefined;
+
+/** A scenario: a test whose failure message carries the last run's stdout, log, state and the stand-ins' trace. */
+function scenario(title: string, body: () => void): void {
+    test(title, () => {
+        lastRun = undefined;
+        try {
+            body();
+        } catch (e) {
+            if (e instanceof Error && lastRun !== undefined) {
+                e.message += `\n--- the run ---\n${describeRun(lastRun)}`;
+            }
+            throw e;
+        }
+    });
+}
+
+/** Runs a scenario and checks what holds for every run: no planted tool ran, the JSON line matches the exit code and is in the log. */
+function run(s: string, setup: Scenario, args: string[] = []): RunResult {
+    const r = runScript(s, setup, args);
+    lastRun = r;
+    assert.deepEqual(r.calls.filter((c) => c.startsWith("PLANTED")), [], "a look-alike tool in the working directory was run");
+    if (args.length === 0 && r.result.exitCode !== undefined) {
+        assert.equal(r.result.exitCode, r.exitCode, "the JSON line carries the process exit code");
+        assert.ok(r.log.includes(JSON.stringify(r.result)), `the result line is in the log: ${JSON.stringify(r.result)} / ${r.log.slice(-600)}`);
     }
-    assert.equal(run.result.exitCode, run.exitCode, "the JSON line carries the process exit code");
-    assert.ok(run.log.includes(JSON.stringify(run.result)), "the result line is in the log");
+    return r;
+}
+
+function assertResult(r: RunResult, expected: Record<string, unknown>): void {
+    for (const [key, value] of Object.entries(expected)) {
+        assert.equal(r.result[key], value, `result.${key} in ${JSON.stringify(r.result)}`);
+    }
 }
 
 describe("activation script under Wine's cmd.exe", () => {
     before(() => prepareBench());
     after(() => stopBench());
 
-    test("fresh 2012 R2 (Chinese image): clock, KMS host, one -ato, verified; large clock corrections allowed", () => {
-        const run = runScript(script, fresh2012R2);
-        assert.deepEqual(run.calls, [WMIC, ...TIME_RUNNING, SKMS, ATO, WMIC]);
-        assert.equal(run.exitCode, 0);
-        assertResult(run, { status: "Licensed", licenseStatus: 1, kmsHost: "kms.tencentyun.com", attempts: 1, alreadyLicensed: false, osBuild: 9600, osVersion: "2012R2", edition: "Datacenter" });
-        assert.equal(run.state["lic.kms"], "kms.tencentyun.com");
-        assert.match(run.log, /^\[.+\] start: KMS kms\.tencentyun\.com:1688/);
-        assert.match(run.log, /os: build 9600 \(2012R2\), Datacenter/);
-        assert.match(run.log, /attempt 1\/5: -ato via kms\.tencentyun\.com/);
-        assert.match(run.log, /Windows\(R\)\.\.\./, "slmgr's localized (Chinese) text goes to the log");
-        assert.doesNotMatch(run.stdout, /Windows\(R\)/, "and not to stdout, whose last line is the JSON result");
+    scenario("fresh 2012 R2 (Chinese image): clock synced and confirmed, KMS host, one -ato, verified", () => {
+        const r = run(script, fresh2012R2);
+        assert.deepEqual(r.calls, [ICACLS, WMIC, ...TIME_RUNNING, SKMS, ATO, WMIC]);
+        assert.equal(r.exitCode, 0);
+        assertResult(r, { status: "Licensed", licenseStatus: 1, kmsHost: "kms.tencentyun.com", attempts: 1, alreadyLicensed: false, clockOffsetSeconds: 0, osBuild: 9600, osVersion: "2012R2", edition: "Datacenter" });
+        assert.equal(r.state["lic.kms"], "kms.tencentyun.com");
+        assert.equal(r.state["dir.inheritance"], "removed", "the folder the script created is closed to ordinary users");
+        assert.match(r.log, /^\[.+\] start: KMS kms\.tencentyun\.com:1688/);
+        assert.match(r.log, /os: build 9600 \(2012R2\), ServerDatacenter/);
+        assert.match(r.log, /time: synced, offset 0 s \(try 1\)/);
+        assert.match(r.log, /attempt 1\/5: -ato via kms\.tencentyun\.com/);
+        assert.match(r.log, /Windows\(R\)\.\.\./, "slmgr's localized (Chinese) text goes to the log");
+        assert.doesNotMatch(r.stdout, /Windows\(R\)/, "and not to stdout, whose last line is the JSON result");
         assert.equal(readRegistry("HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Config", "MaxPosPhaseCorrection"), "0xffffffff");
-        assert.equal(run.sleeps, 0);
+        assert.equal(r.sleeps, 0);
     });
 
-    test("already licensed against the configured host: only the status query, exit 0, nothing changed", () => {
+    scenario("a fresh 2022 prints exactly the line the mock cloud returns for a successful TAT or SSH run", () => {
+        const r = run(script, { ...fresh2012R2, build: 20348, wineVersion: "win10" });
+        assert.equal(r.stdout.trim().split(/\r?\n/).pop(), LICENSED_LINE);
+    });
+
+    scenario("look-alike tools planted in the working directory are never run", () => {
+        const planted = plantedTools();
+        assert.ok(planted.includes("reg.exe") && planted.includes("find.exe") && planted.includes("cscript.exe"), planted.join(","));
+        const r = run(script, withState(fresh2012R2, { "seq.ato": `${HR.noKms},0` }));
+        assert.equal(r.exitCode, 0);
+        assert.ok(r.calls.length > 10);
+    });
+
+    scenario("already licensed against the configured host: only the status query, exit 0, nothing changed", () => {
         const scenario = withState(fresh2012R2, { "lic.status": "1", "lic.kms": "kms.tencentyun.com" });
-        const run = runScript(script, scenario);
-        assert.deepEqual(run.calls, [WMIC]);
-        assert.equal(run.exitCode, 0);
-        assertResult(run, { status: "Licensed", alreadyLicensed: true, attempts: 0, kmsHost: "kms.tencentyun.com" });
-        assert.deepEqual(run.state, scenario.state);
+        const r = run(script, scenario);
+        assert.deepEqual(r.calls, [ICACLS, WMIC]);
+        assertResult(r, { status: "Licensed", exitCode: 0, alreadyLicensed: true, attempts: 0, kmsHost: "kms.tencentyun.com", clockOffsetSeconds: null });
+        assert.deepEqual({ ...r.state, "dir.inheritance": undefined }, { ...scenario.state, "dir.inheritance": undefined });
         assert.equal(readRegistry("HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Config", "MaxPosPhaseCorrection"), undefined);
     });
 
-    test("licensed against the fallback host counts as configured (host compared case-insensitively)", () => {
-        const run = runScript(script, withState(fresh2012R2, { "lic.status": "1", "lic.kms": "KMS1.tencentyun.com" }));
-        assert.deepEqual(run.calls, [WMIC]);
-        assertResult(run, { status: "Licensed", alreadyLicensed: true, kmsHost: "kms1.tencentyun.com" });
+    scenario("licensed against the fallback host counts as configured (host compared case-insensitively)", () => {
+        const r = run(script, withState(fresh2012R2, { "lic.status": "1", "lic.kms": "KMS1.tencentyun.com" }));
+        assert.deepEqual(r.calls, [ICACLS, WMIC]);
+        assertResult(r, { status: "Licensed", alreadyLicensed: true, kmsHost: "kms1.tencentyun.com" });
     });
 
-    test("licensed against another host: re-pointed and re-activated", () => {
-        const run = runScript(script, withState(fresh2012R2, { "lic.status": "1", "lic.kms": "kms.example.com" }));
-        assert.deepEqual(run.calls, [WMIC, ...TIME_RUNNING, SKMS, ATO, WMIC]);
-        assertResult(run, { status: "Licensed", alreadyLicensed: false, attempts: 1 });
-        assert.equal(run.state["lic.kms"], "kms.tencentyun.com");
+    scenario("licensed against another host: re-pointed and re-activated", () => {
+        const r = run(script, withState(fresh2012R2, { "lic.status": "1", "lic.kms": "kms.example.com" }));
+        assert.deepEqual(r.calls, [ICACLS, WMIC, ...TIME_RUNNING, SKMS, ATO, WMIC]);
+        assertResult(r, { status: "Licensed", alreadyLicensed: false, attempts: 1 });
+        assert.equal(r.state["lic.kms"], "kms.tencentyun.com");
     });
 
-    test("a KMS host value with batch metacharacters is compared safely and treated as foreign", () => {
-        const run = runScript(script, withState(fresh2012R2, { "lic.status": "1", "lic.kms": 'kms.tencentyun.com"&echo INJECTED' }));
-        assert.doesNotMatch(run.stdout + run.log, /^INJECTED/m);
-        assert.deepEqual(run.calls, [WMIC, ...TIME_RUNNING, SKMS, ATO, WMIC]);
-        assertResult(run, { status: "Licensed", alreadyLicensed: false });
+    scenario("a KMS host value with batch metacharacters is compared safely and treated as foreign", () => {
+        const r = run(script, withState(fresh2012R2, { "lic.status": "1", "lic.kms": 'kms.tencentyun.com"&echo INJECTED' }));
+        assert.doesNotMatch(r.stdout + r.log, /^INJECTED/m);
+        assert.deepEqual(r.calls, [ICACLS, WMIC, ...TIME_RUNNING, SKMS, ATO, WMIC]);
+        assertResult(r, { status: "Licensed", alreadyLicensed: false });
     });
 
-    test("2008 R2 with the SPP Notification Service disabled: enabled, started, then activated", () => {
+    scenario("an ESU add-on row beside Windows' own: the add-on is never read as Windows' status", () => {
+        // Windows stays unlicensed after -ato; the licensed add-on row must not make it look activated.
+        const r = run(script, withState(fresh2012R2, { "esu.status": "1", "ato.sets_status": "5" }, {}), []);
+        assert.equal(r.exitCode, 13);
+        assertResult(r, { status: "NotLicensedAfterActivation", licenseStatus: 5, attempts: 5 });
+    });
+
+    scenario("2008 R2 with the SPP Notification Service disabled: enabled, started, then activated", () => {
         const scenario: Scenario = {
             build: 7601,
             editionId: "ServerEnterprise",
             wineVersion: "win2008r2",
             state: { "svc.w32time.state": "running", "svc.sppuinotify.start": "disabled", "svc.sppuinotify.state": "stopped", "lic.status": "0", "lic.kms": "" },
         };
-        const run = runScript(script, scenario);
-        assert.deepEqual(run.calls, [
+        const r = run(script, scenario);
+        assert.deepEqual(r.calls, [
+            ICACLS,
             WMIC,
             "sc qc sppuinotify",
             "sc config sppuinotify start= demand",
@@ -122,102 +191,185 @@ describe("activation script under Wine's cmd.exe", () => {
             ATO,
             WMIC,
         ]);
-        assert.equal(run.state["svc.sppuinotify.start"], "demand");
-        assert.equal(run.state["svc.sppuinotify.state"], "running");
-        assertResult(run, { status: "Licensed", osVersion: "2008R2", edition: "Enterprise", osBuild: 7601 });
+        assert.equal(r.state["svc.sppuinotify.start"], "demand");
+        assert.equal(r.state["svc.sppuinotify.state"], "running");
+        assertResult(r, { status: "Licensed", osVersion: "2008R2", edition: "Enterprise", osBuild: 7601 });
     });
 
-    test("w32time stopped: started before the NTP configuration; 'no time data' is retried", () => {
-        const run = runScript(script, withState(fresh2012R2, { "svc.w32time.state": "stopped", "seq.resync": "nodata,ok" }));
-        assert.deepEqual(run.calls, [WMIC, "sc qc w32time", "sc query w32time", "net start w32time", W32TM_CONFIG, "w32tm /resync", "ping -n 6 127.0.0.1", "w32tm /resync", SKMS, ATO, WMIC]);
-        assert.equal(run.state["svc.w32time.state"], "running");
-        assert.match(run.log, /time: resynced \(try 2\)/);
-        assertResult(run, { status: "Licensed" });
+    scenario("2008 R2 whose wmic gives nothing: PowerShell 2.0's Get-WmiObject reads the status", () => {
+        const scenario: Scenario = { build: 7601, editionId: "ServerEnterprise", wineVersion: "win2008r2", state: { "svc.w32time.state": "running", "lic.status": "1", "lic.kms": "kms.tencentyun.com", "wmic.broken": "yes", "ps.version": "2" } };
+        const r = run(script, scenario);
+        assert.deepEqual(r.calls, [ICACLS, WMIC, PS]);
+        assertResult(r, { status: "Licensed", alreadyLicensed: true, osVersion: "2008R2" });
     });
 
-    test("KMS unreachable twice, then success: hosts alternate, back-off doubles", () => {
-        const run = runScript(script, withState(fresh2012R2, { "seq.ato": `${C004F074},${C004F074},0` }));
-        assert.deepEqual(run.calls, [
-            WMIC, ...TIME_RUNNING, SKMS,
-            ATO, SKMS_FALLBACK, "ping -n 16 127.0.0.1",
-            ATO, SKMS, "ping -n 31 127.0.0.1",
+    scenario("WMI not ready at first boot: wmic and PowerShell fail once, the read is tried again after a pause", () => {
+        const r = run(script, withState(fresh2012R2, { "seq.wmi": "fail,fail" }));
+        assert.deepEqual(r.calls, [ICACLS, WMIC, PS, wait(10), WMIC, ...TIME_RUNNING, SKMS, ATO, WMIC]);
+        assertResult(r, { status: "Licensed" });
+        assert.match(r.log, /status: not readable, try 1/);
+    });
+
+    scenario("WMI never answers: transient exit 14 after 3 tries and 2 pauses, nothing changed", () => {
+        const r = run(script, { build: 26100, editionId: "ServerDatacenter", noWmic: true, state: { "svc.w32time.state": "running", "seq.wmi": "fail,fail,fail" } });
+        assert.deepEqual(r.calls, [ICACLS, PS, wait(10), PS, wait(10), PS]);
+        assert.equal(r.exitCode, 14);
+        assertResult(r, { status: "StatusUnavailable", licenseStatus: -1 });
+    });
+
+    scenario("w32time stopped: started before the NTP configuration; 'no time data' (exit 0) is retried until the offset is confirmed", () => {
+        const r = run(script, withState(fresh2012R2, { "svc.w32time.state": "stopped", "clock.offset": "5000", "seq.resync": "nodata" }));
+        assert.deepEqual(r.calls, [ICACLS, WMIC, "sc qc w32time", "sc query w32time", "net start w32time", W32TM_CONFIG, ...SYNC, wait(5), ...SYNC, SKMS, ATO, WMIC]);
+        assert.equal(r.state["svc.w32time.state"], "running");
+        assert.match(r.log, /time: synced, offset 0 s \(try 2\)/);
+        assertResult(r, { status: "Licensed", clockOffsetSeconds: 0 });
+    });
+
+    scenario("NTP server unreachable: three confirmations fail, a warning, activation goes on; the offset is reported as unknown", () => {
+        const r = run(script, withState(fresh2012R2, { "ntp.reachable": "no" }));
+        assert.deepEqual(r.calls, [ICACLS, WMIC, "sc qc w32time", "sc query w32time", W32TM_CONFIG, ...SYNC, wait(5), ...SYNC, wait(5), ...SYNC, SKMS, ATO, WMIC]);
+        assert.match(r.log, /warning: clock not confirmed after 3 tries, offset null s/);
+        assertResult(r, { status: "Licensed", clockOffsetSeconds: null });
+    });
+
+    scenario("KMS unreachable twice, then success: the clock is resynced and the hosts alternate, back-off doubles", () => {
+        const r = run(script, withState(fresh2012R2, { "seq.ato": `${HR.noKms},${HR.noKms},0` }));
+        assert.deepEqual(r.calls, [
+            ICACLS, WMIC, ...TIME_RUNNING, SKMS,
+            ATO, ...SYNC, SKMS_FALLBACK, wait(15),
+            ATO, ...SYNC, SKMS, wait(30),
             ATO, WMIC,
         ]);
-        assertResult(run, { status: "Licensed", attempts: 3, lastErrorCode: -1073418124, errorClass: "kmsUnreachable", kmsHost: "kms.tencentyun.com" });
-        assert.equal(run.sleeps, 2);
+        assertResult(r, { status: "Licensed", attempts: 3, lastErrorCode: Number(HR.noKms), errorClass: "kmsUnreachable", kmsHost: "kms.tencentyun.com" });
+        assert.equal(r.sleeps, 2);
     });
 
-    test("clock skew (0xC004F06C): a resync before the next attempt, then success", () => {
-        const run = runScript(script, withState(fresh2012R2, { "seq.ato": `${C004F06C},0` }));
-        assert.deepEqual(run.calls, [WMIC, ...TIME_RUNNING, SKMS, ATO, "w32tm /resync", "ping -n 16 127.0.0.1", ATO, WMIC]);
-        assertResult(run, { status: "Licensed", attempts: 2, errorClass: "clockSkew" });
+    scenario("a clock 5.5 hours off that the KMS reports as 0xC004F074, first sync without data: resynced, then activated", () => {
+        const r = run(script, withState(fresh2012R2, { "clock.offset": "20000", "kms.skew_code": HR.noKms, "seq.resync": "nodata,nodata,nodata" }));
+        assert.deepEqual(r.calls, [
+            ICACLS, WMIC, "sc qc w32time", "sc query w32time", W32TM_CONFIG, ...SYNC, wait(5), ...SYNC, wait(5), ...SYNC, SKMS,
+            ATO, ...SYNC, SKMS_FALLBACK, wait(15),
+            ATO, WMIC,
+        ]);
+        assertResult(r, { status: "Licensed", attempts: 2, kmsHost: "kms1.tencentyun.com", clockOffsetSeconds: 0 });
     });
 
-    test("primary KMS unreachable on every attempt: the fallback host succeeds", () => {
-        const run = runScript(script, withState(fresh2012R2, { "unreachable.hosts": "kms.tencentyun.com" }));
-        assert.deepEqual(run.calls, [WMIC, ...TIME_RUNNING, SKMS, ATO, SKMS_FALLBACK, "ping -n 16 127.0.0.1", ATO, WMIC]);
-        assertResult(run, { status: "Licensed", kmsHost: "kms1.tencentyun.com", attempts: 2 });
-        assert.equal(run.state["lic.kms"], "kms1.tencentyun.com");
+    scenario("clock skew (0xC004F06C): a resync before the next attempt, then success", () => {
+        const r = run(script, withState(fresh2012R2, { "seq.ato": `${HR.clockSkew},0` }));
+        assert.deepEqual(r.calls, [ICACLS, WMIC, ...TIME_RUNNING, SKMS, ATO, ...SYNC, wait(15), ATO, WMIC]);
+        assertResult(r, { status: "Licensed", attempts: 2, errorClass: "clockSkew" });
     });
 
-    test("a key/SKU error (0xC004F035): no retry, exit 20, the JSON names the error", () => {
-        const run = runScript(script, withState(fresh2012R2, { "seq.ato": `${C004F035},0` }));
-        assert.deepEqual(run.calls, [WMIC, ...TIME_RUNNING, SKMS, ATO]);
-        assert.equal(run.exitCode, 20);
-        assertResult(run, { status: "KeyRejected", lastErrorCode: -1073418187, errorClass: "keyRejected", attempts: 1, licenseStatus: 5 });
+    scenario("primary KMS unreachable on every attempt: the fallback host succeeds", () => {
+        const r = run(script, withState(fresh2012R2, { "unreachable.hosts": "kms.tencentyun.com" }));
+        assert.deepEqual(r.calls, [ICACLS, WMIC, ...TIME_RUNNING, SKMS, ATO, ...SYNC, SKMS_FALLBACK, wait(15), ATO, WMIC]);
+        assertResult(r, { status: "Licensed", kmsHost: "kms1.tencentyun.com", attempts: 2 });
+        assert.equal(r.state["lic.kms"], "kms1.tencentyun.com");
     });
 
-    test("all attempts exhausted: transient exit 10 after 5 attempts and 4 waits, nothing hangs", () => {
-        const run = runScript(script, withState(fresh2012R2, { "unreachable.hosts": "kms.tencentyun.com,kms1.tencentyun.com" }));
-        assert.equal(run.calls.filter((c) => c === ATO).length, 5);
-        assert.deepEqual(
-            run.calls.filter((c) => c.startsWith("ping")),
-            ["ping -n 16 127.0.0.1", "ping -n 31 127.0.0.1", "ping -n 61 127.0.0.1", "ping -n 121 127.0.0.1"],
-        );
-        assert.equal(run.exitCode, 10);
-        assertResult(run, { status: "KmsUnreachable", attempts: 5, errorClass: "kmsUnreachable" });
+    scenario("every attempt unreachable: transient exit 10 after 5 attempts and 4 waits; the server stays on the host it last tried", () => {
+        const r = run(script, withState(fresh2012R2, { "unreachable.hosts": "kms.tencentyun.com,kms1.tencentyun.com" }));
+        const afterSetup = r.calls.slice(r.calls.indexOf(SKMS));
+        assert.deepEqual(afterSetup, [
+            SKMS,
+            ATO, ...SYNC, SKMS_FALLBACK, wait(15),
+            ATO, ...SYNC, SKMS, wait(30),
+            ATO, ...SYNC, SKMS_FALLBACK, wait(60),
+            ATO, ...SYNC, SKMS, wait(120),
+            ATO,
+        ]);
+        assert.equal(r.exitCode, 10);
+        assertResult(r, { status: "KmsUnreachable", attempts: 5, errorClass: "kmsUnreachable", kmsHost: "kms.tencentyun.com", lastErrorCode: Number(HR.noKms) });
+        assert.equal(r.state["lic.kms"], "kms.tencentyun.com");
     });
 
-    test("-ato reports success but the status stays Unlicensed: not success, exit 13", () => {
-        const run = runScript(script, withState(fresh2012R2, { "ato.sets_status": "0" }));
-        assert.equal(run.calls.filter((c) => c === ATO).length, 5);
-        assert.equal(run.exitCode, 13);
-        assertResult(run, { status: "NotLicensedAfterActivation", licenseStatus: 0, errorClass: "unverified" });
+    scenario("a key/SKU error (0xC004F035): no retry, exit 20, the JSON names the error", () => {
+        const r = run(script, withState(fresh2012R2, { "seq.ato": `${HR.keyNotKms},0` }));
+        assert.deepEqual(r.calls, [ICACLS, WMIC, ...TIME_RUNNING, SKMS, ATO]);
+        assert.equal(r.exitCode, 20);
+        assertResult(r, { status: "KeyRejected", lastErrorCode: Number(HR.keyNotKms), errorClass: "keyRejected", attempts: 1, licenseStatus: 5 });
     });
 
-    test("a second run after success takes the fast path: one query, no change, no wait", () => {
-        const first = runScript(script, fresh2012R2);
+    scenario("not elevated: slmgr answers 0xC004F025 to everything; stop at once with exit 3", () => {
+        const r = run(script, withState(fresh2012R2, { "proc.elevated": "no" }));
+        assert.deepEqual(r.calls, [ICACLS, WMIC, ...TIME_RUNNING, SKMS, ATO]);
+        assert.equal(r.exitCode, 3);
+        assertResult(r, { status: "AccessDenied", errorClass: "accessDenied", lastErrorCode: -1073418203, attempts: 1 });
+        assert.match(r.log, /warning: -skms failed: -1073418203/);
+    });
+
+    scenario("access denied (0x80070005) on -ato: stop at once with exit 3", () => {
+        const r = run(script, withState(fresh2012R2, { "seq.ato": `${HR.accessDenied},0` }));
+        assert.deepEqual(r.calls, [ICACLS, WMIC, ...TIME_RUNNING, SKMS, ATO]);
+        assertResult(r, { status: "AccessDenied", exitCode: 3, lastErrorCode: Number(HR.accessDenied) });
+    });
+
+    scenario("licensing service stopped (0x80070426): sppsvc started, then success after the wait", () => {
+        const r = run(script, withState(fresh2012R2, { "seq.ato": `${HR.serviceStopped},0` }));
+        assert.deepEqual(r.calls, [ICACLS, WMIC, ...TIME_RUNNING, SKMS, ATO, ...START_SPPSVC, wait(15), ATO, WMIC]);
+        assert.equal(r.state["svc.sppsvc.state"], "running");
+        assertResult(r, { status: "Licensed", attempts: 2, errorClass: "serviceStopped" });
+    });
+
+    scenario("licensing service disabled (0x80070422): sppsvc set to delayed-auto and started, then success", () => {
+        const r = run(script, withState(fresh2012R2, { "svc.sppsvc.start": "disabled" }));
+        assert.deepEqual(r.calls, [
+            ICACLS, WMIC, ...TIME_RUNNING, SKMS, ATO,
+            "sc qc sppsvc", "sc config sppsvc start= delayed-auto", "sc query sppsvc", "net start sppsvc", wait(15),
+            ATO, WMIC,
+        ]);
+        assert.match(r.log, /warning: -skms failed: -2147023838/);
+        assertResult(r, { status: "Licensed", attempts: 2, lastErrorCode: -2147023838 });
+    });
+
+    scenario("service stopped on every attempt: exit 15 ServiceNotRunning", () => {
+        const r = run(script, withState(fresh2012R2, { "seq.ato": Array(5).fill(HR.serviceStopped).join(",") }, {}), []);
+        assert.equal(r.calls.filter((c) => c === ATO).length, 5);
+        assertResult(r, { status: "ServiceNotRunning", exitCode: 15, errorClass: "serviceStopped" });
+    });
+
+    scenario("KMS count too low (0xC004F038) on every attempt: backed off and retried, exit 16", () => {
+        const r = run(script, withState(fresh2012R2, { "seq.ato": Array(5).fill(HR.kmsCountLow).join(",") }));
+        assert.deepEqual(r.calls.slice(r.calls.indexOf(SKMS)), [SKMS, ATO, wait(15), ATO, wait(30), ATO, wait(60), ATO, wait(120), ATO]);
+        assertResult(r, { status: "KmsCountTooLow", exitCode: 16, errorClass: "kmsCountLow", lastErrorCode: Number(HR.kmsCountLow) });
+    });
+
+    scenario("an unknown HRESULT on every attempt: retried with a capped back-off (1, 2, 4, 8, 8 s), exit 12", () => {
+        const r = run(render({ maxAttempts: 6, retryDelaySeconds: 1 }), withState(fresh2012R2, { "seq.ato": Array(6).fill(HR.unknown).join(",") }));
+        assert.deepEqual(r.calls.slice(r.calls.indexOf(SKMS)), [SKMS, ATO, wait(1), ATO, wait(2), ATO, wait(4), ATO, wait(8), ATO, wait(8), ATO]);
+        assertResult(r, { status: "RetriesExhausted", exitCode: 12, errorClass: "unknown", lastErrorCode: Number(HR.unknown), attempts: 6 });
+    });
+
+    scenario("-ato reports success but the status stays Unlicensed: exit 13; lastErrorCode keeps the last failure", () => {
+        const r = run(script, withState(fresh2012R2, { "ato.sets_status": "0", "seq.ato": `${HR.noKms},0` }));
+        assert.equal(r.calls.filter((c) => c === ATO).length, 5);
+        assert.equal(r.exitCode, 13);
+        assertResult(r, { status: "NotLicensedAfterActivation", licenseStatus: 0, errorClass: "unverified", lastErrorCode: Number(HR.noKms) });
+    });
+
+    scenario("a second run after success takes the fast path: one query, no change, no wait", () => {
+        const first = run(script, fresh2012R2);
         assert.equal(first.exitCode, 0);
-        const second = runScript(script, { ...fresh2012R2, state: first.state, keepLogs: true });
-        assert.deepEqual(second.calls, [WMIC]);
+        const second = run(script, { ...fresh2012R2, state: first.state, keepLogs: true });
+        assert.deepEqual(second.calls, [WMIC], "the folder exists: no icacls");
         assert.equal(second.sleeps, 0);
         assert.deepEqual(second.state, first.state);
         assertResult(second, { status: "Licensed", alreadyLicensed: true });
         assert.equal(second.log.match(/start: KMS/g)?.length, 2, "the log keeps both runs");
     });
 
-    test("2025 without wmic: the status comes from PowerShell's Get-CimInstance", () => {
+    scenario("2025 without wmic: the status comes from PowerShell's Get-WmiObject", () => {
         const scenario: Scenario = { build: 26100, editionId: "ServerDatacenter", wineVersion: "win10", noWmic: true, state: { "svc.w32time.state": "running", "lic.status": "5", "lic.kms": "" } };
-        const run = runScript(script, scenario);
-        assert.equal(run.calls.length, 8);
-        assert.match(run.calls[0], /^powershell -NoP -NonI -EP Bypass -C \$p=Get-CimInstance SoftwareLicensingProduct -F /);
-        assert.deepEqual(run.calls.slice(1, 7), [...TIME_RUNNING, SKMS, ATO]);
-        assert.equal(run.calls[7], run.calls[0]);
-        assert.match(run.log, /status: no wmic, using PowerShell/);
-        assertResult(run, { status: "Licensed", osVersion: "2025", osBuild: 26100 });
+        const r = run(script, scenario);
+        assert.deepEqual(r.calls, [ICACLS, PS, ...TIME_RUNNING, SKMS, ATO, PS]);
+        assertResult(r, { status: "Licensed", osVersion: "2025", osBuild: 26100 });
     });
 
-    test("no wmic and no answer from PowerShell: exit 4, StatusUnavailable", () => {
-        const run = runScript(script, { build: 26100, editionId: "ServerDatacenter", noWmic: true, state: { "svc.w32time.state": "running" } });
-        assert.equal(run.exitCode, 4);
-        assertResult(run, { status: "StatusUnavailable", licenseStatus: -1 });
-    });
-
-    test("Windows Server 2008 (build 6002) is refused: exit 2, no change", () => {
-        const run = runScript(script, withState(fresh2012R2, {}, { build: 6002 }));
-        assert.deepEqual(run.calls, []);
-        assert.equal(run.exitCode, 2);
-        assertResult(run, { status: "UnsupportedOs", osBuild: 6002 });
+    scenario("Windows Server 2008 (build 6002) is refused: exit 2, no change", () => {
+        const r = run(script, withState(fresh2012R2, {}, { build: 6002 }));
+        assert.deepEqual(r.calls, [ICACLS]);
+        assert.equal(r.exitCode, 2);
+        assertResult(r, { status: "UnsupportedOs", osBuild: 6002 });
     });
 
     for (const [version, build, editionId, key] of [
@@ -225,38 +377,45 @@ describe("activation script under Wine's cmd.exe", () => {
         ["2019", 17763, "ServerStandard", "N69G4-B89J2-4G8F4-WWYCC-J464C"],
         ["2022", 20348, "ServerDatacenter", "WX4NM-KYWYW-QJJR4-XV3QB-6VM33"],
     ] as const) {
-        test(`${version} with installKmsClientKey: the ${editionId} KMS client key, then activation`, () => {
-            const run = runScript(render({ installKmsClientKey: true }), { ...fresh2012R2, build, editionId, wineVersion: "win10" });
-            assert.deepEqual(run.calls, [WMIC, ...TIME_RUNNING, `slmgr -ipk ${key}`, SKMS, ATO, WMIC]);
-            assert.equal(run.state["lic.key"], key);
-            assertResult(run, { status: "Licensed", osVersion: version });
+        scenario(`${version} with installKmsClientKey: the ${editionId} KMS client key, then activation`, () => {
+            const r = run(render({ installKmsClientKey: true }), { ...fresh2012R2, build, editionId, wineVersion: "win10" });
+            assert.deepEqual(r.calls, [ICACLS, WMIC, ...TIME_RUNNING, `slmgr -ipk ${key}`, SKMS, ATO, WMIC]);
+            assert.equal(r.state["lic.key"], key);
+            assertResult(r, { status: "Licensed", osVersion: version });
         });
     }
 
-    test("installKmsClientKey on an edition with no known key: exit 21 before any -ato", () => {
-        const run = runScript(render({ installKmsClientKey: true }), { ...fresh2012R2, editionId: "ServerWeb" });
-        assert.deepEqual(run.calls, [WMIC, ...TIME_RUNNING]);
-        assert.equal(run.exitCode, 21);
-        assertResult(run, { status: "NoKmsClientKey", edition: "Other" });
+    scenario("installKmsClientKey when -ipk is refused for want of elevation: exit 3, not KeyRejected", () => {
+        const r = run(render({ installKmsClientKey: true }), withState(fresh2012R2, { "proc.elevated": "no" }));
+        assert.deepEqual(r.calls, [ICACLS, WMIC, ...TIME_RUNNING, "slmgr -ipk W3GGN-FT8W3-Y4M27-J84CP-Q3VJ9"]);
+        assertResult(r, { status: "AccessDenied", exitCode: 3, errorClass: "accessDenied" });
     });
 
-    test("/check reports the first-boot run's result and changes nothing", () => {
-        const previous = '{"activation":"tencentcloud-windows/1","status":"Licensed","exitCode":0}';
-        const run = runScript(script, { ...fresh2012R2, previousResult: previous }, ["/check"]);
-        assert.deepEqual(run.calls, []);
-        assert.equal(run.exitCode, 0);
-        assert.equal(run.stdout.trim().split(/\r?\n/).pop(), previous);
+    scenario("installKmsClientKey on an edition with no known key: exit 21 before any -ato", () => {
+        const r = run(render({ installKmsClientKey: true }), { ...fresh2012R2, editionId: "ServerWeb" });
+        assert.deepEqual(r.calls, [ICACLS, WMIC, ...TIME_RUNNING]);
+        assert.equal(r.exitCode, 21);
+        assertResult(r, { status: "NoKmsClientKey", edition: "Other" });
     });
 
-    test("the script that user data carries, extracted from the <powershell> block, runs the same", () => {
-        const options = { kmsHost: "10.0.0.53", fallbackKmsHosts: [], ntpServers: ["10.0.0.123"], maxAttempts: 2, retryDelaySeconds: 3 };
-        const carried = extractHereStringScript(renderUserData({ activationScript: renderActivationScript(options) })!);
+    scenario("/check reports the first-boot run's result and changes nothing", () => {
+        const previous = '{"activation":"tencentcloud-windows/2","status":"Licensed","exitCode":0}';
+        const r = run(script, { ...fresh2012R2, previousResult: previous }, ["/check"]);
+        assert.deepEqual(r.calls, []);
+        assert.equal(r.exitCode, 0);
+        assert.equal(r.stdout.trim().split(/\r?\n/).pop(), previous);
+    });
+
+    scenario("the script that user data carries, extracted from the carrier, runs the same; NTP flags pass through", () => {
+        const options = { kmsHost: "10.0.0.53", fallbackKmsHosts: [], ntpServers: ["10.0.0.123,0x9"], maxAttempts: 2, retryDelaySeconds: 3 };
+        const carried = carriedScript(renderUserData({ activationScript: renderActivationScript(options) })!);
         assert.equal(carried, renderActivationScript(options));
-        const run = runScript(MUTATION ? render(options) : carried, withState(fresh2012R2, { "seq.ato": `${C004F074},0` }));
-        assert.deepEqual(run.calls, [
-            WMIC, "sc qc w32time", "sc query w32time", "w32tm /config /syncfromflags:manual /manualpeerlist:10.0.0.123 /update", "w32tm /resync",
-            "slmgr -skms 10.0.0.53:1688", ATO, "ping -n 4 127.0.0.1", ATO, WMIC,
+        const r = run(MUTATION ? render(options) : carried, withState(fresh2012R2, { "seq.ato": `${HR.noKms},0` }));
+        const sync = ["w32tm /resync /rediscover", "w32tm /stripchart /computer:10.0.0.123 /samples:1 /dataonly"];
+        assert.deepEqual(r.calls, [
+            ICACLS, WMIC, "sc qc w32time", "sc query w32time", "w32tm /config /syncfromflags:manual /manualpeerlist:10.0.0.123,0x9 /update", ...sync,
+            "slmgr -skms 10.0.0.53:1688", ATO, ...sync, wait(3), ATO, WMIC,
         ]);
-        assertResult(run, { status: "Licensed", kmsHost: "10.0.0.53", attempts: 2 });
+        assertResult(r, { status: "Licensed", kmsHost: "10.0.0.53", attempts: 2 });
     });
 });

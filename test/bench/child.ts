@@ -6,6 +6,7 @@
  *   node --import tsx test/bench/child.ts eval component 500
  *   node --import tsx test/bench/child.ts eval bare 500 <user-data file>
  *   node --import tsx test/bench/child.ts calls oneVersion|threeVersions|tat 500
+ *   node --import tsx test/bench/child.ts agents 500 <polls Offline before Online>
  *   node --import tsx test/bench/child.ts sizes
  *   node --import tsx test/bench/child.ts userData
  */
@@ -29,7 +30,7 @@ const BASE: Omit<ActivatedWindowsServerArgs, "windowsVersion"> = {
 
 async function setUp(): Promise<MockCloud> {
     const cloud = new MockCloud();
-    await pulumi.runtime.setMocks(cloud, "tencentcloud-windows", "bench", false);
+    await cloud.start("tencentcloud-windows", "bench");
     return cloud;
 }
 
@@ -85,8 +86,7 @@ async function evalBare(n: number, userDataFile: string): Promise<object> {
                     allocatePublicIp: false,
                     disableAutomationService: false,
                     userDataRaw: userData,
-                    userDataReplaceOnChange: true,
-                }),
+                }, { ignoreChanges: ["imageId", "userDataRaw"] }),
             );
         }
         await Promise.all(instances.map((i) => valueOf(i.id)));
@@ -122,6 +122,21 @@ async function countCalls(scenario: string, n: number): Promise<object> {
         instances: count(INSTANCE),
         statuses: [...new Set(await Promise.all(servers.map((s) => valueOf(s.activationStatus))))],
     };
+}
+
+/** 500 TAT servers whose agents answer Offline `offlinePolls` times: the agent-status calls and the wall time. */
+async function agents(n: number, offlinePolls: number): Promise<object> {
+    const cloud = await setUp();
+    cloud.agentOfflinePolls = offlinePolls;
+    const servers: ActivatedWindowsServer[] = [];
+    const m = await measure(async () => {
+        for (let i = 0; i < n; i++) {
+            servers.push(new ActivatedWindowsServer(`srv-${i}`, { ...BASE, windowsVersion: "2022", activation: { delivery: "tat", tatAgentPollSeconds: 1 } }));
+        }
+        await Promise.all(servers.map((s) => valueOf(s.activationStatus)));
+    });
+    const calls = cloud.calls.filter((c) => c.token === "tencentcloud:index/getTatAgent:getTatAgent").map((c) => c.inputs.instanceIds.length);
+    return { ms: m.ms, agentStatusCalls: calls.length, largestCall: Math.max(...calls), instancesAsked: calls.reduce((a, b) => a + b, 0), invocations: [...cloud.invocations.values()].flat().length };
 }
 
 /** A distinct 253-character DNS name (the longest the validation accepts). */
@@ -195,6 +210,9 @@ async function main(): Promise<void> {
             break;
         case "calls":
             result = await countCalls(a, Number(b));
+            break;
+        case "agents":
+            result = await agents(Number(a), Number(b));
             break;
         case "sizes":
             result = await sizes();

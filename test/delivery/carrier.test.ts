@@ -1,35 +1,75 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { renderActivationScript } from "../../components/activation/script";
-import { CLOUDBASE_INIT_RUN_AGAIN, SCRIPT_PATH, renderCarrier } from "../../components/delivery/carrier";
-import { USER_DATA_LIMIT_BYTES, renderUserData } from "../../components/delivery/userData";
-import { extractHereStringScript } from "../support/hereString";
+import { CLOUDBASE_INIT_RUN_AGAIN, SCRIPT_PATH, WRITE_STATEMENT, renderCarrier } from "../../components/delivery/carrier";
+import { renderSecureServerFolder } from "../../components/delivery/serverFolder";
+import { USER_DATA_LIMIT_BYTES, firstBootCapacity, renderUserData } from "../../components/delivery/userData";
+import { ArgumentError } from "../../components/validation";
+import { carriedScript } from "../support/carrier";
 
 const script = renderActivationScript();
 
+/** The carrier's statements after the folder is secured, one per line: what the bytes go through. */
+function statementsAfterFolder(carrier: string): string[] {
+    const rest = carrier.slice(carrier.indexOf(renderSecureServerFolder()) + renderSecureServerFolder().length);
+    return rest.split("\n").filter(Boolean);
+}
+
 describe("PowerShell carrier", () => {
-    test("the batch it writes is byte-identical to renderActivationScript, for several option sets", () => {
+    test("the bytes it writes are renderActivationScript's, for several option sets and both modes", () => {
         for (const options of [{}, { installKmsClientKey: true }, { kmsHost: "10.0.0.9", fallbackKmsHosts: ["a.example.com", "b.example.com"], ntpServers: ["1.2.3.4"] }]) {
             const s = renderActivationScript(options);
-            assert.equal(extractHereStringScript(renderCarrier(s, "userData")), s);
-            assert.equal(extractHereStringScript(renderCarrier(s, "tat")), s);
+            assert.equal(carriedScript(renderCarrier(s, "userData")), s);
+            assert.equal(carriedScript(renderCarrier(s, "report")), s);
         }
     });
 
-    test("user data mode re-runs at next boot (1002) only for transient codes 10-19; TAT mode always exits 0", () => {
-        const ud = renderCarrier(script, "userData");
-        assert.ok(ud.includes(`if ($code -ge 10 -and $code -le 19) { exit ${CLOUDBASE_INIT_RUN_AGAIN} }`));
-        assert.match(ud, /\nexit \$code$/);
-        const tat = renderCarrier(script, "tat");
-        assert.match(tat, /\nexit 0$/);
-        assert.ok(!tat.includes("1002"));
-        assert.ok(tat.includes(`$path = '${SCRIPT_PATH}'`) && tat.includes("& cmd.exe /c $path"));
-        assert.ok(renderCarrier(script, "tat", "/check").includes("& cmd.exe /c $path /check"));
+    test("the path from the packed literal to the disk: inflate, collect, WriteAllBytes only when the file differs, run by full path", () => {
+        const lines = statementsAfterFolder(renderCarrier(script, "report"));
+        assert.match(lines[0], /^\$z = New-Object IO\.Compression\.DeflateStream\(\(New-Object IO\.MemoryStream\(, \[Convert\]::FromBase64String\('[A-Za-z0-9+/=]+'\)\)\), \[IO\.Compression\.CompressionMode\]::Decompress\)$/);
+        assert.deepEqual(lines.slice(1), [
+            "$m = New-Object IO.MemoryStream",
+            "$buf = New-Object byte[] 4096",
+            "while (($n = $z.Read($buf, 0, $buf.Length)) -gt 0) { $m.Write($buf, 0, $n) }",
+            "$s = $m.ToArray()",
+            `$p = '${SCRIPT_PATH}'`,
+            "if (-not (Test-Path -LiteralPath $p) -or [Convert]::ToBase64String([IO.File]::ReadAllBytes($p)) -ne [Convert]::ToBase64String($s)) { [IO.File]::WriteAllBytes($p, $s) }",
+            '& "$env:SystemRoot\\System32\\cmd.exe" /c $p',
+            "$code = $LASTEXITCODE",
+            "exit 0",
+        ]);
+        assert.equal(lines[6], WRITE_STATEMENT);
+        assert.equal(SCRIPT_PATH, "C:\\ProgramData\\TencentCloudWindows\\activate.cmd");
     });
 
-    test("a script that could close the here-string, or is not ASCII, is refused", () => {
-        assert.throws(() => renderCarrier("echo x\r\n'@\r\ncalc\r\n", "tat"), /must not contain a line starting with '@/);
-        assert.throws(() => renderCarrier("echo ä\r\n", "tat"), /printable ASCII/);
+    test("the folder is secured first: untrusted owners or reparse points moved aside, SYSTEM and Administrators only, inheritance cut", () => {
+        const carrier = renderCarrier(script, "userData");
+        const folder = renderSecureServerFolder();
+        assert.ok(carrier.startsWith(`$ErrorActionPreference = 'Stop'\n${folder}\n`), "nothing is written before the folder is secured");
+        assert.ok(folder.includes("$d = 'C:\\ProgramData\\TencentCloudWindows'"));
+        assert.ok(folder.includes("New-Object Security.Principal.SecurityIdentifier 'S-1-5-18'") && folder.includes("New-Object Security.Principal.SecurityIdentifier 'S-1-5-32-544'"));
+        assert.ok(folder.includes("if ($i.Attributes -band [IO.FileAttributes]::ReparsePoint) { return $false }"), "a junction is never trusted");
+        assert.ok(folder.includes("Rename-Item -LiteralPath $d -NewName ('TencentCloudWindows.untrusted-'"), "an untrusted folder is moved aside, not deleted");
+        assert.ok(folder.includes("$acl.SetAccessRuleProtection($true, $false)"), "inheritance from ProgramData is cut, inherited entries dropped");
+        assert.ok(folder.includes("foreach ($w in $sy, $ad) { $acl.AddAccessRule((New-Object Security.AccessControl.FileSystemAccessRule($w, 'FullControl', 'ContainerInherit, ObjectInherit', 'None', 'Allow'))) }"));
+        assert.ok(folder.includes("[IO.Directory]::SetAccessControl($d, $acl)"));
+        assert.doesNotMatch(folder, /Users|Everyone|S-1-5-32-545|S-1-1-0|Get-CimInstance|::new\(/, "no other account, nothing PowerShell 2.0 lacks");
+    });
+
+    test("user data mode re-runs at next boot (1002) only for transient codes 10-19; report mode always exits 0; /check is passed on", () => {
+        const ud = renderCarrier(script, "userData");
+        assert.ok(ud.endsWith(`\nif ($code -ge 10 -and $code -le 19) { exit ${CLOUDBASE_INIT_RUN_AGAIN} }\nexit $code`));
+        const report = renderCarrier(script, "report");
+        assert.ok(report.endsWith("\n$code = $LASTEXITCODE\nexit 0"));
+        assert.ok(!report.includes("1002"));
+        assert.ok(renderCarrier(script, "report", "/check").includes('\n& "$env:SystemRoot\\System32\\cmd.exe" /c $p /check\n'));
+    });
+
+    test("a script that is not printable ASCII with CRLF line ends is refused; the carrier itself is ASCII", () => {
+        assert.throws(() => renderCarrier("echo \u00e4\r\n", "report"), /printable ASCII/);
+        assert.throws(() => renderCarrier("echo x\n", "report"), /CRLF/);
+        assert.throws(() => renderCarrier("echo x\r", "report"), /CRLF/);
+        assert.match(renderCarrier(script, "userData"), /^[\x20-\x7e\n]+$/);
     });
 });
 
@@ -38,20 +78,55 @@ describe("user data", () => {
         const ud = renderUserData({ activationScript: script })!;
         assert.match(ud, /^<powershell>\n/);
         assert.match(ud, /\n<\/powershell>\n$/);
-        assert.equal(extractHereStringScript(ud), script);
+        assert.equal(carriedScript(ud), script);
         assert.ok(Buffer.byteLength(ud) < USER_DATA_LIMIT_BYTES);
     });
 
     test("OpenSSH enabling comes before the activation, and alone when delivery is not user data", () => {
         const both = renderUserData({ activationScript: script, enableOpenSsh: true })!;
-        assert.ok(both.indexOf("Start-Service -Name sshd") < both.indexOf("$script = @'"));
+        assert.ok(both.indexOf("Start-Service -Name sshd") < both.indexOf("FromBase64String"));
         const ssh = renderUserData({ enableOpenSsh: true })!;
         assert.ok(ssh.includes("Add-WindowsCapability -Online -Name OpenSSH.Server~~~~0.0.1.0"));
-        assert.ok(!ssh.includes("$script"));
+        assert.ok(!ssh.includes("FromBase64String"));
         assert.equal(renderUserData({}), undefined);
     });
 
-    test("over 16 KB is refused with the reason", () => {
-        assert.throws(() => renderUserData({ activationScript: "rem x\r\n".repeat(3000) }), /over Tencent's 16384-byte limit/);
+    test("the user's first-boot PowerShell runs after the activation, once, from base64 of its UTF-8 text; the batch is still byte-identical", () => {
+        const own = "Add-Computer -DomainName corp.example -Restart:$false # 域 'quoted' \"x\" @' '@";
+        const ud = renderUserData({ activationScript: script, firstBootPowerShell: own })!;
+        assert.equal(carriedScript(ud), script);
+        const lines = ud.split("\n");
+        const runAt = lines.indexOf('& "$env:SystemRoot\\System32\\cmd.exe" /c $p');
+        const ownAt = lines.findIndex((l) => l.includes("[ScriptBlock]::Create"));
+        const exitAt = lines.indexOf("exit $code");
+        assert.ok(runAt > 0 && runAt < ownAt && ownAt < exitAt, `activation ${runAt}, own ${ownAt}, exit ${exitAt}`);
+        const b64 = lines[ownAt].match(/FromBase64String\('([A-Za-z0-9+/=]+)'\)/)![1];
+        assert.equal(Buffer.from(b64, "base64").toString("utf8"), own, "the code arrives exactly");
+        assert.equal(
+            lines[ownAt],
+            `if (-not (Test-Path -LiteralPath 'C:\\ProgramData\\TencentCloudWindows\\first-boot.done')) { try { & ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${b64}')))); $null = New-Item -ItemType File -Path 'C:\\ProgramData\\TencentCloudWindows\\first-boot.done' -Force } catch { 'firstBootPowerShell failed: ' + $_ } }`,
+        );
+        assert.match(ud, /^[\x20-\x7e\n]+$/, "the user data stays ASCII");
+        const alone = renderUserData({ firstBootPowerShell: own })!;
+        assert.ok(!alone.includes("first-boot.done") && alone.includes("[ScriptBlock]::Create"), "without the activation carrier it simply runs once");
+    });
+
+    test("the limit is the strict one, on the total, and the error says what is left", () => {
+        assert.equal(USER_DATA_LIMIT_BYTES, 12288);
+        const base = Buffer.byteLength(renderUserData({ activationScript: script })!);
+        const room = firstBootCapacity({ activationScript: script });
+        assert.ok(room > 3000, `room ${room}`);
+        assert.ok(Buffer.byteLength(renderUserData({ activationScript: script, firstBootPowerShell: "x".repeat(room) })!) <= USER_DATA_LIMIT_BYTES);
+        assert.throws(
+            () => renderUserData({ activationScript: script, firstBootPowerShell: "x".repeat(room + 3) }),
+            (e: unknown) =>
+                e instanceof ArgumentError &&
+                e.field === "firstBootPowerShell" &&
+                e.message.includes(`over Tencent's limit of 12288`) &&
+                e.message.includes(`leaves ${USER_DATA_LIMIT_BYTES - base} for your first-boot PowerShell`) &&
+                !e.message.includes("xxxx"),
+        );
+        const noise = Array.from({ length: 4000 }, (_, i) => `rem ${(i * 7919) % 100003} ${(i * 104729) % 99991}\r\n`).join("");
+        assert.throws(() => renderUserData({ activationScript: noise }), (e: unknown) => e instanceof ArgumentError && e.field === "activation" && /over Tencent's/.test(e.message));
     });
 });

@@ -4,8 +4,10 @@ import * as path from "node:path";
 import { describe, test } from "node:test";
 import { useMockCloud } from "../support/mockProgram";
 import { LICENSED_LINE, isSecretValue, valueOf } from "../../stacks/plan/mockCloud";
-import { FAILED_LINE } from "../support/failingActivation";
-import { extractHereStringScript } from "../support/hereString";
+import { FAILED_LINE } from "../support/failingProgram";
+import { carriedScript } from "../support/carrier";
+import { DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "../../components/activation/options";
+import { worstCaseSeconds } from "../../components/activation/schedule";
 
 const { cloud, mod } = useMockCloud();
 
@@ -22,14 +24,16 @@ describe("TAT delivery", () => {
         assert.equal(attachment.type, "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment");
         const command = cloud.resources.find((r) => r.type === "tencentcloud:index/tatCommand:TatCommand" && r.id === attachment.inputs.commandId)!;
         assert.equal(command.inputs.commandType, "POWERSHELL");
-        assert.equal(command.inputs.workingDirectory, "C:\\Windows\\Temp");
-        assert.equal(attachment.inputs.workingDirectory, "C:\\Windows\\Temp");
+        assert.equal(command.inputs.workingDirectory, "C:\\Windows\\System32", "a folder ordinary users cannot write");
+        assert.equal(attachment.inputs.workingDirectory, "C:\\Windows\\System32");
         assert.equal(attachment.inputs.instanceId, byName("tat1-instance").id);
         const script = await valueOf(server.activationScript);
-        assert.equal(extractHereStringScript(command.inputs.content), script, "TAT carries the exact script");
+        assert.equal(carriedScript(command.inputs.content), script, "TAT carries the exact script");
         assert.match(command.inputs.content, /\nexit 0$/, "the carrier always ends the invocation as SUCCESS");
-        assert.ok(command.inputs.timeout >= 1335 + 300, `timeout ${command.inputs.timeout}`);
+        const worst = worstCaseSeconds(DEFAULT_ACTIVATION_SCRIPT_OPTIONS);
+        assert.equal(command.inputs.timeout, worst + 300, "the command may run for the script's worst case plus 5 minutes");
         assert.equal(attachment.inputs.timeout, command.inputs.timeout);
+        assert.equal(attachment.options.customTimeouts.create, `${Math.ceil((worst + 600) / 60)}m`, "pulumi waits 5 minutes longer than TAT lets the command run");
         assert.equal(byName("tat1-instance").inputs.userDataRaw, undefined, "no user data: TAT is the delivery");
         const task = cloud.calls.find((c) => c.token === "tencentcloud:index/getTatInvocationTask:getTatInvocationTask" && c.inputs.filters[0].values[0] === attachment.id.split("#")[0]);
         assert.deepEqual(task?.inputs, { filters: [{ name: "invocation-id", values: [attachment.id.split("#")[0]] }], hideOutput: false });
@@ -82,18 +86,19 @@ describe("TAT delivery", () => {
     test("verifyWithTat: user data activates, a read-only /check invocation reports", async () => {
         const server = new mod.ActivatedWindowsServer("verify", { ...base, activation: { verifyWithTat: true } });
         assert.equal(await valueOf(server.activationStatus), "Licensed");
-        assert.match(byName("verify-instance").inputs.userDataRaw, /\$script = @'/);
+        const script = await valueOf(server.activationScript);
+        assert.equal(carriedScript(byName("verify-instance").inputs.userDataRaw), script);
         const attachment = byName("verify-activation-check");
         const command = cloud.resources.find((r) => r.id === attachment.inputs.commandId)!;
-        assert.match(command.inputs.content, /& cmd\.exe \/c \$path \/check\n/);
-        assert.equal(extractHereStringScript(command.inputs.content), await valueOf(server.activationScript));
+        assert.ok(command.inputs.content.includes('\n& "$env:SystemRoot\\System32\\cmd.exe" /c $p /check\n'));
+        assert.equal(carriedScript(command.inputs.content), script, "the same bytes: the running first-boot script is not rewritten");
     });
 });
 
 describe("SSH delivery", () => {
     const ssh = { delivery: "ssh" as const, sshAllowedCidrs: ["198.51.100.0/24", "203.0.113.7/32"] };
 
-    test("security group limited to sshAllowedCidrs, OpenSSH user data, script copied then run as Administrator", async () => {
+    test("security group limited to sshAllowedCidrs, OpenSSH user data, the carrier copied to the Administrator's home and run by full path", async () => {
         const server = new mod.ActivatedWindowsServer("ssh1", { ...base, publicIpBandwidthMbps: 5, activation: ssh });
         assert.equal(await valueOf(server.activationStatus), "Licensed");
         const rules = byName("ssh1-ssh-rules");
@@ -104,14 +109,19 @@ describe("SSH delivery", () => {
         const instance = byName("ssh1-instance");
         assert.ok(instance.inputs.orderlySecurityGroups.includes(byName("ssh1-ssh").id));
         assert.match(instance.inputs.userDataRaw, /Start-Service -Name sshd/);
-        assert.doesNotMatch(instance.inputs.userDataRaw, /\$script = @'/, "the script goes over SSH, not user data");
+        assert.doesNotMatch(instance.inputs.userDataRaw, /FromBase64String/, "the script goes over SSH, not user data");
         const copy = byName("ssh1-activation-script");
         const command = byName("ssh1-activation");
         assert.equal(copy.type, "command:remote:CopyToRemote");
         assert.equal(command.type, "command:remote:Command");
-        assert.equal(copy.inputs.remotePath, "C:/Windows/Temp/tencentcloud-windows-activate.cmd");
-        assert.equal(await copy.inputs.source.text, await valueOf(server.activationScript), "the exact script is copied");
-        assert.equal(command.inputs.create, "cmd.exe /c C:\\Windows\\Temp\\tencentcloud-windows-activate.cmd & exit /b 0");
+        assert.equal(copy.inputs.remotePath, "tencentcloud-windows-activate.ps1", "relative to the SFTP home: the Administrator's profile");
+        const carrier: string = await copy.inputs.source.text;
+        assert.equal(carriedScript(carrier), await valueOf(server.activationScript), "the carrier holds the exact script");
+        assert.match(carrier, /\nexit 0$/, "it always exits 0: the result travels in stdout");
+        assert.equal(
+            command.inputs.create,
+            "%SystemRoot%\\System32\\WindowsPowerShell\\v1.0\\powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File tencentcloud-windows-activate.ps1 & exit /b 0",
+        );
         for (const r of [copy, command]) {
             assert.ok(isSecretValue(r.inputs.connection), "the connection is secret");
             const conn = r.inputs.connection.value;
@@ -121,7 +131,9 @@ describe("SSH delivery", () => {
             assert.ok(conn.dialErrorLimit >= 30 && conn.perDialTimeout >= 15);
         }
         assert.ok(!JSON.stringify(command.inputs.create).includes(PASSWORD), "the password is not in the command text");
-        assert.deepEqual(command.inputs.triggers[0], copy.inputs.triggers[0]);
+        assert.deepEqual(command.inputs.triggers, copy.inputs.triggers);
+        assert.deepEqual(command.inputs.triggers, [byName("ssh1-activation").inputs.triggers[0], instance.id], "the script's hash and the instance's id");
+        assert.ok(command.options.dependencies.some((urn) => urn.endsWith("::ssh1-activation-script")), "the run waits for the copy");
     });
 
     test("the private address is used when asked or when there is no public IP", async () => {
@@ -145,7 +157,7 @@ describe("SSH delivery", () => {
 describe("failOnActivationError (default true) fails the program", () => {
     for (const delivery of ["tat", "ssh"]) {
         test(`${delivery}: the program exits non-zero naming the server, the status, the HRESULT and the log`, () => {
-            const run = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "..", "support", "failingActivation.ts"), delivery], { encoding: "utf8", timeout: 60000 });
+            const run = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "..", "support", "failingProgram.ts"), delivery], { encoding: "utf8", timeout: 60000 });
             assert.notEqual(run.status, 0);
             const text = run.stdout + run.stderr;
             assert.match(text, new RegExp(`server 'failing-${delivery}' failed: KmsUnreachable \\(script exit code 10`));

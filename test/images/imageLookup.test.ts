@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import * as pulumi from "@pulumi/pulumi";
 import { MockCloud } from "../../stacks/plan/mockCloud";
 
 const cloud = new MockCloud();
 let lookup: typeof import("../../components/images/imageLookup");
 
 before(async () => {
-    await pulumi.runtime.setMocks(cloud, "tencentcloud-windows", "test", false);
+    await cloud.start("tencentcloud-windows", "test");
     lookup = await import("../../components/images/imageLookup");
 });
 
@@ -33,5 +32,14 @@ describe("getImages look-ups", () => {
         const other = new (await import("@pulumi/tencentcloud")).Provider("hk", { region: "ap-hongkong" });
         assert.equal((await lookup.findWindowsImage(q, other)).imageId, "img-2016zh01");
         assert.equal(count(), 2);
+    });
+
+    test("the name of the image a server runs: the chosen one's without an invoke, the catalog's otherwise, empty when retired", async () => {
+        const chosen = { imageId: "img-2022zh02", imageName: "chosen name" };
+        const before = cloud.calls.length;
+        assert.equal(await lookup.runningImageName("img-2022zh02", chosen, undefined), "chosen name");
+        assert.equal(cloud.calls.length, before, "no invoke when the server runs the chosen image");
+        assert.equal(await lookup.runningImageName("img-2019zh01", chosen, undefined), "Windows Server 2019 数据中心版 64位中文版");
+        assert.equal(await lookup.runningImageName("img-retired1", chosen, undefined), "", "a retired image never fails the deployment");
     });
 });

@@ -5,6 +5,18 @@ import * as pulumi from "@pulumi/pulumi";
 const registered: any[] = [];
 const types: string[] = [];
 const tokens: string[] = [];
+const resourceInputs: Record<string, any> = {};
+const callInputs: Record<string, any> = {};
+const agentSets = [
+    {
+        instanceId: "ins-1",
+        version: "1.1.5",
+        lastHeartbeatTime: "2026-08-21T10:00:00Z",
+        agentStatus: "Online",
+        environment: "Windows",
+        supportFeatures: ["Schedule", "CommandInvocation"],
+    },
+];
 let tc: typeof import("@pulumi/tencentcloud");
 
 before(async () => {
@@ -12,10 +24,15 @@ before(async () => {
         {
             newResource: (args) => {
                 types.push(args.type);
+                resourceInputs[args.type] = args.inputs;
                 return { id: `${args.name}-id`, state: args.inputs };
             },
             call: (args) => {
                 tokens.push(args.token);
+                callInputs[args.token] = args.inputs;
+                if (args.token === "tencentcloud:index/getTatAgent:getTatAgent") {
+                    return { id: "agents", automationAgentSets: agentSets, instanceIds: args.inputs.instanceIds };
+                }
                 return { images: [], invocationTaskSets: [] };
             },
         },
@@ -51,8 +68,65 @@ describe("hand-kept @pulumi/tencentcloud subset", () => {
         ]) {
             assert.ok(types.includes(t), t);
         }
-        assert.deepEqual(tokens, ["tencentcloud:index/getImages:getImages", "tencentcloud:index/getTatInvocationTask:getTatInvocationTask"]);
+        assert.deepEqual(tokens.slice(0, 2), ["tencentcloud:index/getImages:getImages", "tencentcloud:index/getTatInvocationTask:getTatInvocationTask"]);
         assert.equal(await pulumi.isSecret(inst.password), true);
+    });
+
+    test("getTatAgent / getTatAgentOutput reach the engine with the generated token and return automationAgentSets", async () => {
+        const token = "tencentcloud:index/getTatAgent:getTatAgent";
+        assert.equal(typeof tc.getTatAgent, "function");
+        const out = tc.getTatAgentOutput({
+            instanceIds: [pulumi.output("ins-1")],
+            filters: [{ name: "agent-status", values: ["Online"] }],
+        });
+        const result = await new Promise<any>((resolve) => out.apply(resolve));
+        assert.ok(tokens.includes(token));
+        assert.deepEqual(callInputs[token].instanceIds, ["ins-1"]);
+        assert.deepEqual(callInputs[token].filters, [{ name: "agent-status", values: ["Online"] }]);
+        assert.deepEqual(result.automationAgentSets, agentSets);
+        assert.equal(result.automationAgentSets[0].agentStatus, "Online");
+        assert.deepEqual(result.automationAgentSets[0].supportFeatures, ["Schedule", "CommandInvocation"]);
+        assert.equal(result.id, "agents");
+
+        const plain = await tc.getTatAgent({ instanceIds: ["ins-2"], resultOutputFile: "agents.json" });
+        assert.deepEqual(plain.automationAgentSets, agentSets);
+        assert.deepEqual(callInputs[token].instanceIds, ["ins-2"]);
+        assert.equal(callInputs[token].resultOutputFile, "agents.json");
+    });
+
+    test("TatInvoker uses the generated token, sends scheduleSettings as one object and leaves outputs unset", async () => {
+        const inv = new tc.TatInvoker("inv", {
+            type: "SCHEDULE",
+            commandId: "cmd-1",
+            instanceIds: ["ins-1"],
+            username: "System",
+            parameters: "{}",
+            scheduleSettings: { policy: "RECURRENCE", recurrence: "0 3 * * *" },
+        });
+        assert.equal(tc.TatInvoker.isInstance(inv), true);
+        assert.equal((tc.TatInvoker as any).__pulumiType, "tencentcloud:index/tatInvoker:TatInvoker");
+        await new Promise<void>((resolve) => inv.id.apply(() => resolve()));
+        const token = "tencentcloud:index/tatInvoker:TatInvoker";
+        assert.ok(types.includes(token));
+        const inputs = resourceInputs[token];
+        assert.deepEqual(inputs.scheduleSettings, { policy: "RECURRENCE", recurrence: "0 3 * * *" });
+        assert.deepEqual(inputs.instanceIds, ["ins-1"]);
+        assert.equal(inputs.type, "SCHEDULE");
+        assert.equal(inputs.commandId, "cmd-1");
+        for (const out of ["invokerId", "enable", "createdTime", "updatedTime"]) {
+            assert.equal(out in inputs, false, out);
+        }
+    });
+
+    test("TatInvoker enforces the inputs Terraform requires; name is auto-named, so optional", () => {
+        const full = { type: "SCHEDULE", commandId: "cmd-1", instanceIds: ["ins-1"] };
+        for (const missing of ["type", "commandId", "instanceIds"] as const) {
+            const args: any = { ...full };
+            delete args[missing];
+            assert.throws(() => new tc.TatInvoker(`missing-${missing}`, args), new RegExp(`Missing required property '${missing}'`));
+        }
+        // `name` is Required in Terraform, but the bridge auto-names it: no check in the SDK.
+        assert.doesNotThrow(() => new tc.TatInvoker("no-name", full));
     });
 
     test("the package is registered as the parameterized terraform-provider, pinned to tencentcloudstack/tencentcloud 1.83.x", () => {

@@ -3,7 +3,6 @@
  * library (which must happen after the mocks are set).
  */
 import { before } from "node:test";
-import * as pulumi from "@pulumi/pulumi";
 import { MockCloud } from "../../stacks/plan/mockCloud";
 
 type Library = typeof import("../../components");
@@ -13,7 +12,7 @@ export function useMockCloud(): { cloud: MockCloud; mod: Library } {
     const cloud = new MockCloud();
     let loaded: Library | undefined;
     before(async () => {
-        await pulumi.runtime.setMocks(cloud, "tencentcloud-windows", "test", false);
+        await cloud.start("tencentcloud-windows", "test");
         loaded = await import("../../components");
     });
     const mod = new Proxy({} as Library, { get: (_, key) => (loaded as any)[key] });

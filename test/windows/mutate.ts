@@ -1,39 +1,111 @@
 /**
  * Mutation check of the Windows bench (`npm run mutate:windows`): breaks the activation script on
- * purpose, one way at a time, runs the Wine scenarios against each broken script and prints which
- * scenarios noticed. A breakage that no scenario notices is a hole in the bench.
+ * purpose, one way at a time, and checks that the scenarios that should notice each breakage do.
+ *
+ * A breakage counts as noticed only when every scenario named for it fails, in two runs in a row
+ * (so a flaky scenario cannot make a breakage look caught), after those scenarios passed on the
+ * unbroken script. The whole Wine file runs once first, unbroken, and must pass.
  */
 import { spawnSync } from "child_process";
 import * as path from "path";
 
-/** Each breakage: what it does, the line text it finds, what it puts instead. */
-const MUTATIONS: [string, string, string][] = [
-    ["no fast path", 'goto fast_path', "rem fast_path"],
-    ["no resync on clock skew", 'if "%ERROR_CLASS%"=="clockSkew" call :resync_clock', "rem"],
-    ["no KMS host fallback", 'if "%ERROR_CLASS%"=="kmsUnreachable" call :next_kms_host', "rem"],
-    ["key errors retried", 'if "%ERROR_CLASS%"=="keyRejected" goto end_keyRejected', "rem"],
-    ["-ato success not verified", 'if "%LICENSE_STATUS%"=="1" goto end_licensed', "goto end_licensed"],
-    ["SPP Notification Service ignored", "if %BUILD% LSS 9200 call :ensure_service sppuinotify demand", "rem"],
-    ["stopped services not started", 'net start %1 >>"%LOG%" 2>&1', "rem"],
-    ["back-off does not grow", "set /a DELAY=DELAY*2", "rem"],
-    ["no PowerShell fallback", 'if not exist "%WMIC%" goto read_status_powershell', "rem"],
-    ["one attempt too many", "if %ATTEMPTS% GEQ %MAX_ATTEMPTS%", "if %ATTEMPTS% GTR %MAX_ATTEMPTS%"],
-    ["exit code always 0", "exit /b %EXIT_CODE%", "exit /b 0"],
-    // A known blind spot: Wine's `for /f` drops the CR that wmic leaves at each line's end on
-    // Windows, so under Wine this breakage changes nothing and no scenario can notice it.
-    ["wmic CR kept in the status", 'for /f "delims=" %%b in ("%%a") do for %%s in (0 1 2 3 4 5 6) do if "%%b"=="%%s"', 'for %%b in ("%%a") do for %%s in (0 1 2 3 4 5 6) do if %%b=="%%s"'],
-    ["no resync retry", "call :sleep 5", "goto resync_failed"],
+/** One breakage: what it does, the `[find, replace]` edits, and the scenarios (title prefixes) that must fail. */
+interface Mutation {
+    name: string;
+    edits: [string, string][];
+    noticedBy: string[];
+}
+
+const MUTATIONS: Mutation[] = [
+    { name: "no fast path", edits: [["goto fast_path", "rem fast_path"]], noticedBy: ["already licensed against the configured host", "a second run after success"] },
+    { name: "no resync on clock skew", edits: [['if "%ERROR_CLASS%"=="clockSkew" call :resync_clock', "rem"]], noticedBy: ["clock skew (0xC004F06C)"] },
+    { name: "no resync before trying the next host", edits: [['if "%ERROR_CLASS%"=="kmsUnreachable" call :resync_clock', "rem"]], noticedBy: ["a clock 5.5 hours off", "KMS unreachable twice"] },
+    { name: "no KMS host fallback", edits: [['if "%ERROR_CLASS%"=="kmsUnreachable" call :next_kms_host', "rem"]], noticedBy: ["primary KMS unreachable on every attempt"] },
+    {
+        name: "remedies after the last attempt",
+        edits: [
+            ["if %ATTEMPTS% GEQ %MAX_ATTEMPTS% goto end_%ERROR_CLASS%\r\n", ""],
+            ['call :log "waiting %DELAY% s"', 'if %ATTEMPTS% GEQ %MAX_ATTEMPTS% goto end_%ERROR_CLASS%\r\ncall :log "waiting %DELAY% s"'],
+        ],
+        noticedBy: ["every attempt unreachable"],
+    },
+    { name: "key errors retried", edits: [['if "%ERROR_CLASS%"=="keyRejected" goto end_keyRejected', "rem"]], noticedBy: ["a key/SKU error"] },
+    { name: "access denied retried", edits: [['if "%ERROR_CLASS%"=="accessDenied" goto end_accessDenied', "rem"]], noticedBy: ["not elevated", "access denied (0x80070005)"] },
+    { name: "0xC004F025 (not elevated) unmapped", edits: [['set "HR_-1073418203=accessDenied"', "rem"]], noticedBy: ["not elevated"] },
+    { name: "0x80070422 (service disabled) unmapped", edits: [['set "HR_-2147023838=serviceStopped"', "rem"]], noticedBy: ["licensing service disabled"] },
+    { name: "-ato success not verified", edits: [['if "%LICENSE_STATUS%"=="1" goto end_licensed', "goto end_licensed"]], noticedBy: ["-ato reports success but", "an ESU add-on row"] },
+    { name: "ESU add-on rows read as Windows", edits: [[" and LicenseIsAddon=FALSE", ""]], noticedBy: ["an ESU add-on row"] },
+    { name: "SPP Notification Service ignored", edits: [["if %BUILD% LSS 9200 call :ensure_service sppuinotify demand", "rem"]], noticedBy: ["2008 R2 with the SPP Notification Service disabled"] },
+    { name: "stopped services not started", edits: [['%SYS%\\net.exe start %1 >>"%LOG%" 2>&1', "rem"]], noticedBy: ["w32time stopped", "licensing service stopped"] },
+    { name: "back-off does not grow", edits: [["set /a DELAY*=2", "rem"]], noticedBy: ["KMS unreachable twice", "every attempt unreachable", "KMS count too low"] },
+    { name: "back-off not capped", edits: [['if %DELAY% GTR %MAX_DELAY% set "DELAY=%MAX_DELAY%"', "rem"]], noticedBy: ["an unknown HRESULT on every attempt"] },
+    { name: "no PowerShell fallback", edits: [[":query_status_ps\r\n", ":query_status_ps\r\nexit /b 0\r\n"]], noticedBy: ["2025 without wmic", "2008 R2 whose wmic gives nothing", "WMI not ready at first boot"] },
+    { name: "status read not retried", edits: [["if %STATUS_TRY% GEQ 3 goto read_status_failed", "goto read_status_failed"]], noticedBy: ["WMI not ready at first boot", "WMI never answers"] },
+    { name: "one attempt too many", edits: [["if %ATTEMPTS% GEQ %MAX_ATTEMPTS%", "if %ATTEMPTS% GTR %MAX_ATTEMPTS%"]], noticedBy: ["every attempt unreachable", "KMS count too low"] },
+    { name: "exit code always 0", edits: [["exit /b %EXIT_CODE%", "exit /b 0"]], noticedBy: ["a key/SKU error", "every attempt unreachable", "WMI never answers"] },
+    { name: "/resync's exit code trusted", edits: [['if "%CLOCK_SYNCED%"=="true" goto resync_done', "goto resync_done"]], noticedBy: ["w32time stopped", "NTP server unreachable", "a clock 5.5 hours off"] },
+    { name: "no resync retry", edits: [["call :sleep 5\r\n", "goto resync_failed\r\n"]], noticedBy: ["w32time stopped", "NTP server unreachable"] },
+    {
+        name: "tools by bare name from the working directory",
+        edits: [
+            ['cd /d "%SYS%"', "rem"],
+            ["%SYS%\\find.exe", "find"],
+        ],
+        noticedBy: ["look-alike tools planted", "fresh 2012 R2"],
+    },
+    {
+        // A known blind spot: Wine's `for /f` drops the CR that wmic leaves at each line's end on
+        // Windows, so under Wine this breakage changes nothing and no scenario can notice it.
+        name: "wmic CR kept in the status (blind spot under Wine)",
+        edits: [['for /f "delims=" %%b in ("%%a") do for %%s in (0 1 2 3 4 5 6) do if "%%b"=="%%s"', 'for %%b in ("%%a") do for %%s in (0 1 2 3 4 5 6) do if %%b=="%%s"']],
+        noticedBy: [],
+    },
 ];
 
 const TEST = path.join(__dirname, "..", "activation", "script.wine.test.ts");
-let holes = 0;
-for (const [name, find, replace] of MUTATIONS) {
-    const run = spawnSync(process.execPath, ["--import", "tsx", "--test", TEST], {
-        env: { ...process.env, SCRIPT_MUTATION: JSON.stringify([find, replace]) },
+
+/** Runs the Wine scenarios whose titles start with one of `titles` (all when empty); returns the titles that failed. */
+function failingScenarios(titles: string[], edits: [string, string][] | undefined): { failed: string[]; ran: number } {
+    const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const pattern = titles.length ? ["--test-name-pattern", `^(${titles.map(escape).join("|")})`] : [];
+    const run = spawnSync(process.execPath, ["--import", "tsx", "--test", ...pattern, TEST], {
+        env: { ...process.env, SCRIPT_MUTATION: edits ? JSON.stringify(edits) : "" },
         encoding: "utf8",
     });
     const failed = [...run.stdout.matchAll(/^ {4}not ok \d+ - (.+)$/gm)].map((m) => m[1]);
-    holes += failed.length === 0 ? 1 : 0;
-    console.log(`${failed.length === 0 ? "NOT NOTICED" : "noticed   "}  ${name}: ${failed.length} scenario(s) failed${failed.length ? ` (e.g. ${failed[0]})` : ""}`);
+    const ran = [...run.stdout.matchAll(/^ {4}(?:not )?ok \d+ - (.+?)(?: # SKIP.*)?$/gm)].filter((m) => !m[0].includes("# SKIP")).length;
+    return { failed, ran };
 }
-console.log(`${MUTATIONS.length - holes} of ${MUTATIONS.length} breakages noticed`);
+
+function main(): void {
+    const baseline = failingScenarios([], undefined);
+    if (baseline.failed.length > 0 || baseline.ran === 0) {
+        console.log(`the unbroken script fails ${baseline.failed.length} scenario(s): ${baseline.failed.join("; ")}`);
+        process.exit(1);
+    }
+    console.log(`unbroken script: ${baseline.ran} scenarios pass`);
+    let noticed = 0;
+    for (const m of MUTATIONS) {
+        if (m.noticedBy.length === 0) {
+            console.log(`blind spot    ${m.name}: no scenario can notice it`);
+            continue;
+        }
+        const runs = [failingScenarios(m.noticedBy, m.edits), failingScenarios(m.noticedBy, m.edits)];
+        const missed = m.noticedBy.filter((title) => runs.some((r) => !r.failed.some((f) => f.startsWith(title))));
+        if (runs.some((r) => r.ran < m.noticedBy.length)) {
+            console.log(`BAD LIST      ${m.name}: a named scenario does not exist`);
+            continue;
+        }
+        if (missed.length === 0) {
+            noticed++;
+            console.log(`noticed       ${m.name}: ${m.noticedBy.length} scenario(s) failed in both runs`);
+        } else {
+            console.log(`NOT NOTICED   ${m.name}: still passing in a run: ${missed.join("; ")}`);
+        }
+    }
+    const checked = MUTATIONS.filter((m) => m.noticedBy.length > 0).length;
+    console.log(`${noticed} of ${checked} breakages noticed (plus ${MUTATIONS.length - checked} known blind spot)`);
+    process.exit(noticed === checked ? 0 : 1);
+}
+
+main();

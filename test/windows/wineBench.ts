@@ -1,13 +1,17 @@
 /**
  * A Windows test bench under Wine: a Wine prefix whose Windows tools (sc, net, ping, w32tm, wmic,
- * PowerShell and slmgr.vbs) are replaced by the scripted stand-in built from standin/standin.c,
- * so the activation script runs in Wine's real cmd.exe and cscript.exe against a scenario.
+ * PowerShell, icacls and slmgr.vbs) are replaced by the scripted stand-in built from
+ * standin/standin.c, so the activation script runs in Wine's real cmd.exe and cscript.exe
+ * against a scenario. What each stand-in does, and the source of each behaviour, is in
+ * standin/BEHAVIOUR.md.
  *
  * Each scenario sets the registry values the script reads (CurrentBuild, EditionID), the stand-ins'
- * state (services, license status, KMS host, result sequences), runs the script once and returns
- * its exit code, stdout, the tool calls in order, the log file and the stand-ins' final state.
+ * state (services, license rows, KMS host, clock, result sequences), runs the script once from
+ * `C:\Windows\Temp` (where TAT starts it, and where the bench plants look-alike tools that a
+ * careless script would run as SYSTEM) and returns its exit code, stdout, the tool calls in order,
+ * the log file and the stand-ins' final state.
  */
-import { execFileSync, spawn, spawnSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -18,12 +22,18 @@ const DRIVE_C = path.join(PREFIX, "drive_c");
 const BENCH_DIR = path.join(DRIVE_C, "bench");
 const SYSTEM32 = path.join(DRIVE_C, "windows", "system32");
 const LOG_DIR = path.join(DRIVE_C, "ProgramData", "TencentCloudWindows");
+/** The working directory of every run: TAT's old default, writable by every local user. */
+const WORK_DIR = path.join(DRIVE_C, "windows", "temp");
+const CMD = "C:\\windows\\system32\\cmd.exe";
+const REG = "C:\\windows\\system32\\reg.exe";
 const WINE = process.env.WINE ?? "/usr/lib/wine/wine64";
 const WINESERVER = process.env.WINESERVER ?? "/usr/lib/wine/wineserver64";
 const MINGW = "x86_64-w64-mingw32-gcc";
 
 /** The stand-ins that replace Wine's own tools; each needs a native-first DLL override. */
-const REPLACED = ["sc.exe", "net.exe", "ping.exe", "w32tm.exe", "wbem/wmic.exe", "WindowsPowerShell/v1.0/powershell.exe"];
+const REPLACED = ["sc.exe", "net.exe", "ping.exe", "w32tm.exe", "icacls.exe", "wbem/wmic.exe", "WindowsPowerShell/v1.0/powershell.exe"];
+/** Look-alikes planted in the working directory: cmd.exe runs a bare name from there before PATH. */
+const PLANTED = ["reg", "find", "findstr", "sc", "net", "ping", "cscript", "w32tm", "wmic", "powershell", "icacls", "eventcreate"].map((t) => `${t}.exe`);
 
 const { DISPLAY: _display, WAYLAND_DISPLAY: _wayland, ...HOST_ENV } = process.env;
 /** No display: every program here is a console program. */
@@ -32,7 +42,7 @@ const ENV = {
     WINEPREFIX: PREFIX,
     WINEDEBUG: "-all",
     WINEARCH: "win64",
-    WINEDLLOVERRIDES: "sc.exe,net.exe,ping.exe,wmic.exe,powershell.exe=n;mscoree,mshtml=",
+    WINEDLLOVERRIDES: "sc.exe,net.exe,ping.exe,icacls.exe,wmic.exe,powershell.exe=n;mscoree,mshtml=",
 };
 
 /** What a scenario sets up. */
@@ -69,6 +79,13 @@ export interface RunResult {
     result: Record<string, unknown>;
     /** Wall time of the run (ms), for the numbers script only. */
     wallMs: number;
+    /** The stand-ins' trace (process, tick, tool, event) and the setup's output: for diagnosing the bench itself. */
+    trace: string;
+}
+
+/** A run's details, to print when a scenario fails. */
+export function describeRun(r: RunResult): string {
+    return [`exit ${r.exitCode} after ${r.wallMs} ms`, "--- stdout", r.stdout, "--- log", r.log, "--- state", JSON.stringify(r.state), "--- trace", r.trace].join("\n");
 }
 
 function need(tool: string, hint: string): void {
@@ -77,21 +94,26 @@ function need(tool: string, hint: string): void {
     }
 }
 
+let outputs = 0;
+
 /**
- * Runs a Wine program. Its output goes to a file, not a pipe: the wineserver that Wine may start
- * inherits the output handles and outlives the program, so a pipe would not close until it exits.
+ * Runs a Wine program. Its output goes to a file of its own, never reused: a pipe would not close
+ * while any process that inherited it lives on, and a file shared between runs could be written
+ * by a process of an earlier run. The wineserver and Wine's own services are started beforehand
+ * with no output handles (see prepareBench), so nothing started here outlives the program.
  */
 function wine(args: string[]): { status: number; stdout: string } {
-    const outFile = path.join(BUILD_DIR, "wine-output.txt");
-    const fd = fs.openSync(outFile, "w");
+    const outFile = path.join(BUILD_DIR, `wine-output-${process.pid}-${++outputs}.txt`);
+    const fd = fs.openSync(outFile, "wx");
     try {
-        const run = spawnSync(WINE, args, { env: ENV, stdio: ["ignore", fd, fd], timeout: 120000 });
+        const run = spawnSync(WINE, args, { env: ENV, cwd: WORK_DIR, stdio: ["ignore", fd, fd], timeout: 120000 });
         if (run.error) {
-            throw run.error;
+            throw new Error(`the bench's Wine run ${args.join(" ")} failed: ${run.error.message}`);
         }
         return { status: run.status ?? -1, stdout: fs.readFileSync(outFile, "utf8") };
     } finally {
         fs.closeSync(fd);
+        fs.rmSync(outFile, { force: true });
     }
 }
 
@@ -103,18 +125,26 @@ export function prepareBench(): void {
     const exe = path.join(BUILD_DIR, "standin.exe");
     const source = path.join(HERE, "standin", "standin.c");
     if (!fs.existsSync(exe) || fs.statSync(exe).mtimeMs < fs.statSync(source).mtimeMs) {
-        execFileSync(MINGW, ["-O2", "-Wall", "-Werror", "-o", exe, source]);
+        execFileSync(MINGW, ["-O2", "-Wall", "-Werror", "-o", exe, source, "-lm"]);
     }
-    if (!fs.existsSync(path.join(SYSTEM32, "cmd.exe"))) {
-        execFileSync(WINE, ["wineboot", "-i"], { env: ENV, stdio: "ignore", timeout: 300000 });
-    }
-    spawn(WINESERVER, ["-p"], { env: ENV, detached: true, stdio: "ignore" }).unref();
+    // The wineserver (persistent) and Wine's services start here, before any run, with no output
+    // handles to inherit; wineboot waits until the prefix is ready.
+    spawnSync(WINESERVER, ["-p"], { env: ENV, stdio: "ignore" }); // exits 2 when one is already running
+    execFileSync(WINE, fs.existsSync(path.join(SYSTEM32, "cmd.exe")) ? ["wineboot"] : ["wineboot", "-i"], { env: ENV, stdio: "ignore", timeout: 300000 });
     fs.mkdirSync(BENCH_DIR, { recursive: true });
     fs.copyFileSync(exe, path.join(BENCH_DIR, "standin.exe"));
     for (const tool of REPLACED) {
         fs.copyFileSync(exe, path.join(SYSTEM32, tool));
     }
     fs.copyFileSync(path.join(HERE, "standin", "slmgr.vbs"), path.join(SYSTEM32, "slmgr.vbs"));
+    for (const name of PLANTED) {
+        fs.copyFileSync(exe, path.join(WORK_DIR, name));
+    }
+}
+
+/** The look-alike tools present in the working directory of every run. */
+export function plantedTools(): string[] {
+    return PLANTED.filter((name) => fs.existsSync(path.join(WORK_DIR, name)));
 }
 
 /** Stops the Wine server the bench started. */
@@ -149,24 +179,26 @@ export function runScript(script: string, scenario: Scenario, scriptArgs: string
         fs.writeFileSync(path.join(LOG_DIR, "result.json"), scenario.previousResult + "\r\n");
     }
     fs.rmSync(path.join(BENCH_DIR, "calls.log"), { force: true });
+    fs.rmSync(path.join(BENCH_DIR, "trace.log"), { force: true });
     fs.writeFileSync(path.join(BENCH_DIR, "state.txt"), Object.entries(scenario.state).map(([k, v]) => `${k}=${v}\n`).join(""));
     fs.writeFileSync(path.join(BENCH_DIR, "activate.cmd"), script);
     const ntKey = "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion";
     const setup = [
         "@echo off",
-        `reg add "${ntKey}" /v CurrentBuild /t REG_SZ /d ${scenario.build} /f >nul`,
-        `reg add "${ntKey}" /v EditionID /t REG_SZ /d ${scenario.editionId} /f >nul`,
-        `reg add "HKCU\\Software\\Wine" /v Version /t REG_SZ /d ${scenario.wineVersion ?? "win10"} /f >nul`,
-        'reg delete "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Config" /f >nul 2>&1',
+        `${REG} add "${ntKey}" /v CurrentBuild /t REG_SZ /d ${scenario.build} /f >nul`,
+        `${REG} add "${ntKey}" /v EditionID /t REG_SZ /d ${scenario.editionId} /f >nul`,
+        `${REG} add "HKCU\\Software\\Wine" /v Version /t REG_SZ /d ${scenario.wineVersion ?? "win10"} /f >nul`,
+        `${REG} delete "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Config" /f >nul 2>&1`,
         "exit /b 0",
         "",
     ].join("\r\n");
     fs.writeFileSync(path.join(BENCH_DIR, "setup.cmd"), setup);
-    if (wine(["cmd", "/c", "C:\\bench\\setup.cmd"]).status !== 0) {
-        throw new Error("the bench setup failed");
+    const setupRun = wine([CMD, "/c", "C:\\bench\\setup.cmd"]);
+    if (setupRun.status !== 0) {
+        throw new Error(`the bench setup failed (exit ${setupRun.status}): ${setupRun.stdout}`);
     }
     const started = Date.now();
-    const run = wine(["cmd", "/c", "C:\\bench\\activate.cmd", ...scriptArgs]);
+    const run = wine([CMD, "/c", "C:\\bench\\activate.cmd", ...scriptArgs]);
     const wallMs = Date.now() - started;
     const calls = fs.existsSync(path.join(BENCH_DIR, "calls.log")) ? fs.readFileSync(path.join(BENCH_DIR, "calls.log"), "utf8").split(/\r?\n/).filter(Boolean) : [];
     const logFile = path.join(LOG_DIR, "activation.log");
@@ -180,12 +212,17 @@ export function runScript(script: string, scenario: Scenario, scriptArgs: string
         state: readState(path.join(BENCH_DIR, "state.txt")),
         result: lines.length ? JSON.parse(lines[lines.length - 1]) : {},
         wallMs,
+        trace: readIfThere(path.join(BENCH_DIR, "trace.log")),
     };
+}
+
+function readIfThere(file: string): string {
+    return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
 }
 
 /** Reads a registry value in the bench's prefix (undefined when absent). */
 export function readRegistry(key: string, value: string): string | undefined {
-    const out = wine(["reg", "query", key, "/v", value]);
+    const out = wine([REG, "query", key, "/v", value]);
     const line = out.stdout.split(/\r?\n/).find((l) => l.trim().startsWith(value));
     return line?.trim().split(/\s+/).pop();
 }

@@ -5,6 +5,28 @@ import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 
+export interface GetTatAgentFilter {
+    /**
+     * Field to be filtered.
+     */
+    name: string;
+    /**
+     * Filter values of the field.
+     */
+    values: string[];
+}
+
+export interface GetTatAgentFilterArgs {
+    /**
+     * Field to be filtered.
+     */
+    name: pulumi.Input<string>;
+    /**
+     * Filter values of the field.
+     */
+    values: pulumi.Input<pulumi.Input<string>[]>;
+}
+
 export interface GetTatInvocationTaskFilter {
     /**
      * Field to be filtered.
@@ -192,4 +214,19 @@ export interface TatCommandTag {
      * Tag value.
      */
     value: pulumi.Input<string>;
+}
+
+export interface TatInvokerScheduleSettings {
+    /**
+     * The next execution time of the invoker. This field is required if Policy is ONCE.
+     */
+    invokeTime?: pulumi.Input<string | undefined>;
+    /**
+     * Execution policy: `ONCE`: Execute once; `RECURRENCE`: Execute repeatedly.
+     */
+    policy: pulumi.Input<string>;
+    /**
+     * Trigger the crontab expression. This field is required if `Policy` is `RECURRENCE`. The crontab expression is parsed in UTC+8.
+     */
+    recurrence?: pulumi.Input<string | undefined>;
 }

@@ -87,6 +87,44 @@ export interface GetImagesImageSnapshot {
     snapshotName: string;
 }
 
+export interface GetTatAgentAutomationAgentSet {
+    /**
+     * Agent status.Ranges:&lt;li&gt; Online:Online&lt;li&gt; Offline:Offline.
+     */
+    agentStatus: string;
+    /**
+     * Environment for Agent.Ranges:&lt;li&gt; Linux:Linux instance&lt;li&gt; Windows:Windows instance.
+     */
+    environment: string;
+    /**
+     * InstanceId.
+     */
+    instanceId: string;
+    /**
+     * Time of last heartbeat.
+     */
+    lastHeartbeatTime: string;
+    /**
+     * List of feature Agent support.
+     */
+    supportFeatures: string[];
+    /**
+     * Agent version.
+     */
+    version: string;
+}
+
+export interface GetTatAgentFilter {
+    /**
+     * Field to be filtered.
+     */
+    name: string;
+    /**
+     * Filter values of the field.
+     */
+    values: string[];
+}
+
 export interface GetTatInvocationTaskFilter {
     /**
      * Field to be filtered.
@@ -382,3 +420,17 @@ export interface TatCommandTag {
     value: string;
 }
 
+export interface TatInvokerScheduleSettings {
+    /**
+     * The next execution time of the invoker. This field is required if Policy is ONCE.
+     */
+    invokeTime?: string;
+    /**
+     * Execution policy: `ONCE`: Execute once; `RECURRENCE`: Execute repeatedly.
+     */
+    policy: string;
+    /**
+     * Trigger the crontab expression. This field is required if `Policy` is `RECURRENCE`. The crontab expression is parsed in UTC+8.
+     */
+    recurrence?: string;
+}

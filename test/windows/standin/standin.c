@@ -1,34 +1,65 @@
 /*
  * Scripted stand-in for the Windows tools the activation script calls and Wine lacks or cannot
- * fake: sc, net, ping, w32tm, wmic, powershell and (through slmgr.vbs) slmgr. One program,
- * copied under each tool's name; it picks its behaviour from its own file name, or from the
- * first argument when called as "standin.exe <tool> ...".
+ * fake: sc, net, ping, w32tm, wmic, powershell, icacls and (through slmgr.vbs) slmgr. One
+ * program, copied under each tool's name; it picks its behaviour from its own file name, or from
+ * the first argument when called as "standin.exe <tool> ...". What each tool does here, and the
+ * source of each behaviour, is in BEHAVIOUR.md beside this file: the stand-ins imitate the real
+ * tools (exit codes, output forms, failures), not what the script expects of them.
  *
  * State lives in C:\bench\state.txt as key=value lines that the test writes (the scenario) and
- * this program updates (service states, KMS host, license status). Every call is appended to
- * C:\bench\calls.log as one line: the tool name and its arguments. Sequences such as
- * "seq.ato=-1073418124,0" are consumed one value per call.
+ * this program updates (service states, KMS host, license status, clock). Every call is appended
+ * to C:\bench\calls.log as one line: the tool name and its arguments. A copy that runs from
+ * anywhere but the system folders (a look-alike planted in the working directory) only logs
+ * "PLANTED <tool> ..." and does nothing else. Sequences such as "seq.ato=-1073418124,0" are
+ * consumed one value per call.
  */
 #include <ctype.h>
 #include <fcntl.h>
 #include <io.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <windows.h>
 
 #define STATE_PATH "C:\\bench\\state.txt"
 #define CALLS_PATH "C:\\bench\\calls.log"
+#define TRACE_PATH "C:\\bench\\trace.log"
 #define MAX_ENTRIES 128
 #define MAX_LEN 512
+
+#define WINDOWS_APP_ID "55c92734-d682-4d71-983e-d6ec3f16059f"
+#define HR_SERVICE_NOT_STARTED -2147023834 /* 0x80070426 */
+#define HR_SERVICE_DISABLED -2147023838    /* 0x80070422 */
+#define HR_NOT_ELEVATED -1073418203        /* 0xC004F025 */
+#define HR_NO_KMS -1073418124              /* 0xC004F074 */
+#define HR_CLOCK_SKEW -1073418132          /* 0xC004F06C */
+#define HR_INVALID_QUERY -2147217385       /* 0x80041017 WBEM_E_INVALID_QUERY */
+#define HR_RPC_UNAVAILABLE -2147023174     /* 0x800706BA */
+#define HR_NO_SUCH_HOST -2147013895        /* 0x80072AF9 */
+#define KMS_CLOCK_TOLERANCE_SECONDS 14400.0
 
 static char keys[MAX_ENTRIES][MAX_LEN];
 static char values[MAX_ENTRIES][MAX_LEN];
 static int entries = 0;
 
+/* The bench's own record, for diagnosing the bench (not read by any assertion): process, tool, event. */
+static void trace(const char *tool, const char *event) {
+    FILE *f = fopen(TRACE_PATH, "a");
+    if (!f) return;
+    fprintf(f, "%lu %lu %s %s\n", (unsigned long)GetCurrentProcessId(), (unsigned long)GetTickCount(), tool, event);
+    fclose(f);
+}
+
 static void load_state(void) {
     FILE *f = fopen(STATE_PATH, "r");
     char line[2 * MAX_LEN];
-    if (!f) return;
+    if (!f) {
+        char why[64];
+        snprintf(why, sizeof why, "state unreadable, error %lu", (unsigned long)GetLastError());
+        trace("", why);
+        return;
+    }
     while (fgets(line, sizeof line, f) && entries < MAX_ENTRIES) {
         char *eq = strchr(line, '=');
         size_t n = strcspn(line, "\r\n");
@@ -45,7 +76,10 @@ static void load_state(void) {
 static void save_state(void) {
     FILE *f = fopen(STATE_PATH, "w");
     int i;
-    if (!f) return;
+    if (!f) {
+        fprintf(stderr, "standin: cannot write %s\n", STATE_PATH);
+        exit(90);
+    }
     for (i = 0; i < entries; i++) fprintf(f, "%s=%s\n", keys[i], values[i]);
     fclose(f);
 }
@@ -55,6 +89,10 @@ static const char *get(const char *key, const char *fallback) {
     for (i = 0; i < entries; i++)
         if (strcmp(keys[i], key) == 0) return values[i];
     return fallback;
+}
+
+static int is(const char *key, const char *value) {
+    return strcmp(get(key, ""), value) == 0;
 }
 
 static void set(const char *key, const char *value) {
@@ -102,12 +140,21 @@ static int ieq(const char *a, const char *b) {
     return *a == *b;
 }
 
-static void log_call(const char *tool, int argc, char **argv, int first) {
+static int istarts(const char *s, const char *prefix) {
+    for (; *prefix; s++, prefix++)
+        if (tolower((unsigned char)*s) != tolower((unsigned char)*prefix)) return 0;
+    return 1;
+}
+
+static void log_call(const char *prefix, const char *tool, int argc, char **argv) {
     FILE *f = fopen(CALLS_PATH, "a");
     int i;
-    if (!f) return;
-    fputs(tool, f);
-    for (i = first; i < argc; i++) fprintf(f, " %s", argv[i]);
+    if (!f) {
+        fprintf(stderr, "standin: cannot write %s\n", CALLS_PATH);
+        exit(91);
+    }
+    fprintf(f, "%s%s", prefix, tool);
+    for (i = 1; i < argc; i++) fprintf(f, " %s", argv[i]);
     fputc('\n', f);
     fclose(f);
 }
@@ -121,6 +168,15 @@ static const char *service_key(const char *service, const char *field) {
     return key;
 }
 
+static int service_running(const char *service) {
+    return strcmp(get(service_key(service, "state"), "stopped"), "running") == 0;
+}
+
+static int service_disabled(const char *service) {
+    return strcmp(get(service_key(service, "start"), "demand"), "disabled") == 0;
+}
+
+/* ---- sc ---- */
 static int tool_sc(int argc, char **argv) {
     const char *start;
     if (argc < 3) return 1639;
@@ -129,12 +185,13 @@ static int tool_sc(int argc, char **argv) {
         printf("[SC] QueryServiceConfig SUCCESS\r\n\r\nSERVICE_NAME: %s\r\n", argv[2]);
         if (strcmp(start, "disabled") == 0) printf("        START_TYPE         : 4   DISABLED\r\n");
         else if (strcmp(start, "demand") == 0) printf("        START_TYPE         : 3   DEMAND_START\r\n");
+        else if (strcmp(start, "delayed-auto") == 0) printf("        START_TYPE         : 2   AUTO_START  (DELAYED)\r\n");
         else printf("        START_TYPE         : 2   AUTO_START\r\n");
         return 0;
     }
     if (ieq(argv[1], "query")) {
-        int running = strcmp(get(service_key(argv[2], "state"), "stopped"), "running") == 0;
-        printf("\r\nSERVICE_NAME: %s\r\n        STATE              : %s\r\n", argv[2], running ? "4  RUNNING" : "1  STOPPED");
+        printf("\r\nSERVICE_NAME: %s\r\n        TYPE               : 20  WIN32_SHARE_PROCESS\r\n        STATE              : %s\r\n",
+               argv[2], service_running(argv[2]) ? "4  RUNNING" : "1  STOPPED");
         return 0;
     }
     if (ieq(argv[1], "config") && argc >= 5 && ieq(argv[3], "start=")) {
@@ -145,13 +202,14 @@ static int tool_sc(int argc, char **argv) {
     return 1639;
 }
 
+/* ---- net ---- */
 static int tool_net(int argc, char **argv) {
     if (argc < 3 || !ieq(argv[1], "start")) return 1;
-    if (strcmp(get(service_key(argv[2], "start"), "demand"), "disabled") == 0) {
-        printf("System error 1058 has occurred.\r\n");
+    if (service_disabled(argv[2])) {
+        printf("System error 1058 has occurred.\r\n\r\nThe service cannot be started, either because it is disabled or because it has no enabled devices associated with it.\r\n");
         return 2;
     }
-    if (strcmp(get(service_key(argv[2], "state"), "stopped"), "running") == 0) {
+    if (service_running(argv[2])) {
         printf("The requested service has already been started.\r\n");
         return 2;
     }
@@ -160,68 +218,305 @@ static int tool_net(int argc, char **argv) {
     return 0;
 }
 
+/* ---- w32tm ---- */
+static double clock_offset(void) {
+    return atof(get("clock.offset", "0.0123456"));
+}
+
+static int ntp_reachable(void) {
+    return !is("ntp.reachable", "no");
+}
+
 static int tool_w32tm(int argc, char **argv) {
-    int running = strcmp(get("svc.w32time.state", "stopped"), "running") == 0;
     const char *result;
+    double offset;
+    char *stop;
+    long code;
     if (argc < 2) return 1;
-    if (ieq(argv[1], "/config")) {
-        if (!running) {
-            printf("The following error occurred: The service has not been started. (0x80070426)\r\n");
-            return -2147023834;
+    if (ieq(argv[1], "/stripchart")) {
+        /* Queries the peer directly (no w32time service needed); one sample, about 1 s timeout. */
+        const char *peer = "";
+        int i;
+        for (i = 2; i < argc; i++)
+            if (istarts(argv[i], "/computer:")) peer = argv[i] + 10;
+        if (is("ntp.resolves", "no")) {
+            printf("The following error occurred: No such host is known. (0x80072AF9)\r\n");
+            return HR_NO_SUCH_HOST;
         }
+        printf("Tracking %s [169.254.0.79:123].\r\nCollecting 1 samples.\r\nThe current time is 11/30/2026 10:15:00.\r\n", peer);
+        if (!ntp_reachable()) {
+            printf("10:15:00, error: 0x800705B4\r\n");
+            return 0;
+        }
+        offset = clock_offset();
+        printf("10:15:00, %c%02.0f.%07.0fs\r\n", offset < 0 ? '-' : '+', floor(fabs(offset)), (fabs(offset) - floor(fabs(offset))) * 1e7);
+        return 0;
+    }
+    if (!service_running("w32time")) {
+        printf("The following error occurred: The service has not been started. (0x80070426)\r\n");
+        return HR_SERVICE_NOT_STARTED;
+    }
+    if (ieq(argv[1], "/config")) {
         printf("The command completed successfully.\r\n");
         return 0;
     }
     if (ieq(argv[1], "/resync")) {
-        if (!running) {
-            printf("The following error occurred: The service has not been started. (0x80070426)\r\n");
-            return -2147023834;
-        }
-        result = pop("resync", "ok");
+        printf("Sending resync command to local computer...\r\n");
+        result = ntp_reachable() ? pop("resync", "ok") : "nodata";
         if (strcmp(result, "nodata") == 0) {
             printf("The computer did not resync because no time data was available.\r\n");
-            return 1;
+            return 0;
         }
-        set("clock.resyncs", result);
-        printf("Sending resync command to local computer\r\nThe command completed successfully.\r\n");
+        code = strtol(result, &stop, 10);
+        if (*stop == 0 && code != 0) {
+            printf("The following error occurred: 0x%08lX\r\n", (unsigned long)(unsigned int)code);
+            return (int)code;
+        }
+        set("clock.offset", "0.0123456");
+        printf("The command completed successfully.\r\n");
         return 0;
     }
     return 1;
 }
 
-static int license_known(void) {
-    return *get("lic.status", "") != 0;
+/* ---- the licensing rows of SoftwareLicensingProduct (wmic and PowerShell) ---- */
+
+/* A row of SoftwareLicensingProduct with Windows' ApplicationID: row 0 is Windows itself, row 1 an ESU add-on. */
+struct row {
+    const char *description;
+    const char *grace;
+    const char *kms;
+    const char *status;
+    int addon;
+};
+
+static int license_rows(struct row *rows) {
+    int n = 0;
+    if (*get("lic.status", "")) {
+        rows[n].description = get("lic.description", "Windows(R) Operating System, VOLUME_KMSCLIENT channel");
+        rows[n].grace = get("lic.grace", "0");
+        rows[n].kms = get("lic.kms", "");
+        rows[n].status = get("lic.status", "");
+        rows[n].addon = 0;
+        n++;
+    }
+    if (*get("esu.status", "")) {
+        rows[n].description = "Windows(R) Operating System, VOLUME_MAK channel";
+        rows[n].grace = "0";
+        rows[n].kms = "";
+        rows[n].status = get("esu.status", "");
+        rows[n].addon = 1;
+        n++;
+    }
+    return n;
 }
 
-static int tool_wmic(void) {
-    if (!license_known()) {
-        printf("No Instance(s) Available.\r\n");
+static const char *row_value(const struct row *r, const char *property) {
+    if (ieq(property, "Description")) return r->description;
+    if (ieq(property, "GracePeriodRemaining")) return r->grace;
+    if (ieq(property, "KeyManagementServiceMachine")) return r->kms;
+    if (ieq(property, "LicenseStatus")) return r->status;
+    if (ieq(property, "LicenseIsAddon")) return r->addon ? "TRUE" : "FALSE";
+    return NULL;
+}
+
+/*
+ * Parses a WQL filter of the form the script sends: conditions joined by "and" (any case):
+ * ApplicationID='<id>', PartialProductKey is not null, LicenseIsAddon=FALSE|TRUE. Returns 0 for
+ * anything else (wmic's "Invalid query"). *addon is -1 when the filter does not name LicenseIsAddon.
+ */
+static int parse_filter(const char *filter, int *addon) {
+    char buf[2 * MAX_LEN];
+    char *cond;
+    char *rest;
+    int app = 0, key = 0;
+    *addon = -1;
+    snprintf(buf, sizeof buf, "%s", filter);
+    rest = buf;
+    while (rest) {
+        char *and = NULL;
+        char *p;
+        for (p = rest; *p; p++)
+            if (istarts(p, " and ")) {
+                and = p;
+                break;
+            }
+        cond = rest;
+        if (and) {
+            *and = 0;
+            rest = and + 5;
+        } else {
+            rest = NULL;
+        }
+        while (*cond == ' ') cond++;
+        if (ieq(cond, "ApplicationID='" WINDOWS_APP_ID "'") || ieq(cond, "ApplicationID=''" WINDOWS_APP_ID "''")) app = 1;
+        else if (ieq(cond, "PartialProductKey is not null")) key = 1;
+        else if (ieq(cond, "LicenseIsAddon=FALSE")) *addon = 0;
+        else if (ieq(cond, "LicenseIsAddon=TRUE")) *addon = 1;
+        else return 0;
+    }
+    return app && key;
+}
+
+/* Fails when WMI is not ready yet: one "fail" of seq.wmi per query, from wmic or PowerShell alike. */
+static int wmi_fails(void) {
+    return strcmp(pop("wmi", "ok"), "fail") == 0;
+}
+
+/* The rows a filter selects. wmic's order is not defined: here Windows' row comes first, add-ons after. */
+static int select_rows(int addon, struct row *out) {
+    struct row rows[4];
+    int n = license_rows(rows), i, k = 0;
+    for (i = 0; i < n; i++)
+        if (addon < 0 || rows[i].addon == addon) out[k++] = rows[i];
+    return k;
+}
+
+static int property_list(char *list, char props[][64], int max) {
+    int n = 0;
+    char *tok = strtok(list, ",");
+    while (tok && n < max) {
+        snprintf(props[n++], 64, "%s", tok);
+        tok = strtok(NULL, ",");
+    }
+    return n;
+}
+
+static int by_name(const void *a, const void *b) {
+    return _stricmp((const char *)a, (const char *)b);
+}
+
+static void print_row_values(const struct row *r, char props[][64], int nprops, const char *eol) {
+    int j;
+    for (j = 0; j < nprops; j++) printf("%s=%s%s", props[j], row_value(r, props[j]), eol);
+}
+
+static int tool_wmic(int argc, char **argv) {
+    char list[MAX_LEN];
+    char props[8][64];
+    struct row rows[4];
+    int nprops, nrows, addon, i, j;
+    /* wmic path SoftwareLicensingProduct where "<filter>" get <A,B,...> /value */
+    if (argc != 8 || !ieq(argv[1], "path") || !ieq(argv[2], "SoftwareLicensingProduct") || !ieq(argv[3], "where") || !ieq(argv[5], "get") ||
+        !ieq(argv[7], "/value") || !parse_filter(argv[4], &addon)) {
+        fprintf(stderr, "Node - BENCH\r\nERROR:\r\nDescription = Invalid query\r\n");
+        return HR_INVALID_QUERY;
+    }
+    snprintf(list, sizeof list, "%s", argv[6]);
+    nprops = property_list(list, props, 8);
+    for (j = 0; j < nprops; j++) {
+        struct row probe = {"", "", "", "", 0};
+        if (!row_value(&probe, props[j])) {
+            fprintf(stderr, "Node - BENCH\r\nERROR:\r\nDescription = Invalid query\r\n");
+            return HR_INVALID_QUERY;
+        }
+    }
+    if (is("wmic.broken", "yes") || wmi_fails()) {
+        fprintf(stderr, "ERROR:\r\nDescription = The RPC server is unavailable.\r\n");
+        return HR_RPC_UNAVAILABLE;
+    }
+    /* wmic prints the properties in alphabetical order, whatever order they were asked in. */
+    qsort(props, nprops, sizeof props[0], by_name);
+    nrows = select_rows(addon, rows);
+    if (nrows == 0) {
+        fprintf(stderr, "No Instance(s) Available.\r\n");
         return 0;
     }
-    /* wmic ends each line with CR CR LF when its output is redirected or piped. */
-    printf("\r\r\n\r\r\nKeyManagementServiceMachine=%s\r\r\nLicenseStatus=%s\r\r\n\r\r\n\r\r\n",
-           get("lic.kms", ""), get("lic.status", ""));
+    /* Every line ends with CR CR LF when the output is piped; two empty lines before each row. */
+    for (i = 0; i < nrows; i++) {
+        printf("\r\r\n\r\r\n");
+        print_row_values(&rows[i], props, nprops, "\r\r\n");
+    }
+    printf("\r\r\n\r\r\n");
     return 0;
 }
 
+/* ---- powershell ---- */
+
+/* Extracts the text between the first "-Filter '" and the next lone "'" (a doubled '' is a quote). */
+static int ps_filter(const char *command, char *out, size_t size) {
+    const char *p = strstr(command, "-Filter '");
+    size_t n = 0;
+    if (!p) return 0;
+    for (p += 9; *p && n + 1 < size; p++) {
+        if (*p == '\'' && p[1] == '\'') {
+            out[n++] = '\'';
+            p++;
+        } else if (*p == '\'') {
+            out[n] = 0;
+            return 1;
+        } else {
+            out[n++] = *p;
+        }
+    }
+    return 0;
+}
+
+/* The properties a command prints, from its "'Name='+$p.Name" pieces. */
+static int ps_properties(const char *command, char props[][64], int max) {
+    int n = 0;
+    const char *p = command;
+    while (n < max && (p = strstr(p, "='+$p.")) != NULL) {
+        const char *name = p + 6;
+        size_t len = strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+        snprintf(props[n++], 64, "%.*s", (int)len, name);
+        p = name + len;
+    }
+    return n;
+}
+
 static int tool_powershell(int argc, char **argv) {
-    int i;
-    int asks_license = 0;
-    for (i = 1; i < argc; i++)
-        if (strstr(argv[i], "SoftwareLicensingProduct")) asks_license = 1;
-    if (!asks_license) return 1;
-    if (license_known()) printf("KeyManagementServiceMachine=%s\r\nLicenseStatus=%s\r\n", get("lic.kms", ""), get("lic.status", ""));
+    char command[4 * MAX_LEN] = "";
+    char filter[2 * MAX_LEN];
+    char props[8][64];
+    struct row rows[4];
+    int i, nprops, nrows, addon;
+    for (i = 1; i < argc; i++) {
+        if (ieq(argv[i], "-C") && i + 1 < argc) snprintf(command, sizeof command, "%s", argv[i + 1]);
+    }
+    /* PowerShell 2.0 (2008 R2) has no Get-CimInstance. */
+    if (strstr(command, "Get-CimInstance") && is("ps.version", "2")) {
+        fprintf(stderr, "The term 'Get-CimInstance' is not recognized as the name of a cmdlet, function, script file, or operable program.\r\n");
+        return 1;
+    }
+    if (strncmp(command, "foreach($p in @(Get-WmiObject SoftwareLicensingProduct -Filter '", 64) != 0 || !ps_filter(command, filter, sizeof filter) ||
+        !parse_filter(filter, &addon)) {
+        fprintf(stderr, "standin powershell: command not understood\r\n");
+        return 1;
+    }
+    nprops = ps_properties(command, props, 8);
+    if (wmi_fails()) {
+        fprintf(stderr, "Get-WmiObject : The RPC server is unavailable. (Exception from HRESULT: 0x800706BA)\r\n");
+        return 1;
+    }
+    nrows = select_rows(addon, rows);
+    for (i = 0; i < nrows; i++) print_row_values(&rows[i], props, nprops, "\r\n");
+    return 0;
+}
+
+/* ---- slmgr (through slmgr.vbs) ---- */
+
+/* What any slmgr action hits first: not elevated, or the licensing service disabled. */
+static int slmgr_refused(void) {
+    if (is("proc.elevated", "no")) return HR_NOT_ELEVATED;
+    if (service_disabled("sppsvc")) return HR_SERVICE_DISABLED;
     return 0;
 }
 
 /* slmgr prints localized text (Chinese here, as on Tencent's Chinese images) and exits with the HRESULT. */
 static int tool_slmgr(int argc, char **argv) {
-    const char *code;
-    int rc;
     char host[MAX_LEN];
+    char hosts[MAX_LEN];
     char *colon;
+    int rc;
     if (argc < 2) return 1;
+    rc = slmgr_refused();
+    if (rc != 0) {
+        printf("\xe9\x94\x99\xe8\xaf\xaf: 0x%08lX\r\n", (unsigned long)(unsigned int)rc);
+        return rc;
+    }
     if (ieq(argv[1], "-skms") && argc >= 3) {
+        /* slmgr splits host:port at the first colon; the WMI property holds the host only. */
         snprintf(host, sizeof host, "%s", argv[2]);
         colon = strchr(host, ':');
         if (colon) {
@@ -239,23 +534,48 @@ static int tool_slmgr(int argc, char **argv) {
         return rc;
     }
     if (ieq(argv[1], "-ato")) {
-        /* A host listed in unreachable.hosts never answers, whatever the sequence says. */
-        char hosts[MAX_LEN];
-        char *tok;
+        printf("\xe6\xad\xa3\xe5\x9c\xa8\xe6\xbf\x80\xe6\xb4\xbb Windows(R)...\r\n");
         snprintf(hosts, sizeof hosts, ",%s,", get("unreachable.hosts", ""));
         snprintf(host, sizeof host, ",%s,", get("lic.kms", ""));
-        tok = strstr(hosts, host);
-        code = tok && strlen(host) > 2 ? "-1073418124" : pop("ato", "0");
-        rc = atoi(code);
-        if (rc == 0) {
-            set("lic.status", get("ato.sets_status", "1"));
-            printf("\xe6\xad\xa3\xe5\x9c\xa8\xe6\xbf\x80\xe6\xb4\xbb Windows(R)...\r\n\xe6\x88\x90\xe5\x8a\x9f\xe5\x9c\xb0\xe6\xbf\x80\xe6\xb4\xbb\xe4\xba\x86\xe4\xba\xa7\xe5\x93\x81\xe3\x80\x82\r\n");
+        if (strlen(host) > 2 && strstr(hosts, host)) {
+            rc = HR_NO_KMS; /* this host never answers */
+        } else if (fabs(clock_offset()) > KMS_CLOCK_TOLERANCE_SECONDS) {
+            /* The KMS refuses a client more than 4 hours off; the client often reports it as 0xC004F074. */
+            rc = atoi(get("kms.skew_code", "-1073418132"));
         } else {
-            printf("\xe6\xad\xa3\xe5\x9c\xa8\xe6\xbf\x80\xe6\xb4\xbb Windows(R)...\r\n\xe9\x94\x99\xe8\xaf\xaf: 0x%08lX\r\n", (unsigned long)(unsigned int)rc);
+            rc = atoi(pop("ato", "0"));
+        }
+        if (rc == 0) {
+            /* -ato can exit 0 without activating: the status is what ato.sets_status says. */
+            set("lic.status", get("ato.sets_status", "1"));
+            printf("\xe6\x88\x90\xe5\x8a\x9f\xe5\x9c\xb0\xe6\xbf\x80\xe6\xb4\xbb\xe4\xba\x86\xe4\xba\xa7\xe5\x93\x81\xe3\x80\x82\r\n");
+        } else {
+            printf("\xe9\x94\x99\xe8\xaf\xaf: 0x%08lX\r\n", (unsigned long)(unsigned int)rc);
         }
         return rc;
     }
     return 1;
+}
+
+/* ---- icacls ---- */
+static int tool_icacls(int argc, char **argv) {
+    int i;
+    if (argc < 2) return 87;
+    for (i = 2; i < argc; i++)
+        if (ieq(argv[i], "/inheritance:r")) set("dir.inheritance", "removed");
+    printf("processed file: %s\r\nSuccessfully processed 1 files; Failed processing 0 files\r\n", argv[1]);
+    return 0;
+}
+
+/* True when this copy runs from the Windows folder (system32 and its subfolders) or the bench. */
+static int trusted_location(void) {
+    char path[MAX_PATH];
+    char windir[MAX_PATH];
+    DWORD n = GetModuleFileNameA(NULL, path, sizeof path);
+    if (n == 0 || n >= sizeof path) return 0;
+    if (!GetWindowsDirectoryA(windir, sizeof windir)) return 0;
+    strncat(windir, "\\system32\\", sizeof windir - strlen(windir) - 1);
+    return istarts(path, windir) || istarts(path, "C:\\bench\\");
 }
 
 int main(int argc, char **argv) {
@@ -263,7 +583,6 @@ int main(int argc, char **argv) {
     const char *base = argv[0];
     const char *p;
     char *dot;
-    int first = 1;
     int rc;
     for (p = argv[0]; *p; p++)
         if (*p == '\\' || *p == '/') base = p + 1;
@@ -278,17 +597,29 @@ int main(int argc, char **argv) {
         argc--;
     }
     _setmode(_fileno(stdout), _O_BINARY);
+    if (!trusted_location()) {
+        /* A look-alike in the working directory: a careless script runs it instead of the real tool. */
+        log_call("PLANTED ", tool, argc, argv);
+        return 0;
+    }
+    trace(tool, "start");
     load_state();
-    log_call(tool, argc, argv, first);
+    log_call("", tool, argc, argv);
     if (strcmp(tool, "sc") == 0) rc = tool_sc(argc, argv);
     else if (strcmp(tool, "net") == 0) rc = tool_net(argc, argv);
     else if (strcmp(tool, "ping") == 0) rc = 0;
     else if (strcmp(tool, "w32tm") == 0) rc = tool_w32tm(argc, argv);
-    else if (strcmp(tool, "wmic") == 0) rc = tool_wmic();
+    else if (strcmp(tool, "wmic") == 0) rc = tool_wmic(argc, argv);
     else if (strcmp(tool, "powershell") == 0) rc = tool_powershell(argc, argv);
     else if (strcmp(tool, "slmgr") == 0) rc = tool_slmgr(argc, argv);
+    else if (strcmp(tool, "icacls") == 0) rc = tool_icacls(argc, argv);
     else rc = 9009;
     save_state();
     fflush(stdout);
+    {
+        char done[64];
+        snprintf(done, sizeof done, "end rc=%d entries=%d", rc, entries);
+        trace(tool, done);
+    }
     return rc;
 }

@@ -1,0 +1,96 @@
+/**
+ * The parts of the activation script that look after Windows services and the clock.
+ *
+ * `w32tm /resync` is not trusted for success: when it gets no time data it prints so and still
+ * exits 0, and its real failures are negative HRESULTs (so `if errorlevel 1` misses them too).
+ * After each resync the script measures the offset to the first NTP server with
+ * `w32tm /stripchart /samples:1 /dataonly`, whose data line (`hh:mm:ss, +00.0123456s`) is the
+ * same in every language; the clock counts as synced when that offset is known and under
+ * {@link SYNCED_OFFSET_SECONDS}.
+ */
+import { tool } from "./batch";
+import { RESYNC_PAUSE_SECONDS, RESYNC_TRIES } from "./schedule";
+
+/**
+ * The clock counts as synced within this many seconds of the NTP server: w32time slews (rather
+ * than steps) offsets below its MaxAllowedPhaseOffset default of 300 s, so a working sync can
+ * leave up to that much for a while. The KMS itself accepts up to 4 hours.
+ */
+export const SYNCED_OFFSET_SECONDS = 300;
+
+/** `:ensure_service <name> <start type>`: enables a disabled service with that start type, then starts it if it is not running. */
+export function ensureServiceLines(): string[] {
+    const sc = tool("sc");
+    const find = tool("find");
+    return [
+        ":ensure_service",
+        `${sc} qc %1 | ${find} "DISABLED" >nul`,
+        "if errorlevel 1 goto ensure_service_start",
+        'call :log "service %1: disabled, set to %2"',
+        `${sc} config %1 start= %2 >>"%LOG%" 2>&1`,
+        ":ensure_service_start",
+        `${sc} query %1 | ${find} "RUNNING" >nul`,
+        "if not errorlevel 1 exit /b 0",
+        'call :log "service %1: starting"',
+        `${tool("net")} start %1 >>"%LOG%" 2>&1`,
+        "exit /b 0",
+    ];
+}
+
+/** `:sync_clock`, `:resync_clock` and `:clock_offset` (CLOCK_OFFSET in whole seconds or `null`, CLOCK_SYNCED true/false). */
+export function clockLines(): string[] {
+    const w32tm = tool("w32tm");
+    return [
+        ":sync_clock",
+        "call :ensure_service w32time auto",
+        'call :log "time: peers %NTP_PEERS%"',
+        // Lift the 15-hour limit on clock corrections, so a far-off clock is set right in one step.
+        `for %%d in (Pos Neg) do ${tool("reg")} add "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Config" /v Max%%dPhaseCorrection /t REG_DWORD /d 0xFFFFFFFF /f >>"%LOG%" 2>&1`,
+        `${w32tm} /config /syncfromflags:manual /manualpeerlist:"%NTP_PEERS%" /update >>"%LOG%" 2>&1`,
+        'if not "%errorlevel%"=="0" call :log "warning: w32tm /config failed: %errorlevel%"',
+        "call :resync_clock",
+        "exit /b 0",
+        "",
+        ":resync_clock",
+        'set "RESYNC_TRY=0"',
+        ":resync_again",
+        "set /a RESYNC_TRY+=1",
+        `${w32tm} /resync /rediscover >>"%LOG%" 2>&1`,
+        'if not "%errorlevel%"=="0" call :log "time: /resync failed: %errorlevel%"',
+        "call :clock_offset",
+        'if "%CLOCK_SYNCED%"=="true" goto resync_done',
+        `if %RESYNC_TRY% GEQ ${RESYNC_TRIES} goto resync_failed`,
+        `call :sleep ${RESYNC_PAUSE_SECONDS}`,
+        "goto resync_again",
+        ":resync_done",
+        'call :log "time: synced, offset %CLOCK_OFFSET% s (try %RESYNC_TRY%)"',
+        "exit /b 0",
+        ":resync_failed",
+        'call :log "warning: clock not confirmed after %RESYNC_TRY% tries, offset %CLOCK_OFFSET% s"',
+        "exit /b 0",
+        "",
+        // The last line is the data line, `hh:mm:ss, +00.0123456s`, whose second token (split at
+        // ',', '.' and ' ') is the signed whole seconds; with no data it is `error:` or a word.
+        // (One `for /f`: Wine ignores the options of a nested `for /f` over a FOR value.)
+        ":clock_offset",
+        'set "CLOCK_OFFSET=null"',
+        'set "CLOCK_SYNCED=false"',
+        'set "OFFSET_RAW="',
+        `for /f "tokens=2 delims=,. " %%a in ('${w32tm} /stripchart /computer:%NTP_HOST% /samples:1 /dataonly 2^>nul') do set "OFFSET_RAW=%%a"`,
+        "if not defined OFFSET_RAW exit /b 0",
+        'set "OFFSET_SIGN=%OFFSET_RAW:~0,1%"',
+        'set "OFFSET_DIGITS=%OFFSET_RAW:~1%"',
+        'set "SIGN_OK="',
+        'if "%OFFSET_SIGN%"=="+" set "SIGN_OK=+"',
+        'if "%OFFSET_SIGN%"=="-" set "SIGN_OK=-"',
+        "if not defined SIGN_OK exit /b 0",
+        "if not defined OFFSET_DIGITS exit /b 0",
+        'for /f "delims=0123456789" %%x in ("%OFFSET_DIGITS%") do set "OFFSET_DIGITS="',
+        "if not defined OFFSET_DIGITS exit /b 0",
+        // Leading zeros would make `set /a` read the number as octal.
+        'for /f "tokens=* delims=0" %%z in ("%OFFSET_DIGITS%") do set "OFFSET_DIGITS=%%z"',
+        "set /a CLOCK_OFFSET=%SIGN_OK%%OFFSET_DIGITS%",
+        `if %OFFSET_DIGITS% LSS ${SYNCED_OFFSET_SECONDS} set "CLOCK_SYNCED=true"`,
+        "exit /b 0",
+    ];
+}

@@ -1,0 +1,2 @@
+/** The package's entry point (the library lives in components/). */
+export * from "./components";

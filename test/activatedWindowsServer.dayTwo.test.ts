@@ -1,0 +1,228 @@
+/**
+ * Day two: the same stack deployed again later, as its owner and a pipeline would. The mock cloud
+ * keeps the stack's state between deployments, applies ignoreChanges as the engine does and says
+ * what each registration would do to what already runs (stacks/plan/providerModel.ts).
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { describe, test } from "node:test";
+import { MockCloud, SAMPLE_IMAGES, valueOf } from "../stacks/plan/mockCloud";
+import { Library, deploy } from "./support/deploy";
+
+const base = { availabilityZone: "ap-guangzhou-3", instanceType: "S5.MEDIUM4", vpcId: "vpc-1", subnetId: "subnet-1", password: "Day(Two)Passw0rd", windowsVersion: "2022" as const };
+const NEWER_2022 = { ...SAMPLE_IMAGES.find((i) => i.imageId === "img-2022zh02")!, imageId: "img-2022zh03", createdTime: "2026-11-01 10:00:00" };
+
+/** Declares servers `names` with `activation`, and waits for their outputs. */
+function servers(names: string[], activation: Record<string, unknown> = {}) {
+    return async (lib: Library) => {
+        const list = names.map((n) => new lib.ActivatedWindowsServer(n, { ...base, activation }));
+        return Promise.all(list.map(async (s) => ({ imageId: await valueOf(s.imageId), imageName: await valueOf(s.imageName), status: await valueOf(s.activationStatus) })));
+    };
+}
+
+const instanceOf = (cloud: MockCloud, name: string) => cloud.resources.find((r) => r.name === `${name}-instance`)!;
+
+describe("a newer public image", () => {
+    test("keeps existing servers on their image (no reset, no replacement); new servers get the newer one", async () => {
+        const cloud = new MockCloud();
+        const first = await deploy(cloud, servers(["web1"]));
+        assert.equal(first.result[0].imageId, "img-2022zh02");
+        assert.equal(instanceOf(cloud, "web1").change, "create");
+
+        cloud.images = [...cloud.images, NEWER_2022];
+        const second = await deploy(cloud, servers(["web1", "web2"]));
+        const web1 = instanceOf(cloud, "web1");
+        assert.ok(web1.options.ignoreChanges.includes("imageId"), "the registration asks the engine to keep the image");
+        assert.equal(web1.change, "same", `the running server is left alone, not ${web1.change} (${web1.changed})`);
+        assert.deepEqual(second.result[0], { imageId: "img-2022zh02", imageName: "Windows Server 2022 数据中心版 64位中文版", status: "PendingFirstBoot" });
+        assert.equal(second.result[1].imageId, "img-2022zh03", "a new server gets the newest image");
+        assert.equal(instanceOf(cloud, "web2").change, "create");
+        assert.deepEqual(second.deleted, []);
+    });
+
+    test("without ignoreChanges the same program would reinstall the server (the mock cloud sees it)", async () => {
+        const cloud = new MockCloud();
+        await deploy(cloud, async (lib) => {
+            const s = new lib.ActivatedWindowsServer("bare", base);
+            return valueOf(s.instanceId);
+        });
+        cloud.images = [...cloud.images, NEWER_2022];
+        // The same instance registered directly, as a program without the component would.
+        await deploy(cloud, async () => {
+            const tc = await import("@pulumi/tencentcloud");
+            const before = await valueOf(new tc.Instance("bare-probe", { availabilityZone: "ap-guangzhou-3", imageId: "img-2022zh02" }).id);
+            return before;
+        });
+        await deploy(cloud, async () => {
+            const tc = await import("@pulumi/tencentcloud");
+            return valueOf(new tc.Instance("bare-probe", { availabilityZone: "ap-guangzhou-3", imageId: "img-2022zh03" }).id);
+        });
+        const probe = cloud.resources.find((r) => r.name === "bare-probe")!;
+        assert.equal(probe.change, "reset", "a changed imageId reinstalls the system disk (ResetInstance)");
+    });
+});
+
+describe("the README's list of what replaces or restarts a server", () => {
+    const cases: [string, Record<string, unknown>, string][] = [
+        ["availabilityZone", { availabilityZone: "ap-guangzhou-4" }, "replace"],
+        ["publicIpBandwidthMbps added", { publicIpBandwidthMbps: 10 }, "replace"],
+        ["password", { password: "Other(Passw0rd)9" }, "restart"],
+        ["hostname", { hostname: "web-02" }, "restart"],
+        ["instanceType", { instanceType: "S5.LARGE8" }, "restart"],
+        ["systemDiskSize", { systemDiskSize: 100 }, "restart"],
+        ["subnetId", { subnetId: "subnet-2" }, "restart"],
+        ["tags", { tags: { team: "b" } }, "update"],
+        ["instanceName", { instanceName: "renamed" }, "update"],
+        ["securityGroupIds", { securityGroupIds: ["sg-9"] }, "update"],
+        ["an activation setting", { activation: { maxAttempts: 9, kmsPort: 1700 } }, "same"],
+    ];
+    for (const [what, change, expected] of cases) {
+        test(`a changed ${what}: ${expected}`, async () => {
+            const cloud = new MockCloud();
+            const one = (extra: Record<string, unknown>) => async (lib: Library) => valueOf(new lib.ActivatedWindowsServer("r1", { ...base, hostname: "web-01", ...extra } as never).instanceId);
+            await deploy(cloud, one({}));
+            await deploy(cloud, one(change));
+            assert.equal(instanceOf(cloud, "r1").change, expected, instanceOf(cloud, "r1").changed.join(","));
+        });
+    }
+});
+
+describe("a changed activation script", () => {
+    test("leaves existing servers untouched: the user data change is ignored after creation", async () => {
+        const cloud = new MockCloud();
+        await deploy(cloud, servers(["app1"], { maxAttempts: 5 }));
+        const created = instanceOf(cloud, "app1");
+        await deploy(cloud, servers(["app1"], { maxAttempts: 7, ntpServers: ["10.0.0.1"] }));
+        const again = instanceOf(cloud, "app1");
+        assert.notEqual(JSON.stringify(again.inputs.userDataRaw), undefined);
+        assert.ok(again.options.ignoreChanges.includes("userDataRaw"));
+        assert.equal(again.inputs.userDataReplaceOnChange, undefined);
+        assert.equal(again.change, "same", `${again.change}: ${again.changed}`);
+        assert.equal(again.id, created.id);
+    });
+
+    test("with replaceOnScriptChange the server is replaced, as asked", async () => {
+        const cloud = new MockCloud();
+        await deploy(cloud, servers(["imm1"], { replaceOnScriptChange: true }));
+        const created = instanceOf(cloud, "imm1");
+        assert.equal(created.inputs.userDataReplaceOnChange, true);
+        await deploy(cloud, servers(["imm1"], { replaceOnScriptChange: true, maxAttempts: 3 }));
+        const again = instanceOf(cloud, "imm1");
+        assert.deepEqual(again.options.ignoreChanges, ["imageId", "disableSecurityService", "disableMonitorService"]);
+        assert.equal(again.change, "replace");
+        assert.notEqual(again.id, created.id);
+    });
+
+    test("an unchanged program changes nothing at all", async () => {
+        const cloud = new MockCloud();
+        await deploy(cloud, servers(["same1"], { delivery: "tat" }));
+        await deploy(cloud, servers(["same1"], { delivery: "tat" }));
+        assert.deepEqual(
+            cloud.resources.filter((r) => r.change !== "same").map((r) => `${r.name}: ${r.change} ${r.changed}`),
+            [],
+        );
+        assert.equal([...cloud.invocations.values()].flat().length, 1, "the script ran once");
+    });
+
+    test("TAT delivery re-runs a changed script on the running server (a new command, the invocation replaced); the instance stays", async () => {
+        const cloud = new MockCloud();
+        await deploy(cloud, servers(["tat1"], { delivery: "tat" }));
+        const instance = instanceOf(cloud, "tat1");
+        await deploy(cloud, servers(["tat1"], { delivery: "tat", kmsHost: "kms2.example.com" }));
+        assert.equal(instanceOf(cloud, "tat1").change, "same");
+        assert.equal(cloud.resources.find((r) => r.name === "tat1-activation")!.change, "replace");
+        assert.deepEqual(cloud.invocations.get(instance.id)?.length, 2);
+    });
+});
+
+describe("the TAT agent", () => {
+    test("Offline twice, then Online: exactly one invocation, after Online; Licensed", async () => {
+        const cloud = new MockCloud();
+        cloud.agentOfflinePolls = 2;
+        const { result } = await deploy(cloud, servers(["agent1"], { delivery: "tat", tatAgentPollSeconds: 1 }));
+        const id = instanceOf(cloud, "agent1").id;
+        assert.equal(result[0].status, "Licensed");
+        assert.equal(cloud.agentPolls.get(id), 3, "asked three times: Offline, Offline, Online");
+        assert.deepEqual(cloud.invocations.get(id)?.length, 1);
+    });
+
+    test("never Online: pulumi up fails at the deadline naming the server, the instance, the last state and what to check; nothing is invoked", () => {
+        const run = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "support", "failingProgram.ts"), "agentNeverOnline"], { encoding: "utf8", timeout: 60000 });
+        assert.notEqual(run.status, 0);
+        const text = run.stdout + run.stderr;
+        assert.match(text, /The TAT agent of server 'failing-agentNeverOnline' \(instance ins-\d+\) did not come online within 2 s \(last state: Offline\)\./);
+        assert.match(text, /published after 2020-12-15/);
+        assert.match(text, /disableAutomationService/);
+        assert.match(text, /VPC/);
+        const registered = run.stdout.match(/^registered: (.*)$/m)![1].split(",").map((n) => n.replace(/[0-9a-f]{12}$/, "<hash>")).sort();
+        assert.deepEqual(registered, ["failing-agentNeverOnline", "failing-agentNeverOnline-instance", "tencentcloud-windows-<hash>"], "no invocation was registered");
+    });
+
+    test("in preview nothing waits and nothing is invoked", async () => {
+        const cloud = new MockCloud();
+        cloud.agentOfflinePolls = Number.POSITIVE_INFINITY;
+        await deploy(cloud, servers(["prev1"], { delivery: "tat" }), { preview: true });
+        assert.equal(cloud.calls.filter((c) => c.token === "tencentcloud:index/getTatAgent:getTatAgent").length, 0);
+        assert.equal(cloud.invocations.size, 0);
+    });
+
+    test("200 servers whose agents are Offline at the first poll: all Licensed, batched status calls of at most 100 instances", async () => {
+        const cloud = new MockCloud();
+        cloud.agentOfflinePolls = 1;
+        const names = Array.from({ length: 200 }, (_, i) => `fleet${i}`);
+        const { result } = await deploy(cloud, servers(names, { delivery: "tat", tatAgentPollSeconds: 1 }));
+        assert.deepEqual(new Set(result.map((r) => r.status)), new Set(["Licensed"]));
+        const statusCalls = cloud.calls.filter((c) => c.token === "tencentcloud:index/getTatAgent:getTatAgent");
+        const sizes = statusCalls.map((c) => c.inputs.instanceIds.length);
+        assert.ok(sizes.every((n) => n <= 100), `call sizes ${sizes}`);
+        assert.equal(sizes.reduce((a, b) => a + b, 0), 400, "every instance asked twice: Offline, then Online");
+        assert.ok(statusCalls.length <= 8, `${statusCalls.length} status calls for 200 servers`);
+        assert.equal([...cloud.invocations.values()].flat().length, 200);
+    });
+});
+
+describe("one process, several deployments", () => {
+    test("two deployments one after the other each make their own image invoke and register their own TatCommand", async () => {
+        const cloud = new MockCloud();
+        const commandsAndInvokes = () => ({
+            commands: cloud.resources.filter((r) => r.type === "tencentcloud:index/tatCommand:TatCommand").length,
+            imageInvokes: cloud.calls.filter((c) => c.token === "tencentcloud:index/getImages:getImages").length,
+        });
+        await deploy(cloud, servers(["seq1"], { delivery: "tat" }));
+        assert.deepEqual(commandsAndInvokes(), { commands: 1, imageInvokes: 1 });
+        await deploy(cloud, servers(["seq1"], { delivery: "tat" }));
+        assert.deepEqual(commandsAndInvokes(), { commands: 1, imageInvokes: 1 });
+    });
+
+    test("two deployments at the same time, against two catalogs, do not mix", async () => {
+        const a = new MockCloud();
+        const b = new MockCloud();
+        b.images = [...b.images, NEWER_2022];
+        const [ra, rb] = await Promise.all([deploy(a, servers(["ca1", "ca2"], { delivery: "tat" }), { stack: "a" }), deploy(b, servers(["cb1", "cb2"], { delivery: "tat" }), { stack: "b" })]);
+        assert.deepEqual(ra.result.map((r) => r.imageId), ["img-2022zh02", "img-2022zh02"]);
+        assert.deepEqual(rb.result.map((r) => r.imageId), ["img-2022zh03", "img-2022zh03"]);
+        for (const cloud of [a, b]) {
+            assert.equal(cloud.resources.filter((r) => r.type === "tencentcloud:index/tatCommand:TatCommand").length, 1);
+            assert.equal(cloud.calls.filter((c) => c.token === "tencentcloud:index/getImages:getImages").length, 1);
+        }
+        assert.deepEqual(a.resources.map((r) => r.name).filter((n) => n.startsWith("cb")), []);
+    });
+
+    test("shared resource names do not depend on the order in which providers are first used", async () => {
+        const names = async (order: string[]) => {
+            const cloud = new MockCloud();
+            await deploy(cloud, async (lib) => {
+                const tc = await import("@pulumi/tencentcloud");
+                const providers = Object.fromEntries(order.map((n) => [n, new tc.Provider(n, {})]));
+                const list = order.map((n) => new lib.ActivatedWindowsServer(`srv-${n}`, { ...base, activation: { delivery: "tat" } }, { providers: { tencentcloud: providers[n] } }));
+                return Promise.all(list.map((s) => valueOf(s.activationStatus)));
+            });
+            return cloud.resources.filter((r) => r.type === "tencentcloud:index/tatCommand:TatCommand").map((r) => r.name).sort();
+        };
+        const ab = await names(["guangzhou", "shanghai"]);
+        const ba = await names(["shanghai", "guangzhou"]);
+        assert.deepEqual(ab, ba);
+        assert.ok(ab.every((n) => /-(guangzhou|shanghai)$/.test(n)), ab.join(","));
+    });
+});

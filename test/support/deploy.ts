@@ -1,0 +1,33 @@
+/**
+ * Runs a program as one deployment of a stack against a mock cloud, the way the Automation API runs
+ * an inline program: in a runtime context (store) of its own, so that several deployments can run
+ * in one process, one after another or at the same time. The cloud keeps the stack's state between
+ * deployments.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { MockCloud } from "../../stacks/plan/mockCloud";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runtimeState: { withLocalStorage<T>(callback: () => Promise<T>): Promise<T> } = require("@pulumi/pulumi/runtime/state");
+
+/** The library, loaded once for the whole process (its caches must still be per deployment). */
+export type Library = typeof import("../../components");
+
+/** What a deployment gave back. */
+export interface Deployment<T> {
+    /** What the program returned. */
+    result: T;
+    /** The URNs this deployment deleted from the stack. */
+    deleted: string[];
+}
+
+/** Runs `program` as a deployment (an update, or a preview) of `cloud`'s stack. */
+export function deploy<T>(cloud: MockCloud, program: (lib: Library) => Promise<T>, options: { preview?: boolean; stack?: string } = {}): Promise<Deployment<T>> {
+    return runtimeState.withLocalStorage(async () => {
+        await cloud.start("tencentcloud-windows", options.stack ?? "test", options.preview ?? false);
+        const lib: Library = await import("../../components");
+        const result = await program(lib);
+        await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+        return { result, deleted: cloud.finish() };
+    });
+}
