@@ -9,6 +9,7 @@ import { ActivationReport, ActivationStatus, activationFailureMessage, readActiv
 import { ActivationResult } from "./activation/result";
 import { CHECK_WAIT, worstCaseSeconds } from "./activation/schedule";
 import { renderCarrier } from "./delivery/carrier";
+import { keepActivated } from "./delivery/keepActivated";
 import { deliverWithSsh, sshAccessGroup } from "./delivery/ssh";
 import { TAT_TIMEOUT_MARGIN_SECONDS, invokeTatCommand, scriptHash, sharedTatCommand } from "./delivery/tat";
 import { whenAgentOnline } from "./delivery/tatAgent";
@@ -48,6 +49,8 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
     public readonly delivery: pulumi.Output<Delivery>;
     /** True when a TAT check reports the first-boot result of user data delivery. */
     public readonly verifyWithTat: pulumi.Output<boolean>;
+    /** True when a scheduled TAT invoker runs the activation again (activation.keepActivated). */
+    public readonly keepActivated: pulumi.Output<boolean>;
 
     /** The CVM (TypeScript and JavaScript only: an accessor, so it is not part of the multi-language schema). */
     public get instance(): tencentcloud.Instance {
@@ -57,7 +60,7 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
     constructor(name: string, args: ActivatedWindowsServerArgs, opts?: pulumi.ComponentResourceOptions) {
         const p = resolveServerArgs(args);
         // What policies (the pack in policy/) read from the component: its resolved delivery settings.
-        const summary = { delivery: p.activation.delivery, verifyWithTat: p.activation.verifyWithTat, keepActivated: false };
+        const summary = { delivery: p.activation.delivery, verifyWithTat: p.activation.verifyWithTat, keepActivated: p.activation.keepActivatedCron !== undefined };
         super("tencentcloud-windows:index:ActivatedWindowsServer", name, summary, opts);
 
         const provider = this.getProvider("tencentcloud:index/instance:Instance");
@@ -106,6 +109,10 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
         INSTANCES.set(this, instance);
 
         const report = this.deliver(name, p, password, sshRules, provider);
+        if (p.activation.keepActivatedCron !== undefined) {
+            const command = sharedTatCommand(renderCarrier(p.script, "report"), worstCaseSeconds(p.activation.script) + TAT_TIMEOUT_MARGIN_SECONDS, provider);
+            keepActivated(name, whenAgentOnline(name, instance.id, p.activation.tatAgent, provider), command, p.activation.keepActivatedCron, provider);
+        }
         const failOnError = p.activation.failOnActivationError;
         const checked = report.apply((r) => {
             if (failOnError && r.status === "Failed") {
@@ -127,6 +134,7 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
         this.activationResult = checked.apply((r) => r.result);
         this.delivery = pulumi.output(summary.delivery);
         this.verifyWithTat = pulumi.output(summary.verifyWithTat);
+        this.keepActivated = pulumi.output(summary.keepActivated);
         this.registerOutputs({
             ...summary,
             instanceId: this.instanceId,

@@ -6,7 +6,8 @@ import { ActivationScriptOptions, ResolvedActivationScriptOptions, resolveActiva
 import { OPENSSH_VERSIONS } from "./delivery/openSsh";
 import { AgentWaitSettings } from "./delivery/tatAgent";
 import { WindowsVersion } from "./images/imageNames";
-import { ArgumentError, requireBoolean, requireCidr, requireInteger, requireOneOf } from "./validation";
+import { DEFAULT_KEEP_ACTIVATED_CRON } from "./delivery/keepActivated";
+import { ArgumentError, requireBoolean, requireCidr, requireCron, requireInteger, requireOneOf } from "./validation";
 
 /** How the activation script reaches the server. */
 export const Delivery = {
@@ -58,6 +59,14 @@ export interface ActivationSettings extends ActivationScriptOptions {
     tatAgentTimeoutSeconds?: number;
     /** Seconds between two checks of the TAT agent's state, 1-600. Default 10. */
     tatAgentPollSeconds?: number;
+    /**
+     * Run the activation script on a schedule with a TAT invoker, so a server that loses its
+     * activation is activated again (a healthy server's run changes nothing). Works with every
+     * delivery; needs the TAT agent (public images after 2020-12-15). Default false.
+     */
+    keepActivated?: boolean;
+    /** The schedule of keepActivated: a 5-field cron, read by TAT in UTC+8. Default `0 3 * * 0` (Sundays 03:00 UTC+8). */
+    keepActivatedCron?: string;
 }
 
 /** {@link ActivationSettings} with defaults applied and every value checked. */
@@ -72,6 +81,8 @@ export interface ResolvedActivationArgs {
     replaceOnScriptChange: boolean;
     /** How long to wait for the TAT agent, and how often to ask. */
     tatAgent: AgentWaitSettings;
+    /** The keepActivated schedule (UTC+8), or undefined when off. */
+    keepActivatedCron: string | undefined;
 }
 
 const DELIVERY_NAMES = [
@@ -84,6 +95,8 @@ const DELIVERY_NAMES = [
     "replaceOnScriptChange",
     "tatAgentTimeoutSeconds",
     "tatAgentPollSeconds",
+    "keepActivated",
+    "keepActivatedCron",
 ];
 
 /** The defaults of the TAT agent wait: 15 minutes, asking every 10 seconds. */
@@ -121,6 +134,11 @@ export function resolveActivationArgs(
             `needs windowsVersion ${OPENSSH_VERSIONS.join(", ")} (older versions have no in-box OpenSSH server; with imageId, also set windowsVersion)`,
         );
     }
+    const keep = requireBoolean("activation.keepActivated", a.keepActivated ?? false);
+    if (!keep && a.keepActivatedCron !== undefined) {
+        throw new ArgumentError("activation.keepActivatedCron", "applies only with keepActivated: true");
+    }
+    const keepActivatedCron = keep ? requireCron("activation.keepActivatedCron", a.keepActivatedCron ?? DEFAULT_KEEP_ACTIVATED_CRON) : undefined;
     return {
         script,
         delivery,
@@ -134,5 +152,6 @@ export function resolveActivationArgs(
             timeoutSeconds: requireInteger("activation.tatAgentTimeoutSeconds", a.tatAgentTimeoutSeconds ?? DEFAULT_TAT_AGENT_WAIT.timeoutSeconds, 1, 7200),
             pollSeconds: requireInteger("activation.tatAgentPollSeconds", a.tatAgentPollSeconds ?? DEFAULT_TAT_AGENT_WAIT.pollSeconds, 1, 600),
         },
+        keepActivatedCron,
     };
 }

@@ -70,6 +70,36 @@ export function requireNtpPeerList(field: string, value: unknown, min: number, m
     });
 }
 
+/** The fields of a 5-field cron and their ranges: minute, hour, day of month, month, day of week (0 or 7: Sunday). */
+const CRON_FIELDS: [number, number][] = [
+    [0, 59],
+    [0, 23],
+    [1, 31],
+    [1, 12],
+    [0, 7],
+];
+
+/** True when `part` is `*`, `*` + `/step`, or a list of numbers and ranges (`a-b`, `a-b/step`) within [min, max]. */
+function cronFieldOk(part: string, min: number, max: number): boolean {
+    const inRange = (n: string) => /^\d{1,2}$/.test(n) && Number(n) >= min && Number(n) <= max;
+    return part.split(",").every((item) => {
+        const m = item.match(/^(\*|(\d{1,2})(?:-(\d{1,2}))?)(?:\/(\d{1,2}))?$/);
+        if (m === null || (m[4] !== undefined && (Number(m[4]) < 1 || (m[1] !== "*" && m[3] === undefined)))) {
+            return false;
+        }
+        return m[1] === "*" || (inRange(m[2]) && (m[3] === undefined || (inRange(m[3]) && Number(m[3]) >= Number(m[2]))));
+    });
+}
+
+/** Requires a 5-field cron (minute hour day-of-month month day-of-week) of numbers, `*`, ranges, lists and steps. */
+export function requireCron(field: string, value: unknown): string {
+    const parts = typeof value === "string" ? value.split(" ") : [];
+    if (parts.length !== 5 || !parts.every((part, i) => cronFieldOk(part, ...CRON_FIELDS[i]))) {
+        throw new ArgumentError(field, "must be a 5-field cron: minute (0-59), hour (0-23), day of month (1-31), month (1-12), day of week (0-7), each a number, '*', a range a-b, a list a,b or a step */n, separated by single spaces");
+    }
+    return value as string;
+}
+
 /** Requires a whole number in `[min, max]`. */
 export function requireInteger(field: string, value: unknown, min: number, max: number): number {
     if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {

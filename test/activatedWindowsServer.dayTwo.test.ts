@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { MockCloud, SAMPLE_IMAGES, valueOf } from "../stacks/plan/mockCloud";
+import { carriedScript } from "./support/carrier";
 import { Library, deploy } from "./support/deploy";
 
 const base = { availabilityZone: "ap-guangzhou-3", instanceType: "S5.MEDIUM4", vpcId: "vpc-1", subnetId: "subnet-1", password: "Day(Two)Passw0rd", windowsVersion: "2022" as const };
@@ -224,5 +225,48 @@ describe("one process, several deployments", () => {
         const ba = await names(["shanghai", "guangzhou"]);
         assert.deepEqual(ab, ba);
         assert.ok(ab.every((n) => /-(guangzhou|shanghai)$/.test(n)), ab.join(","));
+    });
+});
+
+describe("keepActivated", () => {
+    test("250 servers make 3 shared invokers of at most 100, type SCHEDULE, policy RECURRENCE, the shared command and the cron", async () => {
+        const cloud = new MockCloud();
+        const names = Array.from({ length: 250 }, (_, i) => `keep${String(i).padStart(3, "0")}`);
+        const { result } = await deploy(cloud, servers(names, { keepActivated: true, keepActivatedCron: "30 4 * * 1-5", tatAgentPollSeconds: 1 }));
+        assert.equal(result.length, 250);
+        const invokers = cloud.resources.filter((r) => r.type === "tencentcloud:index/tatInvoker:TatInvoker");
+        assert.equal(invokers.length, 3);
+        assert.deepEqual(invokers.map((i) => i.inputs.instanceIds.length).sort((a: number, b: number) => a - b), [50, 100, 100]);
+        const commands = cloud.resources.filter((r) => r.type === "tencentcloud:index/tatCommand:TatCommand");
+        assert.equal(commands.length, 1, "one command, shared by every invoker");
+        for (const invoker of invokers) {
+            assert.equal(invoker.inputs.type, "SCHEDULE");
+            assert.deepEqual(invoker.inputs.scheduleSettings, { policy: "RECURRENCE", recurrence: "30 4 * * 1-5" });
+            assert.equal(invoker.inputs.commandId, commands[0].id);
+            assert.equal(invoker.inputs.username, "System");
+        }
+        const covered = new Set(invokers.flatMap((i) => i.inputs.instanceIds));
+        assert.equal(covered.size, 250, "every server is in exactly one invoker");
+        assert.ok(carriedScript(commands[0].inputs.content).startsWith("@echo off"), "the invokers run the activation script itself");
+    });
+
+    test("invokers wait for the agents; the default schedule is Sundays 03:00 UTC+8; none without the option", async () => {
+        const cloud = new MockCloud();
+        cloud.agentOfflinePolls = 1;
+        await deploy(cloud, servers(["k1", "k2"], { keepActivated: true, tatAgentPollSeconds: 1 }));
+        const invokers = cloud.resources.filter((r) => r.type === "tencentcloud:index/tatInvoker:TatInvoker");
+        assert.equal(invokers.length, 1);
+        assert.equal(invokers[0].inputs.scheduleSettings.recurrence, "0 3 * * 0");
+        const other = new MockCloud();
+        await deploy(other, servers(["n1"], { delivery: "tat" }));
+        assert.equal(other.resources.filter((r) => r.type === "tencentcloud:index/tatInvoker:TatInvoker").length, 0);
+    });
+
+    test("a second deployment keeps the invokers (same names, updated in place)", async () => {
+        const cloud = new MockCloud();
+        await deploy(cloud, servers(["s1", "s2"], { keepActivated: true, tatAgentPollSeconds: 1 }));
+        await deploy(cloud, servers(["s1", "s2"], { keepActivated: true, tatAgentPollSeconds: 1 }));
+        const invoker = cloud.resources.find((r) => r.type === "tencentcloud:index/tatInvoker:TatInvoker")!;
+        assert.equal(invoker.change, "same");
     });
 });

@@ -6,6 +6,7 @@ import { isSecretValue, valueOf } from "../stacks/plan/mockCloud";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { BAD_SECRET_PASSWORD } from "./support/failingProgram";
+import { expanded } from "./support/carrier";
 
 const { cloud, mod } = useMockCloud();
 
@@ -86,7 +87,8 @@ describe("the user's own first boot and instance settings", () => {
         assert.deepEqual(inputs.dataDisks, [{ dataDiskType: "CLOUD_PREMIUM", dataDiskSize: 100 }]);
         assert.equal(inputs.camRoleName, "cvm-role");
         assert.equal(inputs.disableApiTermination, true);
-        assert.ok(inputs.userDataRaw.includes(Buffer.from("Install-WindowsFeature Web-Server").toString("base64")));
+        const packed = [...inputs.userDataRaw.matchAll(/Expand-Packed '([A-Za-z0-9+/=]+)'/g)].map((m) => expanded(m[1]).toString("utf8"));
+        assert.ok(packed.includes("Install-WindowsFeature Web-Server"), "the user's code is in the user data, packed");
         assert.equal(inputs.disableAutomationService, false);
     });
 
@@ -165,6 +167,10 @@ describe("validation before any resource", () => {
         ["agent poll too slow", { activation: { delivery: "tat", tatAgentPollSeconds: 601 } }, "activation.tatAgentPollSeconds"],
         ["replaceOnScriptChange not boolean", { activation: { replaceOnScriptChange: "yes" } }, "activation.replaceOnScriptChange"],
         ["ntp flags out of range", { activation: { ntpServers: ["time.example.com,0x10"] } }, "activation.ntpServers[0]"],
+        ["cron with 6 fields", { activation: { keepActivated: true, keepActivatedCron: "0 0 3 * * 0" } }, "activation.keepActivatedCron"],
+        ["cron hour 24", { activation: { keepActivated: true, keepActivatedCron: "0 24 * * *" } }, "activation.keepActivatedCron"],
+        ["cron injection", { activation: { keepActivated: true, keepActivatedCron: "0 3 * * 0 & calc" } }, "activation.keepActivatedCron"],
+        ["cron without keepActivated", { activation: { keepActivatedCron: "0 3 * * 0" } }, "activation.keepActivatedCron"],
     ];
     for (const [title, override, field] of cases) {
         test(`${title}: ArgumentError naming ${field}, nothing registered`, async () => {

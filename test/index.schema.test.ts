@@ -42,7 +42,7 @@ describe("the multi-language schema (Pulumi's component analyzer)", () => {
             "firstBootPowerShell", "instanceSettings", "activation",
         ];
         assert.deepEqual(Object.keys(inputs).sort(), [...expectInputs].sort());
-        const expectOutputs = ["instanceId", "privateIp", "publicIp", "imageId", "imageName", "osName", "activationScript", "password", "activationStatus", "activationResult", "delivery", "verifyWithTat"];
+        const expectOutputs = ["instanceId", "privateIp", "publicIp", "imageId", "imageName", "osName", "activationScript", "password", "activationStatus", "activationResult", "delivery", "verifyWithTat", "keepActivated"];
         assert.deepEqual(Object.keys(outputs).sort(), [...expectOutputs].sort(), "instance (a resource reference) stays out of the schema");
         for (const [kind, props] of [["input", inputs], ["output", outputs]] as const) {
             for (const [name, prop] of Object.entries(props)) {
@@ -70,9 +70,11 @@ describe("the multi-language schema (Pulumi's component analyzer)", () => {
 
     test("the activation settings and the instance pass-through are object types with described properties", () => {
         const activation = schema.types!["tencentcloud-windows:index:ActivationSettings"].properties!;
-        for (const key of ["kmsHost", "kmsPort", "fallbackKmsHosts", "ntpServers", "maxAttempts", "retryDelaySeconds", "installKmsClientKey", "delivery", "verifyWithTat", "replaceOnScriptChange", "tatAgentTimeoutSeconds", "tatAgentPollSeconds"]) {
+        for (const key of ["kmsHost", "kmsPort", "fallbackKmsHosts", "ntpServers", "maxAttempts", "retryDelaySeconds", "installKmsClientKey", "delivery", "verifyWithTat", "replaceOnScriptChange", "tatAgentTimeoutSeconds", "tatAgentPollSeconds", "keepActivated", "keepActivatedCron"]) {
             assert.ok(activation[key]?.description, `activation.${key}`);
         }
+        const result = schema.types!["tencentcloud-windows:index:ActivationResult"].properties!;
+        assert.ok(result.rootCause?.description && result.checks?.description, "the diagnosis reaches every language");
         const settings = schema.types!["tencentcloud-windows:index:InstanceSettings"].properties!;
         assert.ok(settings.dataDisks && settings.camRoleName && settings.disableApiTermination, Object.keys(settings).join(","));
     });

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import { DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "../components/activation/options";
 import { EXIT_CODES } from "../components/activation/exitCodes";
 import { worstCaseSeconds } from "../components/activation/schedule";
+import { ROOT_CAUSES } from "../components/activation/rootCauses";
 import { TAT_TIMEOUT_MARGIN_SECONDS } from "../components/delivery/tat";
 
 const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
@@ -20,6 +21,15 @@ test("the README starts with the offline plan and the test command, and .ci/run 
 test("the README's exit code table is the code's table: every code, status, transience and meaning, in order", () => {
     const rows = readme.split("\n").filter((l) => /^\| \d+ \| `\w+` \|/.test(l));
     const expected = Object.values(EXIT_CODES).map((i) => `| ${i.code} | \`${i.status}\` | ${i.transient ? "yes" : ""} | ${i.meaning} |`);
+    assert.deepEqual(rows, expected);
+});
+
+test("the README's root cause table is the code's table, in the code's order", () => {
+    const lines = readme.split("\n");
+    const header = lines.indexOf("| root cause | found when | fix |");
+    assert.ok(header > 0, "the root cause table");
+    const rows = lines.slice(header + 2, lines.indexOf("", header));
+    const expected = Object.entries(ROOT_CAUSES).map(([k, v]) => `| \`${k}\` | ${v.meaning} | ${v.fix} |`);
     assert.deepEqual(rows, expected);
 });
 

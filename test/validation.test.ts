@@ -36,6 +36,15 @@ describe("validation rules", () => {
         refused(() => v.requireNtpPeerList("n", [], 1, 4), "n");
     });
 
+    test("cron: 5 fields of numbers, '*', ranges, lists and steps within each field's range", () => {
+        for (const ok of ["0 3 * * 0", "*/15 * * * *", "0 0-23/2 1,15 1-12 1-5", "59 23 31 12 7", "5,10,20-30/5 4 * * *"]) {
+            assert.equal(v.requireCron("c", ok), ok);
+        }
+        for (const bad of ["", "0 3 * *", "0 3 * * 0 0", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * * 13 *", "* * * * 8", "5-1 * * * *", "*/0 * * * *", "1/5 * * * *", "MON * * * *", "0  3 * * 0", "0 3 * * 0\n", "0 3 * * 0 & calc", "? * * * *", 5]) {
+            refused(() => v.requireCron("c", bad), "c");
+        }
+    });
+
     test("integers: whole and in range", () => {
         assert.equal(v.requireInteger("n", 1688, 1, 65535), 1688);
         for (const bad of [0, 65536, 1.5, -1, NaN, Infinity, "1688", null]) {

@@ -5,6 +5,7 @@
  */
 import { ACTIVATION_LOG_PATH } from "./script";
 import { ActivationResult, ActivationResultError, parseActivationOutput, parseBase64ActivationOutput } from "./result";
+import { ROOT_CAUSES, RootCauseName } from "./rootCauses";
 
 /** The component's summary of activation. */
 export const ActivationStatus = {
@@ -53,6 +54,7 @@ export function activationFailureMessage(serverName: string, report: ActivationR
         return `Windows activation of server '${serverName}' could not be confirmed: ${report.error}. ${where}`;
     }
     const code = r.lastErrorHex ? ` Last slmgr error ${r.lastErrorHex} (${r.errorClass}).` : "";
-    const retry = r.transient ? " This is transient: run `pulumi up --replace` on the activation resource later, or fix the network first." : "";
-    return `Windows activation of server '${serverName}' failed: ${r.status} (script exit code ${r.exitCode}, LicenseStatus ${r.licenseStatus}, KMS ${r.kmsHost}:${r.kmsPort}, ${r.attempts} attempts).${code} ${r.meaning}${retry} ${where}`;
+    const cause = r.rootCause === "none" ? "" : ` Root cause: ${r.rootCause}: ${ROOT_CAUSES[r.rootCause as RootCauseName].meaning}. Fix: ${r.rootCauseFix}`;
+    const retry = r.transient ? " This is transient: run `pulumi up --replace` on the activation resource later, or fix the cause first." : "";
+    return `Windows activation of server '${serverName}' failed: ${r.status} (script exit code ${r.exitCode}, LicenseStatus ${r.licenseStatus}, KMS ${r.kmsHost}:${r.kmsPort}, ${r.attempts} attempts).${code}${cause} ${r.meaning}${retry} ${where}`;
 }

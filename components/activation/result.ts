@@ -5,7 +5,42 @@
  */
 import { EXIT_CODES, describeExitCode } from "./exitCodes";
 import { toHresult } from "./hresults";
+import { ROOT_CAUSES, RootCauseName } from "./rootCauses";
 import { ACTIVATION_LOG_PATH, RESULT_SCHEMA } from "./script";
+
+/** One configured KMS host, as the diagnosis found it. */
+export interface KmsHostCheck {
+    /** The host. */
+    host: string;
+    /** True when the name resolves from the server. */
+    resolves: boolean;
+    /** The TCP check of the KMS port: `open`, `closed`, `timeout`, or `skipped` when the name does not resolve. */
+    port: string;
+}
+
+/** A Windows service's start type and state, as the diagnosis found them. */
+export interface ServiceCheck {
+    /** `auto`, `demand` or `disabled`. */
+    start: string;
+    /** `running` or `stopped`. */
+    state: string;
+}
+
+/** What the script's read-only diagnosis found (after a failure, or on `activate.cmd /diagnose`). */
+export interface ActivationChecks {
+    /** DNS and TCP checks of every configured KMS host. */
+    kmsHosts: KmsHostCheck[];
+    /** Whole seconds between the clock and the first NTP server; absent when the server did not answer. */
+    clockOffsetSeconds?: number;
+    /** sppsvc, w32time and, on 2008 R2, sppuinotify. */
+    services: { [name: string]: ServiceCheck };
+    /** `ok` when SYSTEM and NETWORK SERVICE may read and execute sppsvc.exe, `denied` when not, `unknown` when unreadable. */
+    sppsvcExecutable: string;
+    /** The key's channel: `kmsClient`, `mak`, `retail`, `oem` or `unknown`. */
+    channel: string;
+    /** Minutes left of the license's grace period; absent when unknown. */
+    graceMinutes?: number;
+}
 
 /** What the script reported about one run. */
 export interface ActivationResult {
@@ -37,6 +72,12 @@ export interface ActivationResult {
     osVersion: string;
     /** Standard, Datacenter, Enterprise or Other. */
     edition: string;
+    /** Why activation failed, from the read-only diagnosis (`none` when it did not fail); see ROOT_CAUSES. */
+    rootCause: string;
+    /** The root cause's fix, in one sentence. */
+    rootCauseFix: string;
+    /** What the diagnosis found; absent when there was no diagnosis. */
+    checks?: ActivationChecks;
     /** True only when the script exited 0 and reported LicenseStatus=1. */
     licensed: boolean;
     /** True when a later run may succeed without changes. */
@@ -63,6 +104,39 @@ function field<T>(obj: Record<string, unknown>, key: string, type: "string" | "n
         throw new ActivationResultError(`the activation result line has no valid '${key}' (${type} expected)`);
     }
     return value as T;
+}
+
+/** The diagnosis' checks of a result line: undefined for `{}` (no diagnosis); the shape is checked. */
+function readChecks(value: unknown): ActivationChecks | undefined {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+        throw new ActivationResultError("the activation result line has no valid 'checks' (object expected)");
+    }
+    const c = value as Record<string, unknown>;
+    if (Object.keys(c).length === 0) {
+        return undefined;
+    }
+    const hosts = c.kmsHosts;
+    const services = c.services;
+    if (!Array.isArray(hosts) || services === null || typeof services !== "object" || Array.isArray(services)) {
+        throw new ActivationResultError("the activation result line's 'checks' are malformed");
+    }
+    const optionalNumber = (key: string) => (c[key] === null ? undefined : field<number>(c, key, "number"));
+    return {
+        kmsHosts: hosts.map((h) => {
+            const host = (h ?? {}) as Record<string, unknown>;
+            return { host: field<string>(host, "host", "string"), resolves: field<boolean>(host, "resolves", "boolean"), port: field<string>(host, "port", "string") };
+        }),
+        clockOffsetSeconds: optionalNumber("clockOffsetSeconds"),
+        services: Object.fromEntries(
+            Object.entries(services as Record<string, unknown>).map(([name, v]) => {
+                const svc = (v ?? {}) as Record<string, unknown>;
+                return [name, { start: field<string>(svc, "start", "string"), state: field<string>(svc, "state", "string") }];
+            }),
+        ),
+        sppsvcExecutable: field<string>(c, "sppsvcExecutable", "string"),
+        channel: field<string>(c, "channel", "string"),
+        graceMinutes: optionalNumber("graceMinutes"),
+    };
 }
 
 /** Parses the last result line of the script's stdout. Throws ActivationResultError when there is none or it is malformed. */
@@ -102,6 +176,10 @@ export function parseActivationOutput(output: unknown): ActivationResult {
     }
     const licenseStatus = field<number>(o, "licenseStatus", "number");
     const lastErrorCode = field<number>(o, "lastErrorCode", "number");
+    const rootCause = field<string>(o, "rootCause", "string") as RootCauseName;
+    if (!Object.prototype.hasOwnProperty.call(ROOT_CAUSES, rootCause)) {
+        throw new ActivationResultError(`the activation result line has an unknown rootCause ${JSON.stringify(rootCause)}`);
+    }
     return {
         status,
         exitCode,
@@ -117,6 +195,9 @@ export function parseActivationOutput(output: unknown): ActivationResult {
         osBuild: field<number>(o, "osBuild", "number"),
         osVersion: field<string>(o, "osVersion", "string"),
         edition: field<string>(o, "edition", "string"),
+        rootCause,
+        rootCauseFix: ROOT_CAUSES[rootCause].fix,
+        checks: readChecks(o.checks),
         licensed: exitCode === EXIT_CODES.licensed.code && licenseStatus === 1,
         transient: info.transient,
         meaning: info.meaning,

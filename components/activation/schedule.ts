@@ -28,7 +28,9 @@ export const TOOL_SECONDS = {
     stripchart: 15,
     /** One status query (wmic, or PowerShell's Get-WmiObject). */
     statusQuery: 15,
-    /** Everything else in one run: service starts, registry, -skms, -ipk. */
+    /** The read-only diagnosis after a failure: one PowerShell call (3 s per KMS host), the clock and the services. */
+    diagnosis: 60,
+    /** Everything else in one run: service starts, registry, -skms, -ipk, the event. */
     rest: 60,
 } as const;
 
@@ -56,10 +58,11 @@ export function statusReadWorstSeconds(): number {
 
 /**
  * Worst-case seconds of one script run: the first status read and clock sync, then every attempt
- * timing out and being followed by a full clock sync and a status read, plus every back-off wait.
+ * timing out and being followed by a full clock sync and a status read, plus every back-off wait
+ * and the diagnosis of the failure.
  */
 export function worstCaseSeconds(options: Pick<ResolvedActivationScriptOptions, "maxAttempts" | "retryDelaySeconds">): number {
     const waits = retryDelays(options).reduce((sum, d) => sum + d, 0);
     const perAttempt = TOOL_SECONDS.ato + clockSyncWorstSeconds() + statusReadWorstSeconds();
-    return statusReadWorstSeconds() + clockSyncWorstSeconds() + options.maxAttempts * perAttempt + waits + TOOL_SECONDS.rest;
+    return statusReadWorstSeconds() + clockSyncWorstSeconds() + options.maxAttempts * perAttempt + waits + TOOL_SECONDS.diagnosis + TOOL_SECONDS.rest;
 }

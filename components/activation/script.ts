@@ -40,6 +40,8 @@ import { ActivationScriptOptions, ntpHost, ntpPeer, resolveActivationScriptOptio
 import { CHECK_WAIT, MAX_DELAY_FACTOR } from "./schedule";
 import { clockLines, ensureServiceLines } from "./scriptClock";
 import { installKeyLines, kmsHostLines } from "./scriptKms";
+import { diagnosisLines } from "./scriptDiagnosis";
+import { EVENT_SOURCE } from "./rootCauses";
 import { detectOsLines, matchHostLines, readStatusLines } from "./scriptStatus";
 
 /** The script's folder on the server (`%ProgramData%\\TencentCloudWindows`): log, status and result files. */
@@ -68,7 +70,13 @@ function endLabel(name: ExitCodeName): string[] {
 const RESULT_LINE =
     `set "RESULT={"activation":"${RESULT_SCHEMA}","status":"%STATUS%","exitCode":%EXIT_CODE%,"licenseStatus":%LICENSE_STATUS%,` +
     '"kmsHost":"%CUR_HOST%","kmsPort":%KMS_PORT%,"attempts":%ATTEMPTS%,"lastErrorCode":%LAST_ERROR%,"errorClass":"%ERROR_CLASS%",' +
-    '"alreadyLicensed":%ALREADY%,"clockOffsetSeconds":%CLOCK_OFFSET%,"osBuild":%BUILD%,"osVersion":"%OS_VERSION%","edition":"%EDITION%"}"';
+    '"alreadyLicensed":%ALREADY%,"clockOffsetSeconds":%CLOCK_OFFSET%,"osBuild":%BUILD%,"osVersion":"%OS_VERSION%","edition":"%EDITION%",' +
+    '"rootCause":"%ROOT_CAUSE%","checks":%CHECKS%}"';
+
+/** The line `activate.cmd /diagnose` prints: the diagnosis of a server, whatever its state. */
+const DIAGNOSIS_LINE =
+    `set "DIAGNOSIS={"diagnosis":"${RESULT_SCHEMA}","rootCause":"%ROOT_CAUSE%","licenseStatus":%LICENSE_STATUS%,"licensedByConfiguredHost":%CONFIGURED%,` +
+    '"osBuild":%BUILD%,"osVersion":"%OS_VERSION%","edition":"%EDITION%","checks":%CHECKS%}"';
 
 /** Renders the activation batch script (CRLF line endings) for the given options. */
 export function renderActivationScript(options?: ActivationScriptOptions): string {
@@ -109,6 +117,7 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         `${tool("icacls")} "%LOG_DIR%" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F >nul 2>&1`,
         ":dir_ready",
         'if /i "%~1"=="/check" goto check_only',
+        'if /i "%~1"=="/diagnose" goto diagnose_only',
         'call :log "start: KMS %KMS_HOST_1%:%KMS_PORT%, NTP %NTP_PEERS%"',
         "",
         // 1. Version and edition, from the registry (language-neutral).
@@ -172,13 +181,41 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         ...(Object.keys(EXIT_CODES) as ExitCodeName[]).flatMap(endLabel),
         "",
         ":done",
+        // A failure is diagnosed (read-only) before the result line is printed.
+        'set "ROOT_CAUSE=none"',
+        'set "CHECKS={}"',
+        'set "DIAG_DEFAULT=unknown"',
+        'if "%EXIT_CODE%"=="2" set "ROOT_CAUSE=unsupportedOs"',
+        "if %EXIT_CODE% GEQ 3 call :diagnose",
         'if not defined LICENSE_STATUS set "LICENSE_STATUS=-1"',
         'call :log "result: %STATUS% (%EXIT_CODE%)"',
         RESULT_LINE,
         '>>"%LOG%" echo %RESULT%',
         '>"%RESULT_FILE%" echo %RESULT%',
+        // One Application event per run, for Windows' own monitoring: ID 100 + the exit code, the result line (quotes as ').
+        'set "EVENT_TYPE=ERROR"',
+        'if "%EXIT_CODE%"=="0" set "EVENT_TYPE=INFORMATION"',
+        "set /a EVENT_ID=100+EXIT_CODE",
+        `set EVENT_TEXT=%RESULT:"='%`,
+        `${tool("eventcreate")} /L APPLICATION /T %EVENT_TYPE% /SO ${EVENT_SOURCE} /ID %EVENT_ID% /D "%EVENT_TEXT%" >nul 2>&1`,
+        'if not "%errorlevel%"=="0" call :log "warning: the Application event was not written: %errorlevel%"',
         "echo %RESULT%",
         "exit /b %EXIT_CODE%",
+        "",
+        // /diagnose: the read-only checks on demand, one JSON line, exit 0.
+        ":diagnose_only",
+        "call :detect_os",
+        "call :read_status",
+        "call :match_host",
+        'set "CONFIGURED=false"',
+        'if "%LICENSE_STATUS%%HOST_MATCH%"=="1yes" set "CONFIGURED=true"',
+        'set "DIAG_DEFAULT=none"',
+        "call :diagnose",
+        'if not defined LICENSE_STATUS set "LICENSE_STATUS=-1"',
+        DIAGNOSIS_LINE,
+        ">>\"%LOG%\" echo %DIAGNOSIS%",
+        "echo %DIAGNOSIS%",
+        "exit /b 0",
         "",
         // /check: report the result of the run that user data started, changing nothing.
         ":check_only",
@@ -217,6 +254,8 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         ...ensureServiceLines(),
         "",
         ...clockLines(),
+        "",
+        ...diagnosisLines(hosts),
         "",
         ...kmsHostLines(),
         "",

@@ -1,18 +1,16 @@
 /**
- * The PowerShell carrier that user data and TAT use to deliver the batch script. It makes the
- * server folder safe (`serverFolder.ts`), writes the script there byte for byte and runs it with
+ * The PowerShell carrier that every delivery uses for the batch script. It makes the server
+ * folder safe (`serverFolder.ts`), writes the script there byte for byte and runs it with
  * cmd.exe by full path.
  *
- * The script travels compressed (raw deflate, then base64): a quarter of its size, ASCII only
- * (cloudbase-init saves user data without a byte order mark, so PowerShell reads it in the
- * system code page), and PowerShell 2.0's .NET 2.0 can inflate it (`DeflateStream`). The bytes
- * are written with `WriteAllBytes`, unchanged; and only when the file on disk differs, because
- * cmd.exe re-reads a running batch file line by line: rewriting it under a run that is still
- * going (the first-boot run, while a later check or delivery arrives) would cut that run short.
+ * The script travels packed (`packed.ts`). The bytes are written with `WriteAllBytes`, unchanged;
+ * and only when the file on disk differs, because cmd.exe re-reads a running batch file line by
+ * line: rewriting it under a run that is still going (the first-boot run, while a later check or
+ * delivery arrives) would cut that run short.
  */
-import { deflateRawSync } from "zlib";
 import { TRANSIENT_EXIT_CODE_RANGE } from "../activation/exitCodes";
 import { SERVER_DIR } from "../activation/script";
+import { EXPAND_PACKED_FUNCTION, expandPacked } from "./packed";
 import { renderSecureServerFolder } from "./serverFolder";
 
 /** Where carriers write the script on the server. */
@@ -32,11 +30,6 @@ export const CLOUDBASE_INIT_RUN_AGAIN = 1002;
 export const WRITE_STATEMENT =
     "if (-not (Test-Path -LiteralPath $p) -or [Convert]::ToBase64String([IO.File]::ReadAllBytes($p)) -ne [Convert]::ToBase64String($s)) { [IO.File]::WriteAllBytes($p, $s) }";
 
-/** The script as the carrier holds it: raw deflate (level 9), base64. */
-export function packScript(script: string): string {
-    return deflateRawSync(Buffer.from(script, "latin1"), { level: 9 }).toString("base64");
-}
-
 /**
  * Returns PowerShell statements that write `script` to {@link SCRIPT_PATH}, run it with
  * `scriptArguments`, then run `then` (more statements, before the carrier exits). Throws unless the
@@ -52,11 +45,8 @@ export function renderCarrier(script: string, mode: CarrierMode, scriptArguments
     return [
         "$ErrorActionPreference = 'Stop'",
         renderSecureServerFolder(),
-        `$z = New-Object IO.Compression.DeflateStream((New-Object IO.MemoryStream(, [Convert]::FromBase64String('${packScript(script)}'))), [IO.Compression.CompressionMode]::Decompress)`,
-        "$m = New-Object IO.MemoryStream",
-        "$buf = New-Object byte[] 4096",
-        "while (($n = $z.Read($buf, 0, $buf.Length)) -gt 0) { $m.Write($buf, 0, $n) }",
-        "$s = $m.ToArray()",
+        EXPAND_PACKED_FUNCTION,
+        `$s = ${expandPacked(Buffer.from(script, "latin1"))}`,
         `$p = '${SCRIPT_PATH}'`,
         WRITE_STATEMENT,
         `& "$env:SystemRoot\\System32\\cmd.exe" /c $p${scriptArguments ? " " + scriptArguments : ""}`,

@@ -29,8 +29,8 @@ interface Waiting {
     deadline: number;
     timeoutSeconds: number;
     lastState: string;
-    resolve(): void;
-    reject(error: Error): void;
+    /** Everyone waiting for this instance (the delivery and keep-activated both may). */
+    waiters: { resolve(): void; reject(error: Error): void }[];
 }
 
 /** The message that fails `pulumi up` when an agent never came online. */
@@ -53,13 +53,17 @@ class AgentWaiter {
 
     wait(instanceId: string, serverName: string, settings: AgentWaitSettings): Promise<void> {
         return new Promise<void>((resolve, reject) => {
+            const known = this.waiting.get(instanceId);
+            if (known !== undefined) {
+                known.waiters.push({ resolve, reject });
+                return;
+            }
             this.waiting.set(instanceId, {
                 serverName,
                 deadline: Date.now() + settings.timeoutSeconds * 1000,
                 timeoutSeconds: settings.timeoutSeconds,
                 lastState: "not reported yet",
-                resolve,
-                reject,
+                waiters: [{ resolve, reject }],
             });
             this.pollMs = Math.min(this.pollMs, settings.pollSeconds * 1000);
             // Instances that arrive together are asked about together: the first round starts on the next turn.
@@ -85,7 +89,7 @@ class AgentWaiter {
                     w.lastState = set.agentStatus;
                     if (set.agentStatus === "Online") {
                         this.waiting.delete(set.instanceId);
-                        w.resolve();
+                        w.waiters.forEach((x) => x.resolve());
                     }
                 }
             }
@@ -94,7 +98,8 @@ class AgentWaiter {
         for (const [id, w] of this.waiting) {
             if (now >= w.deadline) {
                 this.waiting.delete(id);
-                w.reject(new Error(agentTimeoutMessage(w.serverName, id, w.timeoutSeconds, w.lastState)));
+                const error = new Error(agentTimeoutMessage(w.serverName, id, w.timeoutSeconds, w.lastState));
+                w.waiters.forEach((x) => x.reject(error));
             }
         }
         this.timer = this.waiting.size > 0 ? setTimeout(() => void this.poll(), this.pollMs) : undefined;

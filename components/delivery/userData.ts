@@ -7,6 +7,7 @@
 import { SERVER_DIR } from "../activation/script";
 import { ArgumentError } from "../validation";
 import { renderCarrier } from "./carrier";
+import { EXPAND_PACKED_FUNCTION, expandPacked } from "./packed";
 import { renderOpenSshEnable } from "./openSsh";
 
 /**
@@ -29,14 +30,14 @@ export interface UserDataParts {
 }
 
 /**
- * PowerShell that runs the user's code: carried as base64 of its UTF-8 text (cloudbase-init saves
- * user data without a byte order mark, so PowerShell reads it in the system code page: only ASCII
- * survives that). Errors are written to the output (cloudbase-init's log) and do not change the
- * user data's exit code. With `once`, a marker in the server folder keeps a later cloudbase-init
- * run (after a transient activation failure) from running it again.
+ * PowerShell that runs the user's code: carried packed (`packed.ts`) from its UTF-8 text, so any
+ * text survives and it takes about a third of its size. Errors are written to the output
+ * (cloudbase-init's log) and do not change the user data's exit code. With `once`, a marker in
+ * the server folder keeps a later cloudbase-init run (after a transient activation failure) from
+ * running it again.
  */
 function renderFirstBoot(code: string, once: boolean): string {
-    const run = `try { & ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${Buffer.from(code, "utf8").toString("base64")}'))))${
+    const run = `try { & ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString(${expandPacked(Buffer.from(code, "utf8"))})))${
         once ? `; $null = New-Item -ItemType File -Path '${FIRST_BOOT_DONE_PATH}' -Force` : ""
     } } catch { 'firstBootPowerShell failed: ' + $_ }`;
     return once ? `if (-not (Test-Path -LiteralPath '${FIRST_BOOT_DONE_PATH}')) { ${run} }` : run;
@@ -55,7 +56,7 @@ export function renderUserData(parts: UserDataParts): string | undefined {
     if (parts.activationScript !== undefined) {
         sections.push(renderCarrier(parts.activationScript, "userData", "", own));
     } else if (own !== undefined) {
-        sections.push(own);
+        sections.push(EXPAND_PACKED_FUNCTION, own);
     }
     if (sections.length === 0) {
         return undefined;
@@ -70,17 +71,16 @@ export function renderUserData(parts: UserDataParts): string | undefined {
                 (own === undefined
                     ? "use fewer or shorter KMS hosts and NTP servers"
                     : `the rest of the user data takes ${rest} bytes and leaves ${USER_DATA_LIMIT_BYTES - rest} for your first-boot PowerShell, ` +
-                      `which takes ${bytes - rest} once encoded (base64: 4 bytes for every 3, plus about 230 to run it)`),
+                      `which takes ${bytes - rest} once packed (deflated, then base64), with about 330 bytes to run it`),
         );
     }
     return userData;
 }
 
-/** How many bytes of UTF-8 text `firstBootPowerShell` can hold next to the rest of the user data (`parts` without it). */
+/** How many bytes of packed `firstBootPowerShell` (deflated: typical PowerShell shrinks to a third) fit next to the rest of the user data (`parts` without it). */
 export function firstBootCapacity(parts: Omit<UserDataParts, "firstBootPowerShell">): number {
-    const without = renderUserData(parts);
     const emptyCode = renderUserData({ ...parts, firstBootPowerShell: "" })!;
     const left = USER_DATA_LIMIT_BYTES - Buffer.byteLength(emptyCode, "utf8");
-    // base64 takes 4 bytes for every 3 (and pads the last group).
-    return without === undefined && left < 0 ? 0 : Math.max(0, Math.floor(left / 4) * 3);
+    // base64 takes 4 bytes for every 3.
+    return Math.max(0, Math.floor(left / 4) * 3);
 }

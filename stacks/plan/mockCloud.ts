@@ -59,7 +59,7 @@ export interface RecordedCall {
  */
 export const LICENSED_LINE =
     '{"activation":"tencentcloud-windows/2","status":"Licensed","exitCode":0,"licenseStatus":1,"kmsHost":"kms.tencentyun.com","kmsPort":1688,' +
-    '"attempts":1,"lastErrorCode":0,"errorClass":"none","alreadyLicensed":false,"clockOffsetSeconds":0,"osBuild":20348,"osVersion":"2022","edition":"Datacenter"}';
+    '"attempts":1,"lastErrorCode":0,"errorClass":"none","alreadyLicensed":false,"clockOffsetSeconds":0,"osBuild":20348,"osVersion":"2022","edition":"Datacenter","rootCause":"none","checks":{}}';
 
 function image(imageId: string, imageName: string, createdTime: string, imageType = "PUBLIC_IMAGE", platform = "Windows") {
     return { imageId, imageName, osName: imageName, platform, imageType, architecture: "x86_64", createdTime };
@@ -213,6 +213,19 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 }
                 break;
             }
+            case "tencentcloud:index/tatInvoker:TatInvoker":
+                // CreateInvoker refuses instances whose agent is not online, as InvokeCommand does.
+                for (const instanceId of this.preview ? [] : (inputs.instanceIds as string[])) {
+                    if (!this.agentOnline(instanceId)) {
+                        throw new Error(`[TencentCloudSDKError] Code=${AGENT_NOT_ONLINE}, Message=The agent of instance ${instanceId} is not online.`);
+                    }
+                }
+                if ((inputs.instanceIds as string[]).length > 100) {
+                    throw new Error("[TencentCloudSDKError] Code=InvalidParameterValue, Message=at most 100 instances per invoker");
+                }
+                outputs.invokerId = `ivk-${n}`;
+                outputs.enable = true;
+                break;
             case "command:remote:Command":
                 outputs.stdout = this.sshStdout;
                 outputs.stderr = "";

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ActivationResultError, parseActivationOutput, parseBase64ActivationOutput } from "../../components/activation/result";
 import { activationFailureMessage, readActivationOutput } from "../../components/activation/report";
+import { ROOT_CAUSES } from "../../components/activation/rootCauses";
 
 const line = (over: Record<string, unknown> = {}) =>
     JSON.stringify({
@@ -16,6 +17,8 @@ const line = (over: Record<string, unknown> = {}) =>
         errorClass: "kmsUnreachable",
         alreadyLicensed: false,
         clockOffsetSeconds: 3,
+        rootCause: "none",
+        checks: {},
         osBuild: 9600,
         osVersion: "2012R2",
         edition: "Datacenter",
@@ -61,6 +64,11 @@ describe("parseActivationOutput", () => {
             line({ clockOffsetSeconds: "3" }),
             line({ clockOffsetSeconds: undefined }),
             line({ activation: "tencentcloud-windows/1" }),
+            line({ rootCause: "gremlins" }),
+            line({ rootCause: undefined }),
+            line({ checks: [] }),
+            line({ checks: { kmsHosts: "x", services: {} } }),
+            line({ checks: { ...CHECKS, kmsHosts: [{ host: "a", resolves: "yes", port: "open" }] } }),
             '{"activation":"tencentcloud-windows/2"}',
             '{"activation":"tencentcloud-windows/2",[]}',
         ];
@@ -77,6 +85,36 @@ describe("parseActivationOutput", () => {
             assert.throws(() => parseBase64ActivationOutput(bad), ActivationResultError);
         }
     });
+});
+
+const CHECKS = {
+    kmsHosts: [{ host: "kms.tencentyun.com", resolves: true, port: "closed" }],
+    clockOffsetSeconds: 2,
+    services: { sppsvc: { start: "auto", state: "stopped" }, w32time: { start: "auto", state: "running" } },
+    sppsvcExecutable: "ok",
+    channel: "kmsClient",
+    graceMinutes: null,
+};
+
+describe("root cause and checks", () => {
+    test("the diagnosis is read with its shape; {} means no diagnosis", () => {
+        const r = parseActivationOutput(line({ status: "KmsUnreachable", exitCode: 10, licenseStatus: 5, rootCause: "kmsPort", checks: CHECKS }));
+        assert.equal(r.rootCause, "kmsPort");
+        assert.equal(r.rootCauseFix, ROOT_CAUSES.kmsPort.fix);
+        assert.deepEqual(r.checks?.kmsHosts, CHECKS.kmsHosts);
+        assert.equal(r.checks?.graceMinutes, undefined);
+        assert.equal(r.checks?.services.sppsvc.start, "auto");
+        assert.equal(parseActivationOutput(line()).checks, undefined);
+    });
+
+    for (const cause of Object.keys(ROOT_CAUSES).filter((c) => c !== "none")) {
+        test(`the failure message for ${cause} names the cause and its fix`, () => {
+            const report = readActivationOutput(line({ status: "KmsUnreachable", exitCode: 10, licenseStatus: 5, rootCause: cause, checks: CHECKS }), "text");
+            const message = activationFailureMessage("web-9", report);
+            const info = ROOT_CAUSES[cause as keyof typeof ROOT_CAUSES];
+            assert.ok(message.includes(`Root cause: ${cause}: ${info.meaning}. Fix: ${info.fix}`), message);
+        });
+    }
 });
 
 describe("readActivationOutput and the failure message", () => {

@@ -3,7 +3,9 @@ import { describe, test } from "node:test";
 import { EXIT_CODES } from "../../components/activation/exitCodes";
 import { KNOWN_HRESULTS } from "../../components/activation/hresults";
 import { KMS_CLIENT_KEYS } from "../../components/activation/kmsClientKeys";
+import { ROOT_CAUSES } from "../../components/activation/rootCauses";
 import { renderActivationScript } from "../../components/activation/script";
+import { ACCOUNT_SIDS, probeCommand, serviceSid } from "../../components/activation/scriptDiagnosis";
 
 const script = renderActivationScript();
 const lines = script.split("\r\n");
@@ -153,5 +155,38 @@ describe("renderActivationScript", () => {
     test("bad options are refused before rendering", () => {
         assert.throws(() => renderActivationScript({ kmsHost: "kms&calc" }), /activation\.kmsHost/);
         assert.throws(() => renderActivationScript({ fallbackKmsHosts: ["kms.tencentyun.com"] }), /activation\.fallbackKmsHosts.*must not repeat kmsHost/);
+    });
+
+    test("the diagnosis changes nothing: its lines call no state-changing tool", () => {
+        const start = lines.indexOf(":diagnose");
+        const end = lines.findIndex((l, i) => i > start && l.startsWith(":") && !l.startsWith(":diagnose"));
+        const body = lines.slice(start, end);
+        assert.ok(body.length > 40);
+        for (const line of body) {
+            assert.doesNotMatch(line, /slmgr|-skms|-ato|-ipk|sc\.exe config|net\.exe start|w32tm\.exe \/config|w32tm\.exe \/resync|reg\.exe add|:ensure_service|:sync_clock|:resync_clock|:set_kms_host/, line);
+        }
+    });
+
+    test("the probe: every configured host and the port, PowerShell 2.0 only, the ACL read as SIDs; the root cause order", () => {
+        const probe = probeCommand(["kms.tencentyun.com", "10.0.0.1"], 1700);
+        assert.ok(probe.includes("foreach($h in @('kms.tencentyun.com','10.0.0.1'))"));
+        assert.ok(probe.includes("BeginConnect($h,1700,$null,$null)") && probe.includes("WaitOne(3000,$false)") && probe.includes("$c.EndConnect($r);$p='open'"));
+        assert.ok(probe.includes("GetAccessRules($true,$true,[Security.Principal.SecurityIdentifier])"));
+        assert.doesNotMatch(probe, /Get-CimInstance|ConvertTo-Json|Resolve-DnsName|Test-NetConnection|::new\(|\[pscustomobject\]/);
+        assert.deepEqual(ACCOUNT_SIDS.NS.slice(-1), ["S-1-5-80-123231216-2592883651-3715271367-3753151631-4175906628"]);
+        assert.equal(serviceSid("TrustedInstaller"), "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464", "the service SID derivation gives Windows' own TrustedInstaller SID");
+        const from = lines.indexOf(":diagnose_cause");
+        const decision = lines.slice(from, lines.findIndex((l, i) => i > from && l.startsWith('set "CHECKS={')));
+        const order = decision.filter((l) => /^if .* set "ROOT_CAUSE=\w+"$/.test(l)).map((l) => l.match(/ROOT_CAUSE=(\w+)/)![1]).reverse();
+        assert.equal(order.length, 9);
+        const ranked = Object.keys(ROOT_CAUSES).filter((c) => order.includes(c));
+        assert.deepEqual(order, ranked, "the script decides in the documented order");
+    });
+
+    test("one Application event per run, before the final line; none for /check or /diagnose", () => {
+        const at = lines.findIndex((l) => l.startsWith("%SYS%\\eventcreate.exe "));
+        assert.equal(lines[at], '%SYS%\\eventcreate.exe /L APPLICATION /T %EVENT_TYPE% /SO TencentCloudWindowsActivation /ID %EVENT_ID% /D "%EVENT_TEXT%" >nul 2>&1');
+        assert.ok(lines.indexOf("set /a EVENT_ID=100+EXIT_CODE") < at && at < lines.indexOf("echo %RESULT%"));
+        assert.equal(lines.filter((l) => l.includes("eventcreate")).length, 1);
     });
 });

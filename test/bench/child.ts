@@ -14,6 +14,7 @@ import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
 import { ActivatedWindowsServer, ActivatedWindowsServerArgs } from "../../components";
+import { pack } from "../../components/delivery/packed";
 import { MockCloud, valueOf } from "../../stacks/plan/mockCloud";
 import { WINDOWS_VERSIONS, WindowsVersion } from "../../components/images/imageNames";
 
@@ -184,6 +185,7 @@ async function sizes(): Promise<object> {
             const recorded = cloud.resources.find((r) => r.type === INSTANCE && r.name === `${name}-instance`);
             const userData: unknown = recorded?.inputs.userDataRaw;
             row[`${v.key}ScriptBytes`] = Buffer.byteLength(script);
+            row[`${v.key}PackedBytes`] = Buffer.from(pack(Buffer.from(script)), "base64").length;
             row[`${v.key}UserDataBytes`] = typeof userData === "string" ? Buffer.byteLength(userData) : null;
         }
         rows.push(row);

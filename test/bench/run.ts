@@ -30,7 +30,8 @@ const SIZES = [1, 10, 100, 500] as const;
 /** Rounds per size; each round runs both sides, in alternating order, and gives one ratio. */
 const ROUNDS: Record<number, number> = { 1: 5, 10: 5, 100: 5, 500: 3 };
 const RATIO_TARGET = 1.5;
-const SIZE_TARGET_BYTES = 8 * 1024;
+/** The default user data target: under 6 KB, so at least half of the strict 12,288-byte budget is left to the user. */
+const SIZE_TARGET_BYTES = 6 * 1024;
 
 interface Row {
     figure: string;
@@ -310,6 +311,9 @@ async function main(): Promise<void> {
                 } else {
                     row(`${v}: ${label}`, "n/a (no in-box OpenSSH)");
                 }
+            } else if (typeof value === "number" && key.endsWith("ScriptBytes")) {
+                // The script itself travels packed: its raw size is not bound by the user data limit.
+                row(`${v}: ${label}`, `${value} raw, ${r[key.replace("ScriptBytes", "PackedBytes")]} packed`);
             } else if (typeof value === "number") {
                 row(`${v}: ${label}`, `${value} (${((100 * value) / USER_DATA_LIMIT_BYTES).toFixed(0)}% of limit)`, `< ${SIZE_TARGET_BYTES}`, value < SIZE_TARGET_BYTES);
             } else {

@@ -2,10 +2,12 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { renderActivationScript } from "../../components/activation/script";
 import { CLOUDBASE_INIT_RUN_AGAIN, SCRIPT_PATH, WRITE_STATEMENT, renderCarrier } from "../../components/delivery/carrier";
+import { EXPAND_PACKED_FUNCTION } from "../../components/delivery/packed";
 import { renderSecureServerFolder } from "../../components/delivery/serverFolder";
 import { USER_DATA_LIMIT_BYTES, firstBootCapacity, renderUserData } from "../../components/delivery/userData";
 import { ArgumentError } from "../../components/validation";
-import { carriedScript } from "../support/carrier";
+import { randomBytes } from "node:crypto";
+import { carriedScript, expanded } from "../support/carrier";
 
 const script = renderActivationScript();
 
@@ -24,21 +26,24 @@ describe("PowerShell carrier", () => {
         }
     });
 
-    test("the path from the packed literal to the disk: inflate, collect, WriteAllBytes only when the file differs, run by full path", () => {
+    test("the path from the packed literal to the disk: inflate, WriteAllBytes only when the file differs, run by full path", () => {
         const lines = statementsAfterFolder(renderCarrier(script, "report"));
-        assert.match(lines[0], /^\$z = New-Object IO\.Compression\.DeflateStream\(\(New-Object IO\.MemoryStream\(, \[Convert\]::FromBase64String\('[A-Za-z0-9+/=]+'\)\)\), \[IO\.Compression\.CompressionMode\]::Decompress\)$/);
-        assert.deepEqual(lines.slice(1), [
-            "$m = New-Object IO.MemoryStream",
-            "$buf = New-Object byte[] 4096",
-            "while (($n = $z.Read($buf, 0, $buf.Length)) -gt 0) { $m.Write($buf, 0, $n) }",
-            "$s = $m.ToArray()",
+        assert.equal(lines[0], EXPAND_PACKED_FUNCTION);
+        assert.equal(
+            EXPAND_PACKED_FUNCTION,
+            "function Expand-Packed([string]$Text) { $z = New-Object IO.Compression.DeflateStream((New-Object IO.MemoryStream(, [Convert]::FromBase64String($Text))), [IO.Compression.CompressionMode]::Decompress); " +
+                "$m = New-Object IO.MemoryStream; $buf = New-Object byte[] 4096; while (($n = $z.Read($buf, 0, $buf.Length)) -gt 0) { $m.Write($buf, 0, $n) }; , $m.ToArray() }",
+            "raw deflate of the base64 literal, every byte collected, returned as one array",
+        );
+        assert.match(lines[1], /^\$s = \(Expand-Packed '[A-Za-z0-9+/=]+'\)$/);
+        assert.deepEqual(lines.slice(2), [
             `$p = '${SCRIPT_PATH}'`,
             "if (-not (Test-Path -LiteralPath $p) -or [Convert]::ToBase64String([IO.File]::ReadAllBytes($p)) -ne [Convert]::ToBase64String($s)) { [IO.File]::WriteAllBytes($p, $s) }",
             '& "$env:SystemRoot\\System32\\cmd.exe" /c $p',
             "$code = $LASTEXITCODE",
             "exit 0",
         ]);
-        assert.equal(lines[6], WRITE_STATEMENT);
+        assert.equal(lines[3], WRITE_STATEMENT);
         assert.equal(SCRIPT_PATH, "C:\\ProgramData\\TencentCloudWindows\\activate.cmd");
     });
 
@@ -100,25 +105,29 @@ describe("user data", () => {
         const ownAt = lines.findIndex((l) => l.includes("[ScriptBlock]::Create"));
         const exitAt = lines.indexOf("exit $code");
         assert.ok(runAt > 0 && runAt < ownAt && ownAt < exitAt, `activation ${runAt}, own ${ownAt}, exit ${exitAt}`);
-        const b64 = lines[ownAt].match(/FromBase64String\('([A-Za-z0-9+/=]+)'\)/)![1];
-        assert.equal(Buffer.from(b64, "base64").toString("utf8"), own, "the code arrives exactly");
+        const packedCode = lines[ownAt].match(/Expand-Packed '([A-Za-z0-9+/=]+)'/)![1];
+        assert.equal(expanded(packedCode).toString("utf8"), own, "the code arrives exactly");
         assert.equal(
             lines[ownAt],
-            `if (-not (Test-Path -LiteralPath 'C:\\ProgramData\\TencentCloudWindows\\first-boot.done')) { try { & ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${b64}')))); $null = New-Item -ItemType File -Path 'C:\\ProgramData\\TencentCloudWindows\\first-boot.done' -Force } catch { 'firstBootPowerShell failed: ' + $_ } }`,
+            `if (-not (Test-Path -LiteralPath 'C:\\ProgramData\\TencentCloudWindows\\first-boot.done')) { try { & ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString((Expand-Packed '${packedCode}')))); $null = New-Item -ItemType File -Path 'C:\\ProgramData\\TencentCloudWindows\\first-boot.done' -Force } catch { 'firstBootPowerShell failed: ' + $_ } }`,
         );
         assert.match(ud, /^[\x20-\x7e\n]+$/, "the user data stays ASCII");
         const alone = renderUserData({ firstBootPowerShell: own })!;
         assert.ok(!alone.includes("first-boot.done") && alone.includes("[ScriptBlock]::Create"), "without the activation carrier it simply runs once");
+        assert.ok(alone.indexOf(EXPAND_PACKED_FUNCTION) > 0 && alone.indexOf(EXPAND_PACKED_FUNCTION) < alone.indexOf("[ScriptBlock]::Create"), "with its own Expand-Packed");
     });
 
     test("the limit is the strict one, on the total, and the error says what is left", () => {
         assert.equal(USER_DATA_LIMIT_BYTES, 12288);
         const base = Buffer.byteLength(renderUserData({ activationScript: script })!);
         const room = firstBootCapacity({ activationScript: script });
-        assert.ok(room > 3000, `room ${room}`);
-        assert.ok(Buffer.byteLength(renderUserData({ activationScript: script, firstBootPowerShell: "x".repeat(room) })!) <= USER_DATA_LIMIT_BYTES);
+        assert.ok(room > 2000, `room ${room}`);
+        // Random base64 text packs to about three quarters of its size (6 bits a character).
+        const noise = (n: number) => randomBytes(n).toString("base64").slice(0, n);
+        assert.ok(Buffer.byteLength(renderUserData({ activationScript: script, firstBootPowerShell: noise(room) })!) <= USER_DATA_LIMIT_BYTES);
+        assert.ok(Buffer.byteLength(renderUserData({ activationScript: script, firstBootPowerShell: "Write-Output 'hello'\n".repeat(1000) })!) <= USER_DATA_LIMIT_BYTES, "20 KB of repetitive PowerShell packs small");
         assert.throws(
-            () => renderUserData({ activationScript: script, firstBootPowerShell: "x".repeat(room + 3) }),
+            () => renderUserData({ activationScript: script, firstBootPowerShell: noise(2 * room) }),
             (e: unknown) =>
                 e instanceof ArgumentError &&
                 e.field === "firstBootPowerShell" &&
@@ -126,7 +135,7 @@ describe("user data", () => {
                 e.message.includes(`leaves ${USER_DATA_LIMIT_BYTES - base} for your first-boot PowerShell`) &&
                 !e.message.includes("xxxx"),
         );
-        const noise = Array.from({ length: 4000 }, (_, i) => `rem ${(i * 7919) % 100003} ${(i * 104729) % 99991}\r\n`).join("");
-        assert.throws(() => renderUserData({ activationScript: noise }), (e: unknown) => e instanceof ArgumentError && e.field === "activation" && /over Tencent's/.test(e.message));
+        const rems = Array.from({ length: 4000 }, (_, i) => `rem ${(i * 7919) % 100003} ${(i * 104729) % 99991}\r\n`).join("");
+        assert.throws(() => renderUserData({ activationScript: rems }), (e: unknown) => e instanceof ArgumentError && e.field === "activation" && /over Tencent's/.test(e.message));
     });
 });

@@ -53,6 +53,13 @@ const MUTATIONS: Mutation[] = [
         ],
         noticedBy: ["look-alike tools planted", "fresh 2012 R2"],
     },
+    { name: "no diagnosis after a failure", edits: [["if %EXIT_CODE% GEQ 3 call :diagnose", "rem"]], noticedBy: ["root cause kmsDns", "root cause kmsPort", "the event: ERROR 110"] },
+    { name: "closed ports not a cause", edits: [['if "%PROBED%%ANY_DNS%%ANY_PORT%"=="yesyesno" set "ROOT_CAUSE=kmsPort"', "rem"]], noticedBy: ["root cause kmsPort"] },
+    { name: "sppsvc.exe's ACL not judged", edits: [['set "EXE_CHECK=denied"', 'set "EXE_CHECK=ok"']], noticedBy: ["root cause sppPermissions: NETWORK", "root cause sppPermissions also"] },
+    { name: "clock skew limit not applied", edits: [["GTR 14400 set", "GTR 99999 set"]], noticedBy: ["root cause clockSkew"] },
+    { name: "retail key not told apart", edits: [['if "%CHANNEL%"=="retail" set "NOT_KMS_CLIENT=yes"', "rem"]], noticedBy: ["root cause notKmsClient"] },
+    { name: "no Application event", edits: [["%SYS%\\eventcreate.exe", "rem %SYS%\\eventcreate.exe"]], noticedBy: ["fresh 2012 R2", "the event: INFORMATION", "the event: ERROR 110"] },
+    { name: "/diagnose changes the server", edits: [['set "DIAG_DEFAULT=none"', 'set "DIAG_DEFAULT=none"\r\ncall :sync_clock']], noticedBy: ["/diagnose on a healthy", "/diagnose on 2008 R2"] },
     {
         // A known blind spot: Wine's `for /f` drops the CR that wmic leaves at each line's end on
         // Windows, so under Wine this breakage changes nothing and no scenario can notice it.
@@ -65,7 +72,7 @@ const MUTATIONS: Mutation[] = [
 const TEST = path.join(__dirname, "..", "activation", "script.wine.test.ts");
 
 /** Runs the Wine scenarios whose titles start with one of `titles` (all when empty); returns the titles that failed. */
-function failingScenarios(titles: string[], edits: [string, string][] | undefined): { failed: string[]; ran: number } {
+function failingScenarios(titles: string[], edits: [string, string][] | undefined): { failed: string[]; ran: number; applies: boolean } {
     const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     const pattern = titles.length ? ["--test-name-pattern", `^(${titles.map(escape).join("|")})`] : [];
     const run = spawnSync(process.execPath, ["--import", "tsx", "--test", ...pattern, TEST], {
@@ -74,7 +81,7 @@ function failingScenarios(titles: string[], edits: [string, string][] | undefine
     });
     const failed = [...run.stdout.matchAll(/^ {4}not ok \d+ - (.+)$/gm)].map((m) => m[1]);
     const ran = [...run.stdout.matchAll(/^ {4}(?:not )?ok \d+ - (.+?)(?: # SKIP.*)?$/gm)].filter((m) => !m[0].includes("# SKIP")).length;
-    return { failed, ran };
+    return { failed, ran, applies: !(run.stdout + run.stderr).includes("the mutation does not apply") };
 }
 
 function main(): void {
@@ -92,6 +99,10 @@ function main(): void {
         }
         const runs = [failingScenarios(m.noticedBy, m.edits), failingScenarios(m.noticedBy, m.edits)];
         const missed = m.noticedBy.filter((title) => runs.some((r) => !r.failed.some((f) => f.startsWith(title))));
+        if (runs.some((r) => !r.applies)) {
+            console.log(`BAD MUTATION  ${m.name}: its text is not in the script`);
+            continue;
+        }
         if (runs.some((r) => r.ran < m.noticedBy.length)) {
             console.log(`BAD LIST      ${m.name}: a named scenario does not exist`);
             continue;

@@ -1,6 +1,6 @@
 /**
  * A Windows test bench under Wine: a Wine prefix whose Windows tools (sc, net, ping, w32tm, wmic,
- * PowerShell, icacls and slmgr.vbs) are replaced by the scripted stand-in built from
+ * PowerShell, icacls, eventcreate and slmgr.vbs) are replaced by the scripted stand-in built from
  * standin/standin.c, so the activation script runs in Wine's real cmd.exe and cscript.exe
  * against a scenario. What each stand-in does, and the source of each behaviour, is in
  * standin/BEHAVIOUR.md.
@@ -31,7 +31,7 @@ const WINESERVER = process.env.WINESERVER ?? "/usr/lib/wine/wineserver64";
 const MINGW = "x86_64-w64-mingw32-gcc";
 
 /** The stand-ins that replace Wine's own tools; each needs a native-first DLL override. */
-const REPLACED = ["sc.exe", "net.exe", "ping.exe", "w32tm.exe", "icacls.exe", "wbem/wmic.exe", "WindowsPowerShell/v1.0/powershell.exe"];
+const REPLACED = ["sc.exe", "net.exe", "ping.exe", "w32tm.exe", "icacls.exe", "eventcreate.exe", "wbem/wmic.exe", "WindowsPowerShell/v1.0/powershell.exe"];
 /** Look-alikes planted in the working directory: cmd.exe runs a bare name from there before PATH. */
 const PLANTED = ["reg", "find", "findstr", "sc", "net", "ping", "cscript", "w32tm", "wmic", "powershell", "icacls", "eventcreate"].map((t) => `${t}.exe`);
 
@@ -42,7 +42,7 @@ const ENV = {
     WINEPREFIX: PREFIX,
     WINEDEBUG: "-all",
     WINEARCH: "win64",
-    WINEDLLOVERRIDES: "sc.exe,net.exe,ping.exe,icacls.exe,wmic.exe,powershell.exe=n;mscoree,mshtml=",
+    WINEDLLOVERRIDES: "sc.exe,net.exe,ping.exe,icacls.exe,eventcreate.exe,wmic.exe,powershell.exe=n;mscoree,mshtml=",
 };
 
 /** What a scenario sets up. */
@@ -163,8 +163,52 @@ function readState(file: string): Record<string, string> {
     return state;
 }
 
-/** Runs `script` (CRLF batch text) in the bench under `scenario`, with optional script arguments. */
+/**
+ * What Wine's cmd.exe prints when CreateProcess fails: it reports the program as not found
+ * ("Can't recognize '...' as an internal or external command", errorlevel 9009; Wine's
+ * programs/cmd/wcmdmain.c). Windows' cmd never prints these words, and no scenario runs a missing
+ * program (the script checks for wmic and PowerShell first), so a run whose stdout or log shows
+ * them met the bench's one known failure, Wine failing to start a process on a busy machine, not
+ * a wrong result.
+ */
+export const WINE_LAUNCH_FAILURE = /Can't recognize '/;
+
+/** Runs of scenarios that Wine failed to start a process in, and that were therefore run again (reported by the tests). */
+export const harnessRetries: string[] = [];
+
+/**
+ * Runs `script` (CRLF batch text) in the bench under `scenario`, with optional script arguments.
+ * A run that Wine failed to start a process in (see {@link WINE_LAUNCH_FAILURE}), or whose setup
+ * Wine failed to run, is run again from the same starting point, up to 3 times, and recorded in
+ * {@link harnessRetries}; any other outcome, right or wrong, is returned as it is.
+ */
 export function runScript(script: string, scenario: Scenario, scriptArgs: string[] = []): RunResult {
+    const logs = scenario.keepLogs && fs.existsSync(LOG_DIR) ? fs.readdirSync(LOG_DIR).map((f) => [f, fs.readFileSync(path.join(LOG_DIR, f))] as const) : [];
+    for (let attempt = 1; ; attempt++) {
+        if (scenario.keepLogs) {
+            fs.rmSync(LOG_DIR, { recursive: true, force: true });
+            fs.mkdirSync(LOG_DIR, { recursive: true });
+            logs.forEach(([f, data]) => fs.writeFileSync(path.join(LOG_DIR, f), data));
+        }
+        const run = runOnce(script, scenario, scriptArgs);
+        // slmgr's own output (and so a failure of its stand-in to start) goes to the log, not stdout.
+        const failure = typeof run === "string" ? run : WINE_LAUNCH_FAILURE.test(run.stdout + run.log) ? "Wine failed to start a process" : undefined;
+        if (failure === undefined) {
+            return run as RunResult;
+        }
+        if (attempt === 3) {
+            if (typeof run === "string") {
+                throw new Error(`the bench: ${run}, 3 times`);
+            }
+            return run;
+        }
+        harnessRetries.push(`${failure} (build ${scenario.build}, ${JSON.stringify(scenario.state)})`);
+        process.stderr.write(`wine bench: ${failure}; the scenario runs again\n`);
+    }
+}
+
+/** One run; a string says why the bench itself failed before the script ran. */
+function runOnce(script: string, scenario: Scenario, scriptArgs: string[]): RunResult | string {
     const wmic = path.join(SYSTEM32, "wbem", "wmic.exe");
     if (scenario.noWmic) {
         fs.rmSync(wmic, { force: true });
@@ -194,8 +238,8 @@ export function runScript(script: string, scenario: Scenario, scriptArgs: string
     ].join("\r\n");
     fs.writeFileSync(path.join(BENCH_DIR, "setup.cmd"), setup);
     const setupRun = wine([CMD, "/c", "C:\\bench\\setup.cmd"]);
-    if (setupRun.status !== 0) {
-        throw new Error(`the bench setup failed (exit ${setupRun.status}): ${setupRun.stdout}`);
+    if (setupRun.status !== 0 || WINE_LAUNCH_FAILURE.test(setupRun.stdout)) {
+        return `Wine failed to run the setup (exit ${setupRun.status}: ${setupRun.stdout.trim()})`;
     }
     const started = Date.now();
     const run = wine([CMD, "/c", "C:\\bench\\activate.cmd", ...scriptArgs]);

@@ -1,6 +1,6 @@
 /*
  * Scripted stand-in for the Windows tools the activation script calls and Wine lacks or cannot
- * fake: sc, net, ping, w32tm, wmic, powershell, icacls and (through slmgr.vbs) slmgr. One
+ * fake: sc, net, ping, w32tm, wmic, powershell, icacls, eventcreate and (through slmgr.vbs) slmgr. One
  * program, copied under each tool's name; it picks its behaviour from its own file name, or from
  * the first argument when called as "standin.exe <tool> ...". What each tool does here, and the
  * source of each behaviour, is in BEHAVIOUR.md beside this file: the stand-ins imitate the real
@@ -26,7 +26,7 @@
 #define CALLS_PATH "C:\\bench\\calls.log"
 #define TRACE_PATH "C:\\bench\\trace.log"
 #define MAX_ENTRIES 128
-#define MAX_LEN 512
+#define MAX_LEN 2048
 
 #define WINDOWS_APP_ID "55c92734-d682-4d71-983e-d6ec3f16059f"
 #define HR_SERVICE_NOT_STARTED -2147023834 /* 0x80070426 */
@@ -465,8 +465,39 @@ static int ps_properties(const char *command, char props[][64], int max) {
     return n;
 }
 
+/*
+ * The diagnosis probe: for each host in "foreach($h in @('a','b'))", DNS and a TCP connection to the
+ * port in "BeginConnect($h,<port>,"; then the rights sppsvc.exe's ACL gives SYSTEM and NETWORK SERVICE.
+ * The network and the ACL are the scenario's: net.<host> = open (default), closed, timeout or nxdomain;
+ * acl.sppsvc = "<SY allow>,<SY deny>,<NS allow>,<NS deny>" (default: read and execute, 0x1200A9, for both).
+ */
+static int ps_probe(const char *command) {
+    const char *list = strstr(command, "foreach($h in @(");
+    const char *connect = strstr(command, "BeginConnect($h,");
+    const char *p;
+    char host[MAX_LEN];
+    char key[MAX_LEN];
+    if (!list || !connect) return 1;
+    for (p = list + 16; *p == '\''; ) {
+        const char *end = strchr(p + 1, '\'');
+        const char *net;
+        if (!end) return 1;
+        snprintf(host, sizeof host, "%.*s", (int)(end - p - 1), p + 1);
+        snprintf(key, sizeof key, "net.%s", host);
+        net = get(key, "open");
+        if (strcmp(net, "nxdomain") == 0) printf("kms=%s,fail,skipped\r\n", host);
+        else printf("kms=%s,ok,%s\r\n", host, net);
+        p = end + 1;
+        if (*p == ',') p++;
+    }
+    if (atoi(connect + 16) <= 0) return 1;
+    if (strstr(command, "Get-Acl") && strstr(command, "sppsvc.exe") && !is("acl.sppsvc", "missing"))
+        printf("exe=%s\r\n", get("acl.sppsvc", "1179817,0,1179817,0"));
+    return 0;
+}
+
 static int tool_powershell(int argc, char **argv) {
-    char command[4 * MAX_LEN] = "";
+    char command[8 * MAX_LEN] = "";
     char filter[2 * MAX_LEN];
     char props[8][64];
     struct row rows[4];
@@ -474,11 +505,17 @@ static int tool_powershell(int argc, char **argv) {
     for (i = 1; i < argc; i++) {
         if (ieq(argv[i], "-C") && i + 1 < argc) snprintf(command, sizeof command, "%s", argv[i + 1]);
     }
-    /* PowerShell 2.0 (2008 R2) has no Get-CimInstance. */
-    if (strstr(command, "Get-CimInstance") && is("ps.version", "2")) {
-        fprintf(stderr, "The term 'Get-CimInstance' is not recognized as the name of a cmdlet, function, script file, or operable program.\r\n");
-        return 1;
+    /* PowerShell 2.0 (2008 R2) has none of these (CIM cmdlets, JSON, DNS and port cmdlets: 3.0/4.0; ::new(): 5.0). */
+    if (is("ps.version", "2")) {
+        static const char *newer[] = {"Get-CimInstance", "ConvertTo-Json", "ConvertFrom-Json", "Resolve-DnsName", "Test-NetConnection", "[pscustomobject]", "[ordered]", "::new("};
+        for (i = 0; i < (int)(sizeof newer / sizeof newer[0]); i++) {
+            if (strstr(command, newer[i])) {
+                fprintf(stderr, "PowerShell 2.0: '%s' is not available.\r\n", newer[i]);
+                return 1;
+            }
+        }
     }
+    if (strstr(command, "[Net.Dns]::GetHostAddresses")) return ps_probe(command);
     if (strncmp(command, "foreach($p in @(Get-WmiObject SoftwareLicensingProduct -Filter '", 64) != 0 || !ps_filter(command, filter, sizeof filter) ||
         !parse_filter(filter, &addon)) {
         fprintf(stderr, "standin powershell: command not understood\r\n");
@@ -567,6 +604,33 @@ static int tool_icacls(int argc, char **argv) {
     return 0;
 }
 
+/* ---- eventcreate ---- */
+
+/* eventcreate /L APPLICATION /T <type> /SO <source> /ID <1-1000> /D "<text>": records the event. A new source needs /L. */
+static int tool_eventcreate(int argc, char **argv) {
+    const char *log = NULL, *type = NULL, *source = NULL, *id = NULL, *text = NULL;
+    char record[2 * MAX_LEN];
+    int i, n;
+    for (i = 1; i + 1 < argc; i += 2) {
+        if (ieq(argv[i], "/L")) log = argv[i + 1];
+        else if (ieq(argv[i], "/T")) type = argv[i + 1];
+        else if (ieq(argv[i], "/SO")) source = argv[i + 1];
+        else if (ieq(argv[i], "/ID")) id = argv[i + 1];
+        else if (ieq(argv[i], "/D")) text = argv[i + 1];
+        else break;
+    }
+    n = id ? atoi(id) : 0;
+    if (i < argc || !type || !id || !text || n < 1 || n > 1000 || (source && !log) ||
+        !(ieq(type, "ERROR") || ieq(type, "WARNING") || ieq(type, "INFORMATION") || ieq(type, "SUCCESSAUDIT") || ieq(type, "FAILUREAUDIT"))) {
+        printf("ERROR: Invalid Argument/Option. Type \"EVENTCREATE /?\" for usage.\r\n");
+        return 1;
+    }
+    snprintf(record, sizeof record, "%s|%s|%s|%d|%s", log ? log : "APPLICATION", type, source ? source : "EventCreate", n, text);
+    set("event.last", record);
+    printf("SUCCESS: An event of type '%s' was created in the '%s' log with '%s' as the source.\r\n", type, log ? log : "Application", source ? source : "EventCreate");
+    return 0;
+}
+
 /* True when this copy runs from the Windows folder (system32 and its subfolders) or the bench. */
 static int trusted_location(void) {
     char path[MAX_PATH];
@@ -613,6 +677,7 @@ int main(int argc, char **argv) {
     else if (strcmp(tool, "powershell") == 0) rc = tool_powershell(argc, argv);
     else if (strcmp(tool, "slmgr") == 0) rc = tool_slmgr(argc, argv);
     else if (strcmp(tool, "icacls") == 0) rc = tool_icacls(argc, argv);
+    else if (strcmp(tool, "eventcreate") == 0) rc = tool_eventcreate(argc, argv);
     else rc = 9009;
     save_state();
     fflush(stdout);

@@ -1,0 +1,65 @@
+/**
+ * The root causes the script's read-only diagnosis names when activation failed (and that
+ * `activate.cmd /diagnose` names on demand), in the order it decides between them: the first
+ * that holds wins. Each comes with its fix in one sentence, for the `pulumi up` failure message,
+ * the README and the result.
+ */
+
+/** One root cause. */
+export interface RootCauseInfo {
+    /** What the checks found. */
+    meaning: string;
+    /** What to do about it, in one sentence. */
+    fix: string;
+}
+
+/** Every root cause, in the order the script checks them (the first that holds is reported). */
+export const ROOT_CAUSES = {
+    unsupportedOs: { meaning: "the OS is older than Windows Server 2008 R2", fix: "Use a Tencent public image of Windows Server 2008 R2 or later." },
+    accessDenied: { meaning: "slmgr refused the script: it did not run elevated", fix: "Run the script as SYSTEM or from an elevated prompt (the component's deliveries do)." },
+    wmiUnavailable: { meaning: "the license status could not be read from WMI", fix: "Check that the WMI service (winmgmt) runs, then run the activation again." },
+    serviceDisabled: {
+        meaning: "a service activation needs (sppsvc, w32time or, on 2008 R2, sppuinotify) is disabled",
+        fix: "Set the service named in checks.services back to its default start type (sppsvc: delayed-auto, w32time: auto, sppuinotify: demand) and run the activation again.",
+    },
+    sppPermissions: {
+        meaning: "SYSTEM or NETWORK SERVICE cannot read and execute sppsvc.exe (an \"optimizer\" tool changed its permissions)",
+        fix: "Restore the default permissions of C:\\Windows\\System32\\sppsvc.exe (read and execute for SYSTEM, Administrators and Users; TrustedInstaller full control), e.g. from a healthy server with icacls /save and /restore.",
+    },
+    notKmsClient: {
+        meaning: "the installed product key is a retail, MAK or OEM key, which a KMS cannot activate",
+        fix: "Set activation.installKmsClientKey to true so the script installs Microsoft's public KMS client key for this version and edition.",
+    },
+    kmsDns: {
+        meaning: "no configured KMS host resolves from the server",
+        fix: "Use the VPC's default DNS (kms.tencentyun.com resolves only inside Tencent Cloud VPCs) or set activation.kmsHost to an IP address.",
+    },
+    kmsPort: {
+        meaning: "the KMS hosts resolve but none accepts a TCP connection on the KMS port",
+        fix: "Allow outbound TCP to the KMS port (1688) in the server's security groups, network ACLs and Windows Firewall.",
+    },
+    clockSkew: {
+        meaning: "the server's clock is more than 4 hours off the NTP server (the KMS refuses such clients)",
+        fix: "Allow outbound UDP 123 to the NTP servers so the clock can be synced, then run the activation again.",
+    },
+    keyRejected: {
+        meaning: "the KMS rejected the key or the edition",
+        fix: "Install the KMS client key for this version and edition (activation.installKmsClientKey: true), or use a Tencent public image.",
+    },
+    unknown: { meaning: "none of the checks found the cause", fix: "Read C:\\ProgramData\\TencentCloudWindows\\activation.log and the Application event log (source Security-SPP, event 12288)." },
+    none: { meaning: "every check passed", fix: "Nothing to fix." },
+} as const satisfies Record<string, RootCauseInfo>;
+
+/** The name of a root cause. */
+export type RootCauseName = keyof typeof ROOT_CAUSES;
+
+/** The clock offset, in seconds, past which the diagnosis calls the clock skewed: the KMS refuses clients more than 4 hours off. */
+export const CLOCK_SKEW_LIMIT_SECONDS = 4 * 60 * 60;
+
+/** The event source the script's Application log events carry. */
+export const EVENT_SOURCE = "TencentCloudWindowsActivation";
+
+/** The Application event ID of a run: 100 plus its exit code (eventcreate takes IDs from 1 to 1000). */
+export function eventId(exitCode: number): number {
+    return 100 + exitCode;
+}
