@@ -58,8 +58,3 @@ export const CLOCK_SKEW_LIMIT_SECONDS = 4 * 60 * 60;
 
 /** The event source the script's Application log events carry. */
 export const EVENT_SOURCE = "TencentCloudWindowsActivation";
-
-/** The Application event ID of a run: 100 plus its exit code (eventcreate takes IDs from 1 to 1000). */
-export function eventId(exitCode: number): number {
-    return 100 + exitCode;
-}

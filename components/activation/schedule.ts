@@ -28,8 +28,12 @@ export const TOOL_SECONDS = {
     stripchart: 15,
     /** One status query (wmic, or PowerShell's Get-WmiObject). */
     statusQuery: 15,
-    /** The read-only diagnosis after a failure: one PowerShell call (3 s per KMS host), the clock and the services. */
-    diagnosis: 60,
+    /**
+     * The read-only diagnosis after a failure: one PowerShell call that, for each of up to 5 KMS hosts,
+     * resolves the name (Windows' resolver gives up within about 15 s) and tries the port (3 s); one
+     * stripchart (15 s); six `sc` queries. 5 x 18 + 15 + 6, rounded up.
+     */
+    diagnosis: 120,
     /** Everything else in one run: service starts, registry, -skms, -ipk, the event. */
     rest: 60,
 } as const;

@@ -328,6 +328,7 @@ async function main(): Promise<void> {
         "tool bounds (ato / resync / stripchart / status query / rest; clock sync worst; status read worst)",
         `${TOOL_SECONDS.ato} / ${TOOL_SECONDS.resync} / ${TOOL_SECONDS.stripchart} / ${TOOL_SECONDS.statusQuery} / ${TOOL_SECONDS.rest} s; ${clockSyncWorstSeconds()} s; ${statusReadWorstSeconds()} s`,
     );
+    row("diagnosis after a failure, worst case (5 KMS hosts silent; included below)", `${TOOL_SECONDS.diagnosis} s`);
     row("script worst case (worstCaseSeconds)", `${worst} s (${(worst / 60).toFixed(1)} min)`);
     row("TAT command timeout set (worst case + margin)", `${expectedTimeout} s (margin ${TAT_TIMEOUT_MARGIN_SECONDS} s)`, `> ${worst} s`, expectedTimeout > worst);
     row(
