@@ -161,6 +161,15 @@ describe("activation script under Wine's cmd.exe", () => {
         assert.equal(r.sleeps, 0);
     });
 
+    scenario("an NTP server that answers client mode only: the peers carry 0x8, so the first resync gets time data", () => {
+        const r = run(script, withState(fresh2012R2, { "ntp.clientModeOnly": "yes", "clock.offset": "5000" }));
+        assert.deepEqual(r.calls, [ICACLS, WMIC, ...TIME_RUNNING, SKMS, ATO, WMIC]);
+        assert.equal(r.state["ntp.peers"], "ntpupdate.tencentyun.com,0x8");
+        assertResult(r, { status: "Licensed", clockOffsetSeconds: 0 });
+        assert.match(r.log, /time: synced, offset 0 s \(try 1\)/);
+        assert.equal(r.sleeps, 0);
+    });
+
     scenario("a fresh 2022 prints exactly the line the mock cloud returns for a successful TAT or SSH run", () => {
         const r = run(script, { ...fresh2012R2, build: 20348, wineVersion: "win10" });
         assert.equal(r.stdout.trim().split(/\r?\n/).pop(), LICENSED_LINE);

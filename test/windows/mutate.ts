@@ -43,6 +43,7 @@ const MUTATIONS: Mutation[] = [
     { name: "status read not retried", edits: [["if %STATUS_TRY% GEQ 3 goto read_status_failed", "goto read_status_failed"]], noticedBy: ["WMI not ready at first boot", "WMI never answers"] },
     { name: "one attempt too many", edits: [["if %ATTEMPTS% GEQ %MAX_ATTEMPTS%", "if %ATTEMPTS% GTR %MAX_ATTEMPTS%"]], noticedBy: ["every attempt unreachable", "KMS count too low"] },
     { name: "exit code always 0", edits: [["exit /b %EXIT_CODE%", "exit /b 0"]], noticedBy: ["a key/SKU error", "every attempt unreachable", "WMI never answers"] },
+    { name: "NTP peers asked in symmetric mode (no 0x8)", edits: [['set "NTP_PEERS=ntpupdate.tencentyun.com,0x8"', 'set "NTP_PEERS=ntpupdate.tencentyun.com"']], noticedBy: ["an NTP server that answers client mode only"] },
     { name: "/resync's exit code trusted", edits: [['if "%CLOCK_SYNCED%"=="true" goto resync_done', "goto resync_done"]], noticedBy: ["w32time stopped", "NTP server unreachable", "a clock 5.5 hours off"] },
     { name: "no resync retry", edits: [["call :sleep 5\r\n", "goto resync_failed\r\n"]], noticedBy: ["w32time stopped", "NTP server unreachable"] },
     {

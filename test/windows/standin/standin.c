@@ -227,6 +227,24 @@ static int ntp_reachable(void) {
     return !is("ntp.reachable", "no");
 }
 
+/* Whether a peer of the configured list (`host[,flags]` entries, space-separated) asks in client mode (flag 0x8). */
+static int peers_ask_as_client(void) {
+    char peers[1024];
+    char *entry, *flags;
+    strncpy(peers, get("ntp.peers", ""), sizeof peers - 1);
+    peers[sizeof peers - 1] = 0;
+    for (entry = strtok(peers, " "); entry != NULL; entry = strtok(NULL, " ")) {
+        flags = strchr(entry, ',');
+        if (flags != NULL && (strtol(flags + 1, NULL, 0) & 0x8)) return 1;
+    }
+    return 0;
+}
+
+/* Whether the service's sync gets time data: the server answers, and a server that answers client mode only is asked in that mode. */
+static int ntp_answers_service(void) {
+    return ntp_reachable() && (!is("ntp.clientModeOnly", "yes") || peers_ask_as_client());
+}
+
 static int tool_w32tm(int argc, char **argv) {
     const char *result;
     double offset;
@@ -257,12 +275,15 @@ static int tool_w32tm(int argc, char **argv) {
         return HR_SERVICE_NOT_STARTED;
     }
     if (ieq(argv[1], "/config")) {
+        int i;
+        for (i = 2; i < argc; i++)
+            if (istarts(argv[i], "/manualpeerlist:")) set("ntp.peers", argv[i] + 16);
         printf("The command completed successfully.\r\n");
         return 0;
     }
     if (ieq(argv[1], "/resync")) {
         printf("Sending resync command to local computer...\r\n");
-        result = ntp_reachable() ? pop("resync", "ok") : "nodata";
+        result = ntp_answers_service() ? pop("resync", "ok") : "nodata";
         if (strcmp(result, "nodata") == 0) {
             printf("The computer did not resync because no time data was available.\r\n");
             return 0;
