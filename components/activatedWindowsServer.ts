@@ -59,7 +59,7 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
 
     constructor(name: string, args: ActivatedWindowsServerArgs, opts?: pulumi.ComponentResourceOptions) {
         const p = resolveServerArgs(args);
-        // What policies (the pack in policy/) read from the component: its resolved delivery settings.
+        // Its resolved delivery settings: sent as inputs and registered as outputs (the policy pack in policy/ reads the outputs).
         const summary = { delivery: p.activation.delivery, verifyWithTat: p.activation.verifyWithTat, keepActivated: p.activation.keepActivatedCron !== undefined };
         super("tencentcloud-windows:index:ActivatedWindowsServer", name, summary, opts);
 

@@ -1,26 +1,69 @@
 /**
- * State that belongs to one deployment. The Automation API runs inline programs one after
- * another, or at the same time, in one process: a module-level cache would hand one deployment's
- * image list or TAT command to the next. Pulumi keeps each deployment's runtime state in a store
- * of its own (an AsyncLocalStorage context); the component keys its caches on that store, as
- * `@pulumi/pulumi`'s own per-deployment caches do.
+ * State that belongs to one deployment: caches (image lists), shared resources (TAT commands,
+ * keep-activated invokers) and the batched agent polling.
+ *
+ * One deployment can reach the component through many runtime contexts, and one process can run
+ * many deployments:
+ * - a Python, Go, C# or YAML program calls the component through the plugin: the engine sends one
+ *   `Construct` call per server, and `@pulumi/pulumi` runs each in a new runtime store
+ *   (`provider/server.js`, `construct` -> `withLocalStorage`) pointed at the same engine;
+ * - the Automation API runs each inline program in a store of its own (`automation/server.js`),
+ *   one after another or at the same time, each against an engine of its own;
+ * - users' unit tests call `setMocks` once per test file in one process and one store: each call
+ *   is a new deployment with a new mock monitor.
+ *
+ * So state is keyed on the engine connection the current store's settings point at: the resource
+ * monitor's address (with the engine's address, organization, project, stack and preview flag) in a
+ * real run, and the mock monitor object itself under `setMocks`. Two Construct calls of one
+ * deployment share state; two deployments never do.
  */
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 
-// The per-deployment store is internal to @pulumi/pulumi (runtime/state.js, present throughout 3.x).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const runtimeState: { getStore(): object } = require("@pulumi/pulumi/runtime/state");
+/** The parts of `@pulumi/pulumi`'s runtime store read here (runtime/state.js and settings.js, throughout 3.x). */
+interface RuntimeStore {
+    settings: {
+        options: { monitorAddr?: string; engineAddr?: string; organization?: string; project?: string; stack?: string; dryRun?: boolean };
+        monitor?: object;
+    };
+}
 
-const states = new WeakMap<object, Map<string, unknown>>();
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runtimeState: { getStore(): RuntimeStore } = require("@pulumi/pulumi/runtime/state");
+
+/** The monitor address `setMocks` puts in the settings (runtime/settings.js, `setMockOptions`). */
+const MOCK_MONITOR_ADDRESS = "mock";
+
+/** State of deployments run by an engine, by connection; kept for the life of the process (a few entries per deployment). */
+const byConnection = new Map<string, Map<string, unknown>>();
+/** State of mock deployments, by mock monitor object (and of a store with no engine yet, by store). */
+const byObject = new WeakMap<object, Map<string, unknown>>();
+
+/** The state map of the deployment the current runtime store belongs to. */
+function deploymentState(): Map<string, unknown> {
+    const store = runtimeState.getStore();
+    const { options, monitor } = store.settings;
+    if (options.monitorAddr !== undefined && options.monitorAddr !== "" && options.monitorAddr !== MOCK_MONITOR_ADDRESS) {
+        const key = JSON.stringify([options.monitorAddr, options.engineAddr, options.organization, options.project, options.stack, options.dryRun]);
+        let state = byConnection.get(key);
+        if (state === undefined) {
+            state = new Map();
+            byConnection.set(key, state);
+        }
+        return state;
+    }
+    const owner = monitor ?? store;
+    let state = byObject.get(owner);
+    if (state === undefined) {
+        state = new Map();
+        byObject.set(owner, state);
+    }
+    return state;
+}
 
 /** The value of `key` for the current deployment, made by `create` on first use. */
 export function perDeployment<T>(key: string, create: () => T): T {
-    const store = runtimeState.getStore();
-    let state = states.get(store);
-    if (state === undefined) {
-        state = new Map();
-        states.set(store, state);
-    }
+    const state = deploymentState();
     if (!state.has(key)) {
         state.set(key, create());
     }
@@ -37,8 +80,22 @@ export function providerKey(provider: pulumi.ProviderResource | undefined): stri
         return "";
     }
     const name = (provider as unknown as { __name?: string }).__name;
-    if (name === undefined) {
-        throw new Error("a provider without a resource name was passed to the component");
+    if (name === undefined || name === "") {
+        // A provider reference that no SDK could name (its package's SDK is not loaded): refusing it
+        // beats sharing the default provider's resources with it.
+        throw new Error("a provider without a resource name was passed to the component (is @pulumi/tencentcloud loaded in the plugin?)");
     }
     return name;
+}
+
+/**
+ * A short hash (8 hex digits) of the organization, project, stack and provider: part of the cloud-side
+ * name of every account-wide resource the component creates. Tencent refuses a second TAT command
+ * whose name is taken in the region (`InvalidParameterValue.CommandNameDuplicated`), so two stacks of
+ * one account (dev and prod, two projects) must never pick the same name.
+ */
+export function accountNameTag(provider: pulumi.ProviderResource | undefined): string {
+    const { organization, project, stack } = runtimeState.getStore().settings.options;
+    const identity = [organization ?? "", project ?? "", stack ?? "", providerKey(provider)].join("/");
+    return createHash("sha256").update(identity).digest("hex").slice(0, 8);
 }

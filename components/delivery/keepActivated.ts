@@ -5,21 +5,26 @@
  * someone, the grace period running out) is activated again.
  *
  * Invokers are shared: one per distinct command, schedule and provider, each with at most 100
- * instances (Tencent's limit per invoker), so 500 servers make 5 invokers, not 500. The servers a
- * program declares in one go (before its first pause) are grouped together, sorted by name; the
- * invokers are registered right after, once their agents are online (CreateInvoker, like
+ * instances (Tencent's limit per invoker), so 500 servers make 5 invokers, not 500. The servers that
+ * join within {@link GROUP_WINDOW_MS} of each other are grouped together, sorted by name: all the
+ * servers a TypeScript program declares in one go, and the servers of a Python, Go, C# or YAML
+ * program, whose Construct calls reach the plugin one by one. The invokers are registered at the end
+ * of that window; their instance IDs are released once the agents are online (CreateInvoker, like
  * InvokeCommand, refuses an instance whose agent is offline).
  */
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
-import { perDeployment, providerKey } from "../deployment";
+import { accountNameTag, perDeployment, providerKey } from "../deployment";
 
 /** Instances per invoker (Tencent's limit). */
 export const INVOKER_CAPACITY = 100;
 
 /** The schedule when none is given: Sundays at 03:00, UTC+8 (TAT reads crons in UTC+8). */
 export const DEFAULT_KEEP_ACTIVATED_CRON = "0 3 * * 0";
+
+/** How long a group waits for more servers after the last one joined (ms) before it registers its invokers. */
+export const GROUP_WINDOW_MS = 250;
 
 interface Member {
     serverName: string;
@@ -30,39 +35,42 @@ interface Member {
 class InvokerGroup {
     private pending: Member[] = [];
     private registered = 0;
+    private timer: ReturnType<typeof setTimeout> | undefined;
+    /** Keeps the engine waiting while servers are still joining (held by the first joiner's runtime context). */
+    private release: (() => void) | undefined;
 
     constructor(
         private readonly key: string,
+        private readonly cloudName: string,
         private readonly command: tencentcloud.TatCommand,
         private readonly cron: string,
         private readonly provider: pulumi.ProviderResource | undefined,
     ) {}
 
     join(member: Member): void {
-        if (this.pending.length === 0) {
-            // Every server the program declares in this turn joins first; the engine is kept waiting meanwhile.
-            const done = pulumi.runtime.rpcKeepAlive();
-            setImmediate(() => {
-                try {
-                    this.seal();
-                } finally {
-                    done();
-                }
-            });
-        }
         this.pending.push(member);
+        this.release ??= pulumi.runtime.rpcKeepAlive();
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => {
+            const release = this.release!;
+            this.release = undefined;
+            try {
+                this.seal();
+            } finally {
+                release();
+            }
+        }, GROUP_WINDOW_MS);
     }
 
     private seal(): void {
         const members = [...this.pending].sort((a, b) => a.serverName.localeCompare(b.serverName));
         this.pending = [];
         for (let i = 0; i < members.length; i += INVOKER_CAPACITY) {
-            const name = `${this.key}-${this.registered++}`;
+            const n = this.registered++;
             new tencentcloud.TatInvoker(
-                name,
+                `${this.key}-${n}`,
                 {
-                    // TAT names: letters, digits, '-', '_' and '.', at most 60 characters.
-                    name: name.replace(/[^A-Za-z0-9_.-]/g, "-").slice(0, 60),
+                    name: `${this.cloudName}-${n}`,
                     type: "SCHEDULE",
                     commandId: this.command.id,
                     instanceIds: pulumi.all(members.slice(i, i + INVOKER_CAPACITY).map((m) => m.instanceId)),
@@ -93,7 +101,10 @@ export function keepActivated(
     const key = `tencentcloud-windows-keep-${hash}${pk ? `-${pk}` : ""}`;
     let group = groups.get(key);
     if (group === undefined) {
-        group = new InvokerGroup(key, command, cron, provider);
+        // In the cloud: 26 + 8 + 1 + 8 = 43 characters and "-<n>", within the 60 bytes TAT allows a command's
+        // name (CreateInvoker documents no limit of its own, nor a duplicate-name error: vendored tat client.go).
+        const cloudName = `tencentcloud-windows-keep-${hash}-${accountNameTag(provider)}`;
+        group = new InvokerGroup(key, cloudName, command, cron, provider);
         groups.set(key, group);
     }
     group.join({ serverName, instanceId });

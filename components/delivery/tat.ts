@@ -7,7 +7,7 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
-import { perDeployment, providerKey } from "../deployment";
+import { accountNameTag, perDeployment, providerKey } from "../deployment";
 
 /**
  * The working directory TAT runs the carrier in: a folder only Administrators can write (the
@@ -22,10 +22,15 @@ export function scriptHash(content: string): string {
     return createHash("sha256").update(content).digest("hex").slice(0, 12);
 }
 
+/** The longest TAT command name Tencent accepts (CreateCommand `CommandName`: "up to 60 bytes"; provider `resource_tc_tat_command.go`). */
+export const TAT_NAME_MAX = 60;
+
 /**
- * The TAT command for `content`: created once per content and provider in a deployment. It is
- * named after the content's hash (and the provider's name), so a changed script is a new command,
- * and every attachment that uses it is replaced, which re-runs the script.
+ * The TAT command for `content`: created once per content and provider in a deployment. Its
+ * resource is named after the content's hash (and the provider's name), so a changed script is a new
+ * command, and every attachment that uses it is replaced, which re-runs the script. Its name in the
+ * cloud adds {@link accountNameTag} (organization, project, stack, provider): TAT command names are
+ * unique in a region, and two stacks of one account deploy the same script.
  */
 export function sharedTatCommand(content: string, timeoutSeconds: number, provider: pulumi.ProviderResource | undefined): tencentcloud.TatCommand {
     const commands = perDeployment("tatCommands", () => new Map<string, tencentcloud.TatCommand>());
@@ -37,8 +42,8 @@ export function sharedTatCommand(content: string, timeoutSeconds: number, provid
         command = new tencentcloud.TatCommand(
             name,
             {
-                // TAT command names: letters, digits, '-', '_' and '.', at most 60 characters.
-                commandName: name.replace(/[^A-Za-z0-9_.-]/g, "-").slice(0, 60),
+                // 21 + 12 + 1 + 8 = 42 characters: letters, digits and '-' only.
+                commandName: `tencentcloud-windows-${hash}-${accountNameTag(provider)}`,
                 description: "tencentcloud-windows: KMS activation (PowerShell carrier of the batch script)",
                 content,
                 commandType: "POWERSHELL",

@@ -10,6 +10,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ChangeKind, changeKind } from "./providerModel";
 
+// The runtime's wire-format decoder (runtime/rpc.js, throughout 3.x), for the outputs components register.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { deserializeProperties }: { deserializeProperties(struct: unknown): Record<string, any> } = require("@pulumi/pulumi/runtime/rpc");
+
 /** The resource options a registration carried, as the engine receives them. */
 export interface RecordedOptions {
     /** URN of the parent ("" for none). */
@@ -86,6 +90,44 @@ export const SAMPLE_IMAGES = [
     image("img-linux001", "TencentOS Server 3.1", "2025-07-01 10:00:00", "PUBLIC_IMAGE", "TencentOS"),
 ];
 
+/** Tencent's CreateCommand error for a command name already used in the region (vendored tat `client.go`). */
+export const COMMAND_NAME_DUPLICATED = "InvalidParameterValue.CommandNameDuplicated";
+
+/**
+ * One Tencent Cloud account (and region), shared by the stacks deployed into it: TAT command names
+ * are unique there, whichever stack or project created them. Invoker names are not (CreateInvoker
+ * lists no duplicate-name error).
+ */
+export class MockAccount {
+    /** TAT command name -> the stack and URN that own it. */
+    public readonly commandNames = new Map<string, string>();
+
+    /** Takes `name` for `owner`, or fails as CreateCommand/ModifyCommand does when another owner has it. */
+    claimCommandName(name: string, owner: string): void {
+        const holder = this.commandNames.get(name);
+        if (holder !== undefined && holder !== owner) {
+            throw new Error(`[TencentCloudSDKError] Code=${COMMAND_NAME_DUPLICATED}, Message=The command name ${name} already exists.`);
+        }
+        this.commandNames.set(name, owner);
+    }
+
+    /** After an update of `stack`: its command names are those of `state` (names of deleted or renamed commands are free again). */
+    syncStack(stack: string, state: Map<string, { type: string; inputs: Record<string, any> }>): void {
+        for (const [name, owner] of this.commandNames) {
+            if (owner.startsWith(`${stack}|`)) {
+                this.commandNames.delete(name);
+            }
+        }
+        for (const [urn, entry] of state) {
+            if (entry.type === TAT_COMMAND) {
+                this.commandNames.set(String(entry.inputs.commandName), `${stack}|${urn}`);
+            }
+        }
+    }
+}
+
+const TAT_COMMAND = "tencentcloud:index/tatCommand:TatCommand";
+
 /** Tencent's InvokeCommand error while an instance's agent is not online (the provider retries it for 5 minutes, then fails). */
 export const AGENT_NOT_ONLINE = "ResourceUnavailable.AgentStatusNotOnline";
 
@@ -105,6 +147,8 @@ export class MockCloud implements pulumi.runtime.Mocks {
     public resources: RecordedResource[] = [];
     /** The invokes of the current deployment. */
     public calls: RecordedCall[] = [];
+    /** The outputs components registered (`registerOutputs`) in the current deployment, by URN. */
+    public registeredOutputs = new Map<string, Record<string, any>>();
     /** Deployments started so far. */
     public deployments = 0;
     /** What getImages searches; tests change it between deployments (Tencent publishes new images). */
@@ -126,33 +170,62 @@ export class MockCloud implements pulumi.runtime.Mocks {
     private counter = 0;
     /** The options of the registration being handled (set by the monitor hook of {@link start}). */
     private pending: (RecordedOptions & { urn: string }) | undefined;
+    /** This stack in its account: a number of its own (two copies of one stack are two stacks), project and stack. */
+    private stack = "";
+    private static stacks = 0;
+    private readonly stackNumber = ++MockCloud.stacks;
+
+    /** A stack of `account` (by default an account of its own). */
+    constructor(public readonly account = new MockAccount()) {}
 
     /**
      * Makes this cloud the mock engine of a new deployment (`preview` or update) of the same stack,
      * and hooks the mock monitor so that every registration's resource options are recorded.
      */
     async start(project: string, stack: string, preview = false): Promise<void> {
-        this.resources = [];
-        this.calls = [];
-        this.next = new Map();
-        this.preview = preview;
-        this.deployments++;
+        this.begin(project, stack, preview);
         await pulumi.runtime.setMocks(this, project, stack, preview);
         const monitor = pulumi.runtime.getMonitor() as any;
         const register = monitor.registerResource.bind(monitor);
         monitor.registerResource = (req: any, callback: unknown) => {
-            const timeouts = req.getCustomtimeouts();
-            this.pending = {
-                urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
-                parent: req.getParent(),
-                ignoreChanges: req.getIgnorechangesList(),
-                replaceOnChanges: req.getReplaceonchangesList(),
-                customTimeouts: { create: timeouts?.getCreate() ?? "", update: timeouts?.getUpdate() ?? "", delete: timeouts?.getDelete() ?? "" },
-                deleteBeforeReplace: req.getDeletebeforereplace(),
-                protect: req.getProtect(),
-                dependencies: req.getDependenciesList(),
-            };
+            this.expectRegistration(req, monitor.newUrn(req.getParent(), req.getType(), req.getName()));
             return register(req, callback);
+        };
+        const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+        monitor.registerResourceOutputs = (req: any, callback: unknown) => {
+            this.recordOutputs(req);
+            return registerOutputs(req, callback);
+        };
+    }
+
+    /** Starts a new deployment (`preview` or update) of the stack, for a monitor that calls {@link newResource} and {@link call}. */
+    begin(project: string, stack: string, preview = false): void {
+        this.resources = [];
+        this.calls = [];
+        this.registeredOutputs = new Map();
+        this.next = new Map();
+        this.preview = preview;
+        this.stack = `${this.stackNumber}:${project}/${stack}`;
+        this.deployments++;
+    }
+
+    /** Records the outputs of a `RegisterResourceOutputsRequest`. */
+    recordOutputs(req: any): void {
+        this.registeredOutputs.set(req.getUrn(), deserializeProperties(req.getOutputs()));
+    }
+
+    /** Records the resource options of the `RegisterResourceRequest` that the next {@link newResource} handles. */
+    expectRegistration(req: any, urn: string): void {
+        const timeouts = req.getCustomtimeouts();
+        this.pending = {
+            urn,
+            parent: req.getParent(),
+            ignoreChanges: req.getIgnorechangesList(),
+            replaceOnChanges: req.getReplaceonchangesList(),
+            customTimeouts: { create: timeouts?.getCreate() ?? "", update: timeouts?.getUpdate() ?? "", delete: timeouts?.getDelete() ?? "" },
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            protect: req.getProtect(),
+            dependencies: req.getDependenciesList(),
         };
     }
 
@@ -163,12 +236,17 @@ export class MockCloud implements pulumi.runtime.Mocks {
         }
         const deleted = [...this.state.keys()].filter((urn) => !this.next.has(urn));
         this.state = this.next;
+        this.account.syncStack(this.stack, this.state);
         return deleted;
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
         const { urn, ...options } = this.pending ?? { urn: `urn:${args.type}::${args.name}`, ...NO_OPTIONS };
         this.pending = undefined;
+        // The engine refuses a second registration of a URN in one deployment (pkg/diag/errors.go, error 2001).
+        if (this.next.has(urn)) {
+            throw new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`);
+        }
         const before = this.state.get(urn);
         // The engine sends the stack's old value for an ignored input of an existing resource.
         const inputs: Record<string, any> = { ...args.inputs };
@@ -177,6 +255,9 @@ export class MockCloud implements pulumi.runtime.Mocks {
         }
         const changed = before ? [...new Set([...Object.keys(inputs), ...Object.keys(before.inputs)])].filter((k) => JSON.stringify(inputs[k]) !== JSON.stringify(before.inputs[k])) : [];
         const change = before === undefined ? "create" : changed.length === 0 ? "same" : changeKind(args.type, changed, inputs, options.replaceOnChanges);
+        if (args.type === TAT_COMMAND && !this.preview && (change === "create" || changed.includes("commandName"))) {
+            this.account.claimCommandName(String(inputs.commandName), `${this.stack}|${urn}`);
+        }
         let entry: StateEntry;
         if (before !== undefined && change !== "replace") {
             entry = { ...before, inputs, outputs: { ...before.outputs, ...inputs } };

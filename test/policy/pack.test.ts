@@ -26,7 +26,7 @@ const EXPECTED: Record<string, string> = {
     "keep-automation-agent": "mandatory",
     "activation-must-report": "advisory",
 };
-const STACK_POLICIES = ["windows-cvm-through-component", "keep-automation-agent"];
+const STACK_POLICIES = ["windows-cvm-through-component", "keep-automation-agent", "activation-must-report"];
 const CONFIGURABLE = ["windows-cvm-through-component", "keep-automation-agent"];
 
 describe("policy list (what index.ts passes to new PolicyPack)", () => {
@@ -177,7 +177,7 @@ describe("policy/index.ts served like `pulumi preview --policy-pack policy` serv
         }
     });
 
-    test("Analyze: an SSH rule open to the world is a mandatory violation; the component without a report an advisory one", async () => {
+    test("Analyze: an SSH rule open to the world is a mandatory violation; a component is left to the stack policies", async () => {
         const rules = new analyzer.AnalyzeRequest();
         rules.setType("tencentcloud:index/securityGroupRuleSet:SecurityGroupRuleSet");
         rules.setName("open");
@@ -194,14 +194,16 @@ describe("policy/index.ts served like `pulumi preview --policy-pack policy` serv
         server.setUrn(urnOf(COMPONENT, "web"));
         server.setProperties(Struct.fromJavaScript({ delivery: "userData", verifyWithTat: false, keepActivated: true }));
         server.setOptions(options());
-        assertLines(summary(await call(client, "analyze", server)), [/^activation-must-report advisory -: ActivatedWindowsServer "web" activates Windows/]);
+        assertLines(summary(await call(client, "analyze", server)), []);
     });
 
     test("AnalyzeStack: parents from the wire, an unknown osName from the wire, then config set through Configure", async () => {
         const stack = new analyzer.AnalyzeStackRequest();
         const component = stackResource(COMPONENT, "web", { delivery: "tat" });
+        const silent = stackResource(COMPONENT, "silent", { delivery: "userData", verifyWithTat: false, keepActivated: false });
         stack.setResourcesList([
             component,
+            silent,
             stackResource(INSTANCE, "web-instance", { imageId: "img-aaaaaaaa", osName: "Windows Server 2022 数据中心版 64位中文版" }, component),
             stackResource(INSTANCE, "bare", { imageId: "img-aaaaaaaa", osName: "Windows Server 2022 数据中心版 64位中文版", disableAutomationService: true }),
             stackResource(INSTANCE, "new", { imageId: "img-win00003", osName: UNKNOWN_STRING }),
@@ -209,6 +211,7 @@ describe("policy/index.ts served like `pulumi preview --policy-pack policy` serv
         // The unknown osName of "new" neither crashes the policy nor hides "bare".
         const bare = re(urnOf(INSTANCE, "bare"));
         assertLines(summary(await call(client, "analyzeStack", stack)), [
+            new RegExp(`^activation-must-report advisory ${re(urnOf(COMPONENT, "silent"))}: ActivatedWindowsServer "silent" activates Windows`),
             new RegExp(`^keep-automation-agent mandatory ${bare}: Windows CVM "bare" \\(its osName is "Windows Server 2022 `),
             new RegExp(`^windows-cvm-through-component mandatory ${bare}: CVM "bare" runs Windows`),
         ]);
@@ -225,6 +228,7 @@ describe("policy/index.ts served like `pulumi preview --policy-pack policy` serv
         await call(client, "configure", configure);
 
         assertLines(summary(await call(client, "analyzeStack", stack)), [
+            new RegExp(`^activation-must-report advisory ${re(urnOf(COMPONENT, "silent"))}: ActivatedWindowsServer "silent" activates Windows`),
             new RegExp(`^windows-cvm-through-component advisory ${bare}: CVM "bare" runs Windows`),
             new RegExp(`^windows-cvm-through-component advisory ${re(urnOf(INSTANCE, "new"))}: CVM "new" runs Windows \\(its imageId img-win00003 is in windowsImageIds\\)`),
         ]);

@@ -1,0 +1,87 @@
+/**
+ * Many callers, one deployment: state belongs to the deployment (components/deployment.ts), and the
+ * names of account-wide resources to the stack. (The plugin-level proof, Construct over gRPC from
+ * Pulumi's own plugin host, is test/plugin.test.ts.)
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { describe, test } from "node:test";
+import { COMMAND_NAME_DUPLICATED, MockAccount, MockCloud } from "../stacks/plan/mockCloud";
+import { Library, deploy } from "./support/deploy";
+
+const ROOT = path.resolve(__dirname, "..");
+const base = { availabilityZone: "ap-guangzhou-3", instanceType: "S5.MEDIUM4", vpcId: "vpc-1", subnetId: "subnet-1", password: "Many(Callers)1", windowsVersion: "2022" as const };
+
+/** Two servers with TAT delivery and keep-activated: a shared command and a shared invoker. */
+async function fleet(lib: Library): Promise<string[]> {
+    const list = ["web1", "web2"].map((n) => new lib.ActivatedWindowsServer(n, { ...base, activation: { delivery: "tat", keepActivated: true } }));
+    return Promise.all(list.map((s) => new Promise<string>((resolve) => s.activationStatus.apply(resolve))));
+}
+
+const commandNames = (cloud: MockCloud) => cloud.resources.filter((r) => r.type === "tencentcloud:index/tatCommand:TatCommand").map((r) => String(r.inputs.commandName));
+const invokerNames = (cloud: MockCloud) => cloud.resources.filter((r) => r.type === "tencentcloud:index/tatInvoker:TatInvoker").map((r) => String(r.inputs.name));
+
+describe("two stacks of one account", () => {
+    test("dev and prod deploy the same script and settings without a name collision; a third run of either changes nothing", async () => {
+        const account = new MockAccount();
+        const dev = new MockCloud(account);
+        const prod = new MockCloud(account);
+        assert.deepEqual((await deploy(dev, fleet, { stack: "dev" })).result, ["Licensed", "Licensed"]);
+        assert.deepEqual((await deploy(prod, fleet, { stack: "prod" })).result, ["Licensed", "Licensed"]);
+        const [devCommand, prodCommand] = [commandNames(dev), commandNames(prod)];
+        assert.equal(devCommand.length, 1);
+        assert.equal(prodCommand.length, 1);
+        assert.notEqual(devCommand[0], prodCommand[0]);
+        assert.notDeepEqual(invokerNames(dev), invokerNames(prod));
+        for (const name of [...devCommand, ...invokerNames(dev), ...prodCommand, ...invokerNames(prod)]) {
+            assert.match(name, /^[A-Za-z0-9_.-]{1,60}$/, `${name}: TAT's name rule (60 bytes, letters, digits, _ - .)`);
+        }
+        assert.equal(account.commandNames.size, 2);
+
+        for (const [cloud, stack] of [[dev, "dev"], [prod, "prod"]] as const) {
+            await deploy(cloud, fleet, { stack });
+            const changed = cloud.resources.filter((r) => r.change !== "same");
+            assert.deepEqual(changed.map((r) => `${r.name}: ${r.change} ${r.changed}`), [], `the third run of ${stack} changes nothing`);
+        }
+    });
+
+    test("the mock account refuses a command name that another stack holds, with Tencent's error code", () => {
+        const account = new MockAccount();
+        const register = (cloud: MockCloud, stack: string, commandName: string) => {
+            cloud.begin("tencentcloud-windows", stack);
+            cloud.newResource({ type: "tencentcloud:index/tatCommand:TatCommand", name: "activation", inputs: { commandName }, custom: true });
+            cloud.finish();
+        };
+        register(new MockCloud(account), "dev", "tencentcloud-windows-same");
+        const prod = new MockCloud(account);
+        assert.throws(() => register(prod, "prod", "tencentcloud-windows-same"), new RegExp(`Code=${COMMAND_NAME_DUPLICATED.replace(/\./g, "\\.")}`));
+        register(prod, "prod", "tencentcloud-windows-other");
+        assert.deepEqual([...account.commandNames.keys()].sort(), ["tencentcloud-windows-other", "tencentcloud-windows-same"]);
+    });
+
+    test("a stack that deletes its command frees the name for another stack", async () => {
+        const account = new MockAccount();
+        const first = new MockCloud(account);
+        await deploy(first, fleet, { stack: "dev" });
+        await deploy(first, async () => [], { stack: "dev" });
+        assert.equal(account.commandNames.size, 0);
+        assert.deepEqual((await deploy(new MockCloud(account), fleet, { stack: "dev" })).result, ["Licensed", "Licensed"]);
+    });
+});
+
+describe("users' own unit tests", () => {
+    test("two test files that each call setMocks (mocha, one process) each see their own registrations, invokes and result", { timeout: 120000 }, () => {
+        const dir = path.join(ROOT, "test", "fixtures", "userUnitTests");
+        const run = spawnSync(
+            process.execPath,
+            ["--import", "tsx", path.join(ROOT, "node_modules", "mocha", "bin", "mocha.js"), "--reporter", "json", path.join(dir, "first.spec.ts"), path.join(dir, "second.spec.ts")],
+            { cwd: ROOT, encoding: "utf8", timeout: 110000 },
+        );
+        const report = JSON.parse(run.stdout.slice(run.stdout.indexOf("{")));
+        const failures = report.failures.map((f: { fullTitle: string; err: { message: string } }) => `${f.fullTitle}: ${f.err.message}`);
+        assert.deepEqual(failures, [], run.stderr);
+        assert.equal(report.stats.passes, 6);
+        assert.equal(run.status, 0);
+    });
+});

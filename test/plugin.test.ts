@@ -1,0 +1,158 @@
+/**
+ * The package as other languages use it (PulumiPlugin.yaml, `runtime: nodejs`): `@pulumi/pulumi`'s
+ * own plugin host (`cmd/run-plugin`, what the Pulumi CLI starts for a source-based component
+ * package) serves the built package, and the test plays the engine: it sends one `Construct` call
+ * per server over gRPC, as the engine does for a Python, Go, C# or YAML program, against a resource
+ * monitor of its own (test/support/testEngine.ts) that refuses a duplicate URN as the engine does and
+ * answers registrations and invokes like the mock cloud.
+ */
+import assert from "node:assert/strict";
+import { ChildProcess, execFileSync, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, before, describe, test } from "node:test";
+import * as grpc from "@grpc/grpc-js";
+import { MockCloud } from "../stacks/plan/mockCloud";
+import { TestEngine, startTestEngine } from "./support/testEngine";
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const provproto = require("@pulumi/pulumi/proto/provider_pb");
+const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
+const structproto = require("google-protobuf/google/protobuf/struct_pb");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const ROOT = path.resolve(__dirname, "..");
+const RUN_PLUGIN = path.join(ROOT, "node_modules", "@pulumi", "pulumi", "cmd", "run-plugin");
+const PROJECT = "python-program";
+const STACK = "dev";
+const COMPONENT = "tencentcloud-windows:index:ActivatedWindowsServer";
+
+/**
+ * The package folder as `pulumi package add <repo>` checks it out and `npm install` builds it: the
+ * sources, PulumiPlugin.yaml, package.json and the compiled `bin/` (built here into a folder of its
+ * own, so no other test's build can change it under the plugin).
+ */
+function buildPackage(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcw-plugin-"));
+    for (const entry of ["package.json", "PulumiPlugin.yaml", "index.ts", "components"]) {
+        fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+    }
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+    execFileSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(ROOT, "tsconfig.build.json"), "--outDir", path.join(dir, "bin")], {
+        stdio: "pipe",
+        timeout: 240000,
+    });
+    return dir;
+}
+
+/** Starts the plugin host on `dir`; resolves with the port it serves on (its first line of output). */
+function startPlugin(dir: string, engineAddress: string, stderr: string[]): Promise<{ child: ChildProcess; port: number }> {
+    const child = spawn(process.execPath, [RUN_PLUGIN, dir, engineAddress], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    child.stderr!.on("data", (d) => stderr.push(String(d)));
+    return new Promise((resolve, reject) => {
+        let out = "";
+        child.stdout!.on("data", (d) => {
+            out += String(d);
+            const line = out.split("\n")[0].trim();
+            if (out.includes("\n") && /^\d+$/.test(line)) {
+                resolve({ child, port: Number(line) });
+            }
+        });
+        child.on("exit", (code) => reject(new Error(`the plugin host exited (${code}): ${out}\n${stderr.join("")}`)));
+    });
+}
+
+/** The Construct call the engine sends for one server of a Python program. */
+function constructRequest(engine: TestEngine, name: string, inputs: Record<string, unknown>): unknown {
+    const req = new provproto.ConstructRequest();
+    req.setProject(PROJECT);
+    req.setStack(STACK);
+    req.setOrganization("organization");
+    req.setDryrun(false);
+    req.setParallel(16);
+    req.setMonitorendpoint(engine.monitorAddress);
+    req.setType(COMPONENT);
+    req.setName(name);
+    req.setParent("");
+    req.setInputs(structproto.Struct.fromJavaScript(inputs));
+    return req;
+}
+
+describe("the package as a plugin: Construct calls of a Python/Go/C#/YAML program", { timeout: 600000 }, () => {
+    const cloud = new MockCloud();
+    const stderr: string[] = [];
+    let dir: string;
+    let engine: TestEngine;
+    let plugin: ChildProcess | undefined;
+    let client: any;
+
+    before(async () => {
+        dir = buildPackage();
+        cloud.begin(PROJECT, STACK);
+        // Each new agent answers Offline twice: the servers wait, and their status calls can be batched.
+        cloud.agentOfflinePolls = 2;
+        engine = await startTestEngine(cloud, PROJECT, STACK);
+        const started = await startPlugin(dir, engine.engineAddress, stderr);
+        plugin = started.child;
+        client = new provrpc.ResourceProviderClient(`127.0.0.1:${started.port}`, grpc.credentials.createInsecure());
+    });
+
+    after(async () => {
+        client?.close();
+        plugin?.kill();
+        await engine?.stop();
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    test("three TAT servers with keepActivated: one TatCommand, one invoker, no duplicate URN, one getImages, agent-status calls batched", async () => {
+        const inputs = (n: number) => ({
+            windowsVersion: "2022",
+            availabilityZone: "ap-guangzhou-3",
+            instanceType: "S5.MEDIUM4",
+            vpcId: "vpc-1",
+            subnetId: "subnet-1",
+            password: `Python(Server)${n}`,
+            activation: { delivery: "tat", keepActivated: true, tatAgentPollSeconds: 1 },
+        });
+        const names = ["web1", "web2", "web3"];
+        const responses: any[] = await Promise.all(
+            names.map(
+                (name, i) =>
+                    new Promise((resolve, reject) =>
+                        client.construct(constructRequest(engine, name, inputs(i)), (error: Error | null, response: unknown) => (error ? reject(error) : resolve(response))),
+                    ),
+            ),
+        );
+        const states = responses.map((r) => r.getState().toJavaScript());
+        assert.deepEqual(
+            states.map((s) => s.activationStatus),
+            ["Licensed", "Licensed", "Licensed"],
+            `engine log: ${engine.logs.join("\n")}\nplugin stderr: ${stderr.join("")}`,
+        );
+        assert.deepEqual(
+            responses.map((r) => r.getUrn()),
+            names.map((n) => `urn:pulumi:${STACK}::${PROJECT}::${COMPONENT}::${n}`),
+        );
+
+        const of = (type: string) => cloud.resources.filter((r) => r.type === `tencentcloud:index/${type}`);
+        const urns = cloud.resources.map((r) => r.urn);
+        assert.equal(new Set(urns).size, urns.length, "no URN registered twice");
+        assert.equal(of("tatCommand:TatCommand").length, 1, "one shared TatCommand");
+        assert.equal(of("tatInvocationInvokeAttachment:TatInvocationInvokeAttachment").length, 3);
+        const invokers = of("tatInvoker:TatInvoker");
+        assert.equal(invokers.length, 1, `one keep-activated invoker: ${invokers.map((r) => r.name)}`);
+        const instanceIds = of("instance:Instance").map((r) => r.id).sort();
+        assert.deepEqual([...invokers[0].inputs.instanceIds].sort(), instanceIds);
+
+        const calls = (token: string) => cloud.calls.filter((c) => c.token === `tencentcloud:index/${token}`);
+        assert.equal(calls("getImages:getImages").length, 1, "one getImages for the one query of three servers");
+        const agentCalls = calls("getTatAgent:getTatAgent").map((c) => c.inputs.instanceIds as string[]);
+        assert.ok(
+            agentCalls.some((ids) => ids.length === 3),
+            `one status call asked for all three servers: ${JSON.stringify(agentCalls)}`,
+        );
+        // Unbatched, each server's three polls would be a call of its own: nine.
+        assert.ok(agentCalls.length < 9, `agent-status calls batched across the servers: ${JSON.stringify(agentCalls)}`);
+    });
+});

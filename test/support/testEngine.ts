@@ -1,0 +1,113 @@
+/**
+ * A stand-in for the Pulumi engine, over gRPC, for a component plugin: the `Engine` service (logs)
+ * and the `ResourceMonitor` service that a provider's Construct call registers resources and makes
+ * invokes through (`ConstructRequest.monitorEndpoint`). Registrations and invokes are answered by a
+ * MockCloud, which refuses a second registration of a URN in one deployment as the real engine does
+ * (`Duplicate resource URN`, pkg/diag/errors.go 2001). Behaviour taken from the engine, each with its
+ * source in pulumi/pulumi v3.248:
+ * - URNs: `urn:pulumi:<stack>::<project>::<parent's qualified type>$<type>::<name>`, a resource
+ *   without a parent without the prefix (pkg/resource/urn.go, `NewURN`);
+ * - features: secrets, resource references and parameterized packages are supported, output values
+ *   are not sent (`SupportsFeature`, as the mock monitor of `@pulumi/pulumi` answers);
+ * - `RegisterPackage` answers a package reference (pkg/resource/deploy/source_eval.go).
+ */
+import * as grpc from "@grpc/grpc-js";
+import { MockCloud } from "../../stacks/plan/mockCloud";
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const resproto = require("@pulumi/pulumi/proto/resource_pb");
+const resrpc = require("@pulumi/pulumi/proto/resource_grpc_pb");
+const engrpc = require("@pulumi/pulumi/proto/engine_grpc_pb");
+const provproto = require("@pulumi/pulumi/proto/provider_pb");
+const enginePb = require("@pulumi/pulumi/proto/engine_pb");
+const structproto = require("google-protobuf/google/protobuf/struct_pb");
+const emptyproto = require("google-protobuf/google/protobuf/empty_pb");
+const rpc = require("@pulumi/pulumi/runtime/rpc");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Features the monitor says it supports. */
+const SUPPORTED = new Set(["secrets", "resourceReferences", "parameterization", "aliasSpecs", "deletedWith"]);
+
+type Callback = (error: grpc.ServiceError | null, response?: unknown) => void;
+
+/** A running test engine. */
+export interface TestEngine {
+    /** `host:port` of the Engine service (the plugin's first argument). */
+    engineAddress: string;
+    /** `host:port` of the ResourceMonitor service (ConstructRequest.monitorEndpoint). */
+    monitorAddress: string;
+    /** Messages the plugin logged through the engine. */
+    logs: string[];
+    stop(): Promise<void>;
+}
+
+function failure(error: unknown): grpc.ServiceError {
+    const message = error instanceof Error ? error.message : String(error);
+    return Object.assign(new Error(message), { code: grpc.status.UNKNOWN, details: message, metadata: new grpc.Metadata() });
+}
+
+/** Answers `handler(request)` on `callback`, turning a thrown error into a gRPC error. */
+function answer(handler: (request: any) => Promise<unknown> | unknown) {
+    return (call: { request: any }, callback: Callback) => {
+        Promise.resolve()
+            .then(() => handler(call.request))
+            .then(
+                (response) => callback(null, response),
+                (error) => callback(failure(error)),
+            );
+    };
+}
+
+/** Starts an engine whose deployments of `project`/`stack` are played by `cloud` (one deployment: call `cloud.begin` first). */
+export async function startTestEngine(cloud: MockCloud, project: string, stack: string): Promise<TestEngine> {
+    const urnOf = (parent: string, type: string, name: string) => {
+        const qualified = parent ? `${parent.split("::")[2]}$${type}` : type;
+        return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+    };
+    const logs: string[] = [];
+    const server = new grpc.Server();
+    server.addService(resrpc.ResourceMonitorService, {
+        supportsFeature: answer((req) => new resproto.SupportsFeatureResponse().setHassupport(SUPPORTED.has(req.getId()))),
+        registerPackage: answer((req) => new resproto.RegisterPackageResponse().setRef(`package-${req.getName()}`)),
+        invoke: answer(async (req) => {
+            const result = await cloud.call({ token: req.getTok(), inputs: rpc.deserializeProperties(req.getArgs()), provider: req.getProvider() });
+            return new provproto.InvokeResponse().setReturn(structproto.Struct.fromJavaScript(await rpc.serializeProperties("invoke", result)));
+        }),
+        registerResource: answer(async (req) => {
+            const urn = urnOf(req.getParent(), req.getType(), req.getName());
+            cloud.expectRegistration(req, urn);
+            const result = cloud.newResource({
+                type: req.getType(),
+                name: req.getName(),
+                inputs: rpc.deserializeProperties(req.getObject()),
+                provider: req.getProvider(),
+                custom: req.getCustom(),
+                id: req.getImportid(),
+            });
+            const state = await rpc.serializeProperties("register", result.state);
+            return new resproto.RegisterResourceResponse().setUrn(urn).setId(result.id ?? "").setObject(structproto.Struct.fromJavaScript(state));
+        }),
+        registerResourceOutputs: answer((req) => {
+            cloud.recordOutputs(req);
+            return new emptyproto.Empty();
+        }),
+    });
+    server.addService(engrpc.EngineService, {
+        log: answer((req) => {
+            logs.push(`${req.getSeverity()} ${req.getUrn()} ${req.getMessage()}`);
+            return new emptyproto.Empty();
+        }),
+        getRootResource: answer(() => new enginePb.GetRootResourceResponse().setUrn("")),
+        setRootResource: answer(() => new enginePb.SetRootResourceResponse()),
+    });
+    const port = await new Promise<number>((resolve, reject) =>
+        server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, p) => (error ? reject(error) : resolve(p))),
+    );
+    const address = `127.0.0.1:${port}`;
+    return {
+        engineAddress: address,
+        monitorAddress: address,
+        logs,
+        stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
+    };
+}
