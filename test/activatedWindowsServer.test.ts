@@ -88,7 +88,7 @@ describe("the user's own first boot and instance settings", () => {
         assert.equal(inputs.camRoleName, "cvm-role");
         assert.equal(inputs.disableApiTermination, true);
         const packed = [...inputs.userDataRaw.matchAll(/Expand-Packed '([A-Za-z0-9+/=]+)'/g)].map((m) => expanded(m[1]).toString("utf8"));
-        assert.ok(packed.includes("Install-WindowsFeature Web-Server"), "the user's code is in the user data, packed");
+        assert.ok(packed.includes("\ufeffInstall-WindowsFeature Web-Server"), "the user's code is in the user data, packed (UTF-8 with a BOM)");
         assert.equal(inputs.disableAutomationService, false);
     });
 

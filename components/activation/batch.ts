@@ -24,5 +24,12 @@ export const WMIC = `${SYSTEM32}\\wbem\\wmic.exe`;
 /** Windows PowerShell (2.0 on 2008 R2, 5.1 from 2016 on). */
 export const POWERSHELL = `${SYSTEM32}\\WindowsPowerShell\\v1.0\\powershell.exe`;
 
+/**
+ * How the script starts a PowerShell command: the switches by their full names, as PowerShell 2.0's
+ * `powershell.exe -?` lists them (the short forms are not documented there, and execution policy does
+ * not apply to `-Command` text).
+ */
+export const POWERSHELL_COMMAND = `${POWERSHELL} -NoProfile -NonInteractive -Command`;
+
 /** `slmgr.vbs`, run by cscript (wscript would open dialogs). */
 export const SLMGR = `${tool("cscript")} //nologo ${SYSTEM32}\\slmgr.vbs`;

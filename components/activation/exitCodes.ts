@@ -38,7 +38,18 @@ export type ExitCodeName = keyof typeof EXIT_CODES;
 /** The first transient code and the last one: user data re-runs the script at next boot for these. */
 export const TRANSIENT_EXIT_CODE_RANGE = { first: 10, last: 19 } as const;
 
-/** Looks up an exit code; undefined when the script never ends with it. */
+/**
+ * What the delivery's PowerShell carrier reports when it fails itself (securing the server folder,
+ * writing or starting the script): never the script's code. Not transient: a person must read the error.
+ */
+export const CARRIER_FAILED = {
+    code: 30,
+    status: "CarrierFailed",
+    transient: false,
+    meaning: "The delivery's PowerShell carrier failed before the script could report (securing the server folder, writing or starting the script): carrierError names the step and PowerShell's error.",
+} as const satisfies ExitCodeInfo;
+
+/** Looks up an exit code of the script or the carrier; undefined when neither ends with it. */
 export function describeExitCode(code: number): ExitCodeInfo | undefined {
-    return Object.values(EXIT_CODES).find((info) => info.code === code);
+    return [...Object.values(EXIT_CODES), CARRIER_FAILED].find((info) => info.code === code);
 }

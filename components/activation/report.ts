@@ -53,6 +53,9 @@ export function activationFailureMessage(serverName: string, report: ActivationR
     if (r === undefined) {
         return `Windows activation of server '${serverName}' could not be confirmed: ${report.error}. ${where}`;
     }
+    if (r.carrierError !== undefined) {
+        return `Windows activation of server '${serverName}' failed: ${r.status}: the delivery's PowerShell carrier failed at ${r.carrierError}. Fix: ${r.rootCauseFix}`;
+    }
     const code = r.lastErrorHex ? ` Last slmgr error ${r.lastErrorHex} (${r.errorClass}).` : "";
     const cause = r.rootCause === "none" ? "" : ` Root cause: ${r.rootCause}: ${ROOT_CAUSES[r.rootCause as RootCauseName].meaning}. Fix: ${r.rootCauseFix}`;
     const retry = r.transient ? " This is transient: run `pulumi up --replace` on the activation resource later, or fix the cause first." : "";

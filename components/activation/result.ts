@@ -78,6 +78,8 @@ export interface ActivationResult {
     rootCauseFix: string;
     /** What the diagnosis found; absent when there was no diagnosis. */
     checks?: ActivationChecks;
+    /** Status `CarrierFailed` only: the carrier's step and PowerShell's error text, e.g. `securing the server folder: ...`. */
+    carrierError?: string;
     /** True only when the script exited 0 and reported LicenseStatus=1. */
     licensed: boolean;
     /** True when a later run may succeed without changes. */
@@ -198,6 +200,7 @@ export function parseActivationOutput(output: unknown): ActivationResult {
         rootCause,
         rootCauseFix: ROOT_CAUSES[rootCause].fix,
         checks: readChecks(o.checks),
+        carrierError: o.carrierError === undefined ? undefined : field<string>(o, "carrierError", "string"),
         licensed: exitCode === EXIT_CODES.licensed.code && licenseStatus === 1,
         transient: info.transient,
         meaning: info.meaning,

@@ -1,6 +1,6 @@
 /**
  * The root causes the script's read-only diagnosis names when activation failed (and that
- * `activate.cmd /diagnose` names on demand), in the order it decides between them: the first
+ * `activate.cmd /diagnose` names on demand; `carrier` comes from the delivery's carrier, not the script), in the order it decides between them: the first
  * that holds wins. Each comes with its fix in one sentence, for the `pulumi up` failure message,
  * the README and the result.
  */
@@ -15,6 +15,10 @@ export interface RootCauseInfo {
 
 /** Every root cause, in the order the script checks them (the first that holds is reported). */
 export const ROOT_CAUSES = {
+    carrier: {
+        meaning: "the delivery's PowerShell carrier failed before the script ran or reported (its step and error are in carrierError)",
+        fix: "Fix what carrierError names (for example free disk space, or remove what holds the server folder), then run the activation again.",
+    },
     unsupportedOs: { meaning: "the OS is older than Windows Server 2008 R2", fix: "Use a Tencent public image of Windows Server 2008 R2 or later." },
     accessDenied: { meaning: "slmgr refused the script: it did not run elevated", fix: "Run the script as SYSTEM or from an elevated prompt (the component's deliveries do)." },
     wmiUnavailable: { meaning: "the license status could not be read from WMI", fix: "Check that the WMI service (winmgmt) runs, then run the activation again." },

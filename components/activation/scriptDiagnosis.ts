@@ -14,7 +14,7 @@
  *   localized) and GracePeriodRemaining, from the status the script read.
  */
 import { createHash } from "crypto";
-import { POWERSHELL, tool } from "./batch";
+import { POWERSHELL_COMMAND, tool } from "./batch";
 import { CLOCK_SKEW_LIMIT_SECONDS } from "./rootCauses";
 
 /** Milliseconds the TCP check waits for each KMS host. */
@@ -44,7 +44,7 @@ export function probeCommand(hosts: string[], port: number | "%KMS_PORT%"): stri
         .map(([k, v]) => `${k}=@(${v.map((s) => `'${s}'`).join(",")})`)
         .join(";");
     return (
-        `${POWERSHELL} -NoP -NonI -EP Bypass -C "$ErrorActionPreference='SilentlyContinue';` +
+        `${POWERSHELL_COMMAND} "$ErrorActionPreference='SilentlyContinue';` +
         `foreach($h in @(${list})){$d='fail';$p='skipped';try{$null=[Net.Dns]::GetHostAddresses($h);$d='ok';$c=New-Object Net.Sockets.TcpClient;` +
         `$r=$c.BeginConnect($h,${port},$null,$null);$p='timeout';if($r.AsyncWaitHandle.WaitOne(${PORT_CHECK_TIMEOUT_MS},$false)){try{$c.EndConnect($r);$p='open'}catch{$p='closed'}};$c.Close()}catch{};'kms='+$h+','+$d+','+$p};` +
         `$s=@{${sids}};$v=@();$rules=(Get-Acl ($env:SystemRoot+'\\System32\\sppsvc.exe')).GetAccessRules($true,$true,[Security.Principal.SecurityIdentifier]);` +

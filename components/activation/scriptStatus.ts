@@ -11,7 +11,7 @@
  * tried again after a pause (WMI can still be starting at first boot), and only then reported as
  * unavailable.
  */
-import { POWERSHELL, WMIC, tool } from "./batch";
+import { POWERSHELL, POWERSHELL_COMMAND, WMIC, tool } from "./batch";
 import { KMS_CLIENT_KEYS } from "./kmsClientKeys";
 import { STATUS_READ } from "./schedule";
 
@@ -28,7 +28,7 @@ export const WMIC_STATUS_QUERY =
 
 /** The same query through PowerShell: one `Name=value` line per property and row, in wmic's order. */
 export const POWERSHELL_STATUS_QUERY =
-    `${POWERSHELL} -NoP -NonI -EP Bypass -C "foreach($p in @(Get-WmiObject SoftwareLicensingProduct -Filter ` +
+    `${POWERSHELL_COMMAND} "foreach($p in @(Get-WmiObject SoftwareLicensingProduct -Filter ` +
     `'ApplicationID=''${WINDOWS_APPLICATION_ID}'' AND PartialProductKey IS NOT NULL AND LicenseIsAddon=FALSE')){` +
     `${STATUS_PROPERTIES.map((p) => `'${p}='+$p.${p}`).join(";")}}"`;
 

@@ -3,10 +3,14 @@
  * first boot by cloudbase-init as LocalSystem: it can turn on OpenSSH, carry the activation
  * script, and run the user's own first-boot PowerShell after the activation. The provider
  * base64-encodes it (`userDataRaw`).
+ *
+ * To fit Tencent's limit it is a short loader: `Expand-Packed`, the packed script bytes (`$s`), the
+ * packed user code (`$f`), and the statements themselves (OpenSSH, the carrier body) packed too and
+ * dot-sourced, so they run exactly as if they stood in the user data.
  */
 import { SERVER_DIR } from "../activation/script";
 import { ArgumentError } from "../validation";
-import { renderCarrier } from "./carrier";
+import { renderCarrierBody, renderFolderCarrierBody, renderScriptBytes } from "./carrier";
 import { EXPAND_PACKED_FUNCTION, expandPacked } from "./packed";
 import { renderOpenSshEnable } from "./openSsh";
 
@@ -29,18 +33,56 @@ export interface UserDataParts {
     firstBootPowerShell?: string;
 }
 
+/** Where the user's first-boot PowerShell is written (UTF-8 with a byte order mark, so PowerShell 2.0 reads it as UTF-8) and run from. */
+export const FIRST_BOOT_SCRIPT_PATH = `${SERVER_DIR}\\first-boot.ps1`;
+
+/** How the user's code is started: the 64-bit Windows PowerShell, a process of its own, with PowerShell's defaults. */
+export const FIRST_BOOT_RUN = `& "$sys\\WindowsPowerShell\\v1.0\\powershell.exe" -NoProfile -NonInteractive -ExecutionPolicy Bypass -File '${FIRST_BOOT_SCRIPT_PATH}'`;
+
 /**
- * PowerShell that runs the user's code: carried packed (`packed.ts`) from its UTF-8 text, so any
- * text survives and it takes about a third of its size. Errors are written to the output
- * (cloudbase-init's log) and do not change the user data's exit code. With `once`, a marker in
- * the server folder keeps a later cloudbase-init run (after a transient activation failure) from
- * running it again.
+ * PowerShell that runs the user's code, whose bytes the loader holds in `$f`: written as a script
+ * file of its own into the secured server folder and run by a PowerShell process of its own in
+ * `System32`, so it gets PowerShell's default error behaviour (`Continue`), and an `exit` in it ends
+ * only its own process. Its exit code is written to the output (cloudbase-init's log), as are errors
+ * in starting it; neither changes the user data's exit code. The marker (`first-boot.done`) is
+ * written just before it starts: it runs at most once, even when cloudbase-init runs the user data
+ * again (after a transient activation failure, or a restart from inside the user's code). Needs the
+ * carrier's `$sys` and `Write-New`.
  */
-function renderFirstBoot(code: string, once: boolean): string {
-    const run = `try { & ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString(${expandPacked(Buffer.from(code, "utf8"))})))${
-        once ? `; $null = New-Item -ItemType File -Path '${FIRST_BOOT_DONE_PATH}' -Force` : ""
-    } } catch { 'firstBootPowerShell failed: ' + $_ }`;
-    return once ? `if (-not (Test-Path -LiteralPath '${FIRST_BOOT_DONE_PATH}')) { ${run} }` : run;
+function renderFirstBoot(): string {
+    return (
+        `if (-not (Test-Path -LiteralPath '${FIRST_BOOT_DONE_PATH}')) { try { Write-New '${FIRST_BOOT_DONE_PATH}' (New-Object byte[] 0); ` +
+        `Write-New '${FIRST_BOOT_SCRIPT_PATH}' $f; Set-Location -LiteralPath $sys; ${FIRST_BOOT_RUN}; ` +
+        "'firstBootPowerShell exited ' + $LASTEXITCODE } catch { 'firstBootPowerShell failed: ' + $_ } }"
+    );
+}
+
+/** The user's code as its file holds it: UTF-8 with a byte order mark (PowerShell 2.0 reads a file without one in the ANSI code page). */
+function firstBootBytes(code: string): Buffer {
+    return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(code, "utf8")]);
+}
+
+/** The statement that runs a packed PowerShell body in the loader's scope (dot-sourced: its functions, variables and `exit` are the loader's). */
+export function renderRunPacked(body: string): string {
+    return `. ([ScriptBlock]::Create([Text.Encoding]::ASCII.GetString(${expandPacked(Buffer.from(body, "latin1"))})))`;
+}
+
+/**
+ * The statements user data runs, in plain text (what the loader carries packed): OpenSSH first,
+ * then the activation carrier (with the user's code after the activation), or only the user's code.
+ */
+export function renderUserDataBody(parts: UserDataParts): string | undefined {
+    const sections: string[] = [];
+    if (parts.enableOpenSsh) {
+        sections.push(renderOpenSshEnable());
+    }
+    const own = parts.firstBootPowerShell === undefined ? undefined : renderFirstBoot();
+    if (parts.activationScript !== undefined) {
+        sections.push(renderCarrierBody("userData", "", own));
+    } else if (own !== undefined) {
+        sections.push(renderFolderCarrierBody(own));
+    }
+    return sections.length === 0 ? undefined : sections.join("\n");
 }
 
 /**
@@ -48,30 +90,33 @@ function renderFirstBoot(code: string, once: boolean): string {
  * `firstBootPowerShell` (or `activation`, without it) when the total would exceed {@link USER_DATA_LIMIT_BYTES}.
  */
 export function renderUserData(parts: UserDataParts): string | undefined {
-    const sections: string[] = [];
-    if (parts.enableOpenSsh) {
-        sections.push(renderOpenSshEnable());
-    }
-    const own = parts.firstBootPowerShell === undefined ? undefined : renderFirstBoot(parts.firstBootPowerShell, parts.activationScript !== undefined);
-    if (parts.activationScript !== undefined) {
-        sections.push(renderCarrier(parts.activationScript, "userData", "", own));
-    } else if (own !== undefined) {
-        sections.push(EXPAND_PACKED_FUNCTION, own);
-    }
-    if (sections.length === 0) {
+    const body = renderUserDataBody(parts);
+    if (body === undefined) {
         return undefined;
     }
-    const userData = ["<powershell>", ...sections, "</powershell>", ""].join("\n");
+    const loader = [
+        EXPAND_PACKED_FUNCTION,
+        ...(parts.activationScript === undefined ? [] : [renderScriptBytes(parts.activationScript)]),
+        ...(parts.firstBootPowerShell === undefined ? [] : [`$f = ${expandPacked(firstBootBytes(parts.firstBootPowerShell))}`]),
+        renderRunPacked(body),
+    ];
+    const userData = ["<powershell>", ...loader, "</powershell>", ""].join("\n");
     const bytes = Buffer.byteLength(userData, "utf8");
     if (bytes > USER_DATA_LIMIT_BYTES) {
-        const rest = own === undefined ? bytes : Buffer.byteLength(renderUserData({ ...parts, firstBootPowerShell: undefined }) ?? "", "utf8");
+        if (parts.firstBootPowerShell === undefined) {
+            throw new ArgumentError(
+                "activation",
+                `makes the user data ${bytes} bytes, over Tencent's limit of ${USER_DATA_LIMIT_BYTES} (16 KB once base64-encoded): use fewer or shorter KMS hosts and NTP servers`,
+            );
+        }
+        const size = (firstBootPowerShell?: string) => Buffer.byteLength(renderUserData({ ...parts, firstBootPowerShell }) ?? "", "utf8");
+        const rest = size(undefined);
+        const run = size("") - rest;
         throw new ArgumentError(
-            own === undefined ? "activation" : "firstBootPowerShell",
+            "firstBootPowerShell",
             `makes the user data ${bytes} bytes, over Tencent's limit of ${USER_DATA_LIMIT_BYTES} (16 KB once base64-encoded): ` +
-                (own === undefined
-                    ? "use fewer or shorter KMS hosts and NTP servers"
-                    : `the rest of the user data takes ${rest} bytes and leaves ${USER_DATA_LIMIT_BYTES - rest} for your first-boot PowerShell, ` +
-                      `which takes ${bytes - rest} once packed (deflated, then base64), with about 330 bytes to run it`),
+                `the rest of the user data takes ${rest} bytes and leaves ${USER_DATA_LIMIT_BYTES - rest} for your first-boot PowerShell, ` +
+                `which takes ${bytes - rest}: ${run} to run it and ${bytes - rest - run} for your code once packed (deflated, then base64)`,
         );
     }
     return userData;

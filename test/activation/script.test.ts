@@ -72,7 +72,7 @@ describe("renderActivationScript", () => {
             }
         }
         assert.ok(script.includes("%SYS%\\wbem\\wmic.exe path SoftwareLicensingProduct"));
-        assert.ok(script.includes("%SYS%\\WindowsPowerShell\\v1.0\\powershell.exe -NoP"));
+        assert.ok(script.includes("%SYS%\\WindowsPowerShell\\v1.0\\powershell.exe -NoProfile -NonInteractive -Command \""));
     });
 
     test("license status: Windows' own row (not an add-on), language-neutrally, wmic then PowerShell 2.0-compatible Get-WmiObject; slmgr text is never parsed", () => {

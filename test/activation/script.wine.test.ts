@@ -17,7 +17,7 @@ const APP = "55c92734-d682-4d71-983e-d6ec3f16059f";
 const PROPS = "Description,GracePeriodRemaining,KeyManagementServiceMachine,LicenseStatus";
 const WMIC = `wmic path SoftwareLicensingProduct where ApplicationID='${APP}' and PartialProductKey is not null and LicenseIsAddon=FALSE get ${PROPS} /value`;
 const PS =
-    `powershell -NoP -NonI -EP Bypass -C foreach($p in @(Get-WmiObject SoftwareLicensingProduct -Filter 'ApplicationID=''${APP}'' AND PartialProductKey IS NOT NULL AND LicenseIsAddon=FALSE')){` +
+    `powershell -NoProfile -NonInteractive -Command foreach($p in @(Get-WmiObject SoftwareLicensingProduct -Filter 'ApplicationID=''${APP}'' AND PartialProductKey IS NOT NULL AND LicenseIsAddon=FALSE')){` +
     "'Description='+$p.Description;'GracePeriodRemaining='+$p.GracePeriodRemaining;'KeyManagementServiceMachine='+$p.KeyManagementServiceMachine;'LicenseStatus='+$p.LicenseStatus}";
 const ICACLS = "icacls C:\\ProgramData\\TencentCloudWindows /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F";
 const W32TM_CONFIG = "w32tm /config /syncfromflags:manual /manualpeerlist:ntpupdate.tencentyun.com,0x8 /update";
@@ -91,7 +91,7 @@ function scenario(title: string, body: () => void): void {
 
 /** The diagnosis' one PowerShell call (DNS, ports, sppsvc.exe's ACL), as the calls below name it. */
 const PROBE = "PROBE";
-const isProbe = (c: string) => c.startsWith("powershell -NoP -NonI -EP Bypass -C $ErrorActionPreference='SilentlyContinue';foreach($h in @(");
+const isProbe = (c: string) => c.startsWith("powershell -NoProfile -NonInteractive -Command $ErrorActionPreference='SilentlyContinue';foreach($h in @(");
 const services = (build: number) => ["sppsvc", "w32time", ...(build < 9200 ? ["sppuinotify"] : [])].flatMap((svc) => [`sc qc ${svc}`, `sc qc ${svc}`, `sc query ${svc}`]);
 /** The read-only diagnosis: nothing in it changes the server (no slmgr, sc config, net start, w32tm /config or /resync, reg add). */
 const diagnosis = (build: number, ntpHost = "ntpupdate.tencentyun.com") => [PROBE, ...services(build), `w32tm /stripchart /computer:${ntpHost} /samples:1 /dataonly`];

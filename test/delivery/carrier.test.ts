@@ -1,13 +1,27 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { renderActivationScript } from "../../components/activation/script";
-import { CLOUDBASE_INIT_RUN_AGAIN, SCRIPT_PATH, WRITE_STATEMENT, renderCarrier } from "../../components/delivery/carrier";
+import { parseActivationOutput } from "../../components/activation/result";
+import {
+    CARRIER_STEPS,
+    CLOUDBASE_INIT_RUN_AGAIN,
+    SCRIPT_PATH,
+    SYSTEM_FOLDER_STATEMENT,
+    WRITE_NEW_FUNCTION,
+    WRITE_STATEMENT,
+    carrierFailureLine,
+    renderCarrier,
+    renderCarrierBody,
+    renderCarrierCatch,
+    renderFolderCarrierBody,
+} from "../../components/delivery/carrier";
 import { EXPAND_PACKED_FUNCTION } from "../../components/delivery/packed";
-import { renderSecureServerFolder } from "../../components/delivery/serverFolder";
-import { USER_DATA_LIMIT_BYTES, firstBootCapacity, renderUserData } from "../../components/delivery/userData";
+import { FOLDER_NOT_OURS, renderSecureServerFolder } from "../../components/delivery/serverFolder";
+import { FIRST_BOOT_RUN, USER_DATA_LIMIT_BYTES, firstBootCapacity, renderUserData, renderUserDataBody } from "../../components/delivery/userData";
+import { renderOpenSshEnable } from "../../components/delivery/openSsh";
 import { ArgumentError } from "../../components/validation";
 import { randomBytes } from "node:crypto";
-import { carriedScript, expanded } from "../support/carrier";
+import { carriedScript, expanded, printedCarrierFailure, userDataBody } from "../support/carrier";
 
 const script = renderActivationScript();
 
@@ -26,8 +40,9 @@ describe("PowerShell carrier", () => {
         }
     });
 
-    test("the path from the packed literal to the disk: inflate, WriteAllBytes only when the file differs, run by full path", () => {
-        const lines = statementsAfterFolder(renderCarrier(script, "report"));
+    test("the path from the packed literal to the disk: inflate, a new file moved over the old one only when the bytes differ, run by full path", () => {
+        const carrier = renderCarrier(script, "report");
+        const lines = carrier.split("\n");
         assert.equal(lines[0], EXPAND_PACKED_FUNCTION);
         assert.equal(
             EXPAND_PACKED_FUNCTION,
@@ -36,38 +51,81 @@ describe("PowerShell carrier", () => {
             "raw deflate of the base64 literal, every byte collected, returned as one array",
         );
         assert.match(lines[1], /^\$s = \(Expand-Packed '[A-Za-z0-9+/=]+'\)$/);
-        assert.deepEqual(lines.slice(2), [
+        const after = statementsAfterFolder(carrier);
+        assert.deepEqual(after.slice(0, 8), [
+            "function Write-New([string]$Path, [byte[]]$Bytes) { $t = $Path + '.new'; [IO.File]::Delete($t); [IO.File]::WriteAllBytes($t, $Bytes); [IO.File]::Delete($Path); [IO.File]::Move($t, $Path) }",
+            "$step = 'writing the script'",
             `$p = '${SCRIPT_PATH}'`,
-            "if (-not (Test-Path -LiteralPath $p) -or [Convert]::ToBase64String([IO.File]::ReadAllBytes($p)) -ne [Convert]::ToBase64String($s)) { [IO.File]::WriteAllBytes($p, $s) }",
-            '& "$env:SystemRoot\\System32\\cmd.exe" /c $p',
+            "if (-not (Test-Path -LiteralPath $p) -or [Convert]::ToBase64String([IO.File]::ReadAllBytes($p)) -ne [Convert]::ToBase64String($s)) { Write-New $p $s }",
+            "$step = 'running the script'",
+            '& "$sys\\cmd.exe" /c $p',
             "$code = $LASTEXITCODE",
-            "exit 0",
+            "} catch {",
         ]);
-        assert.equal(lines[3], WRITE_STATEMENT);
+        assert.equal(after[0], WRITE_NEW_FUNCTION);
+        assert.equal(after[3], WRITE_STATEMENT);
+        assert.equal(after[after.length - 1], "exit 0");
+        assert.doesNotMatch(carrier, /WriteAllBytes\(\$p|New-Item|Add-Content|Out-File|>>/, "no file in the folder is written in place or appended to");
         assert.equal(SCRIPT_PATH, "C:\\ProgramData\\TencentCloudWindows\\activate.cmd");
     });
 
-    test("the folder is secured first: untrusted owners or reparse points moved aside, SYSTEM and Administrators only, inheritance cut", () => {
-        const carrier = renderCarrier(script, "userData");
-        const folder = renderSecureServerFolder();
-        assert.ok(carrier.startsWith(`$ErrorActionPreference = 'Stop'\n${folder}\n`), "nothing is written before the folder is secured");
-        assert.ok(folder.includes("$d = 'C:\\ProgramData\\TencentCloudWindows'"));
-        assert.ok(folder.includes("New-Object Security.Principal.SecurityIdentifier 'S-1-5-18'") && folder.includes("New-Object Security.Principal.SecurityIdentifier 'S-1-5-32-544'"));
-        assert.ok(folder.includes("if ($i.Attributes -band [IO.FileAttributes]::ReparsePoint) { return $false }"), "a junction is never trusted");
-        assert.ok(folder.includes("Rename-Item -LiteralPath $d -NewName ('TencentCloudWindows.untrusted-'"), "an untrusted folder is moved aside, not deleted");
-        assert.ok(folder.includes("$acl.SetAccessRuleProtection($true, $false)"), "inheritance from ProgramData is cut, inherited entries dropped");
-        assert.ok(folder.includes("foreach ($w in $sy, $ad) { $acl.AddAccessRule((New-Object Security.AccessControl.FileSystemAccessRule($w, 'FullControl', 'ContainerInherit, ObjectInherit', 'None', 'Allow'))) }"));
-        assert.ok(folder.includes("[IO.Directory]::SetAccessControl($d, $acl)"));
-        assert.doesNotMatch(folder, /Users|Everyone|S-1-5-32-545|S-1-1-0|Get-CimInstance|::new\(/, "no other account, nothing PowerShell 2.0 lacks");
+    test("a 32-bit PowerShell (TAT agents up to 0.1.16) runs the 64-bit cmd.exe through Sysnative; nothing else names System32", () => {
+        const carrier = renderCarrier(script, "report");
+        assert.equal(
+            SYSTEM_FOLDER_STATEMENT,
+            '$sys = "$env:SystemRoot\\System32"; if ([IntPtr]::Size -eq 4 -and (Test-Path -LiteralPath "$env:SystemRoot\\Sysnative")) { $sys = "$env:SystemRoot\\Sysnative" }',
+        );
+        const lines = carrier.split("\n");
+        assert.ok(lines.indexOf(SYSTEM_FOLDER_STATEMENT) < lines.indexOf('& "$sys\\cmd.exe" /c $p'));
+        assert.deepEqual(lines.filter((l) => l.includes("System32")), [SYSTEM_FOLDER_STATEMENT], "every tool path goes through $sys");
     });
 
+    test("every step runs inside one try; a failure prints the carrier's own result line (the script's format) and ends as the mode wants", () => {
+        const carrier = renderCarrier(script, "report");
+        const lines = carrier.split("\n");
+        assert.deepEqual(lines.slice(2, 6), ["$ErrorActionPreference = 'Stop'", SYSTEM_FOLDER_STATEMENT, "$step = 'securing the server folder'", "try {"]);
+        assert.ok(carrier.includes(`try {\n${renderSecureServerFolder()}\n`), "the folder is secured inside the try");
+        const [before, after] = carrierFailureLine("\u0000").split("\\u0000");
+        assert.equal(
+            renderCarrierCatch(0),
+            [
+                "} catch {",
+                "$e = -join @(($step + ': ' + $_).ToCharArray() | ForEach-Object { $c = [int]$_; if ($c -lt 32 -or $c -gt 126 -or $c -eq 34 -or $c -eq 92) { '\\u{0:x4}' -f $c } else { [string]$_ } })",
+                `[Console]::Out.WriteLine('${before}' + $e + '${after}')`,
+                "exit 0",
+                "}",
+            ].join("\n"),
+        );
+        assert.ok(carrier.includes(`\n${renderCarrierCatch(0)}\nexit 0`), "report mode: exit 0 after the line, so TAT reports SUCCESS");
+        assert.ok(renderCarrier(script, "userData").includes(`\n${renderCarrierCatch(30)}\nif ($code`), "user data: exit 30 (not transient: cloudbase-init does not run it again)");
+        assert.doesNotMatch(before + after, /'/, "the template is a plain single-quoted PowerShell string");
+    });
+
+    test("what the catch prints is a result line the parser reads: CarrierFailed, root cause carrier, the step and the error text exactly", () => {
+        for (const [step, error] of [
+            [CARRIER_STEPS.folder, "Attempted to perform an unauthorized operation."],
+            [CARRIER_STEPS.write, 'There is not enough space on the disk. : "C:\\ProgramData\\TencentCloudWindows\\activate.cmd.new"'],
+            [CARRIER_STEPS.run, "拒绝访问。\r\nline two\ttab"],
+            [CARRIER_STEPS.folder, FOLDER_NOT_OURS],
+        ]) {
+            const line = printedCarrierFailure(renderCarrierCatch(0), `${step}: ${error}`);
+            assert.match(line, /^[\x20-\x7e]+$/, "ASCII only, one line");
+            const r = parseActivationOutput(`moved aside: an untrusted C:\\ProgramData\\TencentCloudWindows\r\n${line}\r\n`);
+            assert.equal(r.status, "CarrierFailed");
+            assert.equal(r.exitCode, 30);
+            assert.equal(r.rootCause, "carrier");
+            assert.equal(r.carrierError, `${step}: ${error}`);
+            assert.equal(r.licensed, false);
+            assert.equal(r.transient, false);
+        }
+    });
     test("user data mode re-runs at next boot (1002) only for transient codes 10-19; report mode always exits 0; /check is passed on", () => {
         const ud = renderCarrier(script, "userData");
         assert.ok(ud.endsWith(`\nif ($code -ge 10 -and $code -le 19) { exit ${CLOUDBASE_INIT_RUN_AGAIN} }\nexit $code`));
         const report = renderCarrier(script, "report");
-        assert.ok(report.endsWith("\n$code = $LASTEXITCODE\nexit 0"));
+        assert.ok(report.endsWith(`\n$code = $LASTEXITCODE\n${renderCarrierCatch(0)}\nexit 0`));
         assert.ok(!report.includes("1002"));
-        assert.ok(renderCarrier(script, "report", "/check").includes('\n& "$env:SystemRoot\\System32\\cmd.exe" /c $p /check\n'));
+        assert.ok(renderCarrier(script, "report", "/check").includes('\n& "$sys\\cmd.exe" /c $p /check\n'));
     });
 
     test("a script that is not printable ASCII with CRLF line ends is refused; the carrier itself is ASCII", () => {
@@ -87,34 +145,51 @@ describe("user data", () => {
         assert.ok(Buffer.byteLength(ud) < USER_DATA_LIMIT_BYTES);
     });
 
+    test("a short loader: Expand-Packed, the script's bytes, the user's code, and the statements packed and dot-sourced", () => {
+        const ud = renderUserData({ activationScript: script, firstBootPowerShell: "x" })!;
+        const lines = ud.split("\n");
+        assert.equal(lines.length, 7);
+        assert.equal(lines[1], EXPAND_PACKED_FUNCTION);
+        assert.match(lines[2], /^\$s = \(Expand-Packed '[A-Za-z0-9+/=]+'\)$/);
+        assert.match(lines[3], /^\$f = \(Expand-Packed '[A-Za-z0-9+/=]+'\)$/);
+        assert.match(lines[4], /^\. \(\[ScriptBlock\]::Create\(\[Text\.Encoding\]::ASCII\.GetString\(\(Expand-Packed '[A-Za-z0-9+/=]+'\)\)\)\)$/, "dot-sourced: its functions, variables and exit are the loader's");
+        assert.equal(userDataBody(ud), renderUserDataBody({ activationScript: script, firstBootPowerShell: "x" }));
+        assert.equal(userDataBody(ud), renderCarrierBody("userData", "", userDataBody(ud).split("\n").find((l) => l.includes("first-boot.done"))), "the body is the user data carrier");
+    });
+
     test("OpenSSH enabling comes before the activation, and alone when delivery is not user data", () => {
-        const both = renderUserData({ activationScript: script, enableOpenSsh: true })!;
-        assert.ok(both.indexOf("Start-Service -Name sshd") < both.indexOf("FromBase64String"));
+        const both = userDataBody(renderUserData({ activationScript: script, enableOpenSsh: true })!);
+        assert.ok(both.startsWith(renderOpenSshEnable() + "\n"));
+        assert.ok(both.indexOf("Start-Service -Name sshd") < both.indexOf("Write-New $p $s"));
         const ssh = renderUserData({ enableOpenSsh: true })!;
-        assert.ok(ssh.includes("Add-WindowsCapability -Online -Name OpenSSH.Server~~~~0.0.1.0"));
-        assert.ok(!ssh.includes("FromBase64String"));
+        assert.equal(userDataBody(ssh), renderOpenSshEnable());
+        assert.ok(!ssh.includes("$s = "));
         assert.equal(renderUserData({}), undefined);
     });
 
-    test("the user's first-boot PowerShell runs after the activation, once, from base64 of its UTF-8 text; the batch is still byte-identical", () => {
-        const own = "Add-Computer -DomainName corp.example -Restart:$false # 域 'quoted' \"x\" @' '@";
+    test("the user's first-boot PowerShell: its own script file (UTF-8 with BOM) in the secured folder, its own PowerShell process, after the activation, at most once", () => {
+        const own = "Add-Computer -DomainName corp.example -Restart:$false # 域 'quoted' \"x\" @' '@\nexit 1001";
         const ud = renderUserData({ activationScript: script, firstBootPowerShell: own })!;
         assert.equal(carriedScript(ud), script);
-        const lines = ud.split("\n");
-        const runAt = lines.indexOf('& "$env:SystemRoot\\System32\\cmd.exe" /c $p');
-        const ownAt = lines.findIndex((l) => l.includes("[ScriptBlock]::Create"));
-        const exitAt = lines.indexOf("exit $code");
-        assert.ok(runAt > 0 && runAt < ownAt && ownAt < exitAt, `activation ${runAt}, own ${ownAt}, exit ${exitAt}`);
-        const packedCode = lines[ownAt].match(/Expand-Packed '([A-Za-z0-9+/=]+)'/)![1];
-        assert.equal(expanded(packedCode).toString("utf8"), own, "the code arrives exactly");
-        assert.equal(
-            lines[ownAt],
-            `if (-not (Test-Path -LiteralPath 'C:\\ProgramData\\TencentCloudWindows\\first-boot.done')) { try { & ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString((Expand-Packed '${packedCode}')))); $null = New-Item -ItemType File -Path 'C:\\ProgramData\\TencentCloudWindows\\first-boot.done' -Force } catch { 'firstBootPowerShell failed: ' + $_ } }`,
-        );
+        const packedCode = ud.match(/^\$f = \(Expand-Packed '([A-Za-z0-9+/=]+)'\)$/m)![1];
+        assert.deepEqual(expanded(packedCode), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(own, "utf8")]), "the code arrives exactly, with a BOM so PowerShell 2.0 reads UTF-8");
+        const body = userDataBody(ud).split("\n");
+        const runner =
+            "if (-not (Test-Path -LiteralPath 'C:\\ProgramData\\TencentCloudWindows\\first-boot.done')) { try { Write-New 'C:\\ProgramData\\TencentCloudWindows\\first-boot.done' (New-Object byte[] 0); " +
+            "Write-New 'C:\\ProgramData\\TencentCloudWindows\\first-boot.ps1' $f; Set-Location -LiteralPath $sys; " +
+            "& \"$sys\\WindowsPowerShell\\v1.0\\powershell.exe\" -NoProfile -NonInteractive -ExecutionPolicy Bypass -File 'C:\\ProgramData\\TencentCloudWindows\\first-boot.ps1'; " +
+            "'firstBootPowerShell exited ' + $LASTEXITCODE } catch { 'firstBootPowerShell failed: ' + $_ } }";
+        const runAt = body.indexOf('& "$sys\\cmd.exe" /c $p');
+        const ownAt = body.indexOf(runner);
+        assert.ok(runAt > 0 && runAt < ownAt, `activation ${runAt}, own ${ownAt}`);
+        assert.deepEqual(body.slice(ownAt - 2, ownAt), ["exit 30", "}"], "right after the carrier's try and catch: it runs only when the carrier did not fail");
+        assert.deepEqual(body.slice(ownAt + 1), [`if ($code -ge 10 -and $code -le 19) { exit ${CLOUDBASE_INIT_RUN_AGAIN} }`, "exit $code"], "the carrier's own exit code, whatever the user's code did");
+        assert.ok(!body.join("\n").includes("[ScriptBlock]::Create"), "the user's code is never a script block of the carrier");
+        assert.equal(FIRST_BOOT_RUN, runner.match(/& "\$sys.*first-boot\.ps1'/)![0]);
         assert.match(ud, /^[\x20-\x7e\n]+$/, "the user data stays ASCII");
         const alone = renderUserData({ firstBootPowerShell: own })!;
-        assert.ok(!alone.includes("first-boot.done") && alone.includes("[ScriptBlock]::Create"), "without the activation carrier it simply runs once");
-        assert.ok(alone.indexOf(EXPAND_PACKED_FUNCTION) > 0 && alone.indexOf(EXPAND_PACKED_FUNCTION) < alone.indexOf("[ScriptBlock]::Create"), "with its own Expand-Packed");
+        assert.equal(userDataBody(alone), renderFolderCarrierBody(runner), "without the activation carrier: the folder secured, then the same runner");
+        assert.ok(renderFolderCarrierBody(runner).endsWith(`\n${runner}\n} catch { 'firstBootPowerShell did not run: ' + $step + ': ' + $_ }`));
     });
 
     test("the limit is the strict one, on the total, and the error says what is left", () => {

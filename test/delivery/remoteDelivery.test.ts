@@ -4,8 +4,9 @@ import * as path from "node:path";
 import { describe, test } from "node:test";
 import { useMockCloud } from "../support/mockProgram";
 import { LICENSED_LINE, isSecretValue, valueOf } from "../../stacks/plan/mockCloud";
-import { FAILED_LINE } from "../support/failingProgram";
-import { carriedScript } from "../support/carrier";
+import { CARRIER_ERROR, FAILED_LINE } from "../support/failingProgram";
+import { ROOT_CAUSES } from "../../components/activation/rootCauses";
+import { carriedScript, userDataBody } from "../support/carrier";
 import { DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "../../components/activation/options";
 import { worstCaseSeconds } from "../../components/activation/schedule";
 
@@ -90,7 +91,7 @@ describe("TAT delivery", () => {
         assert.equal(carriedScript(byName("verify-instance").inputs.userDataRaw), script);
         const attachment = byName("verify-activation-check");
         const command = cloud.resources.find((r) => r.id === attachment.inputs.commandId)!;
-        assert.ok(command.inputs.content.includes('\n& "$env:SystemRoot\\System32\\cmd.exe" /c $p /check\n'));
+        assert.ok(command.inputs.content.includes('\n& "$sys\\cmd.exe" /c $p /check\n'));
         assert.equal(carriedScript(command.inputs.content), script, "the same bytes: the running first-boot script is not rewritten");
     });
 });
@@ -108,8 +109,8 @@ describe("SSH delivery", () => {
         );
         const instance = byName("ssh1-instance");
         assert.ok(instance.inputs.orderlySecurityGroups.includes(byName("ssh1-ssh").id));
-        assert.match(instance.inputs.userDataRaw, /Start-Service -Name sshd/);
-        assert.doesNotMatch(instance.inputs.userDataRaw, /FromBase64String/, "the script goes over SSH, not user data");
+        assert.match(userDataBody(instance.inputs.userDataRaw), /Start-Service -Name sshd/);
+        assert.doesNotMatch(instance.inputs.userDataRaw, /^\$s = /m, "the script goes over SSH, not user data");
         const copy = byName("ssh1-activation-script");
         const command = byName("ssh1-activation");
         assert.equal(copy.type, "command:remote:CopyToRemote");
@@ -155,6 +156,21 @@ describe("SSH delivery", () => {
 });
 
 describe("failOnActivationError (default true) fails the program", () => {
+    for (const delivery of ["tat", "ssh"]) {
+        test(`${delivery}: a failing carrier's own result line fails the program at once, with the carrier's step and error`, () => {
+            const run = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "..", "support", "failingProgram.ts"), `${delivery}Carrier`], { encoding: "utf8", timeout: 60000 });
+            assert.notEqual(run.status, 0);
+            const text = run.stdout + run.stderr;
+            assert.ok(
+                text.includes(`server 'failing-${delivery}Carrier' failed: CarrierFailed: the delivery's PowerShell carrier failed at ${CARRIER_ERROR}. Fix: ${ROOT_CAUSES.carrier.fix}`),
+                text,
+            );
+            assert.doesNotMatch(text, /no result line|not valid JSON|unknown status/, "a clear failure, not a parse error");
+            // TAT: the carrier exited 0, so the invocation was SUCCESS and its output was read once (no polling until the create timeout).
+            assert.match(text, new RegExp(`task reads: ${delivery === "tat" ? 1 : 0}\\b`));
+        });
+    }
+
     for (const delivery of ["tat", "ssh"]) {
         test(`${delivery}: the program exits non-zero naming the server, the status, the HRESULT and the log`, () => {
             const run = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "..", "support", "failingProgram.ts"), delivery], { encoding: "utf8", timeout: 60000 });

@@ -524,7 +524,7 @@ static int tool_powershell(int argc, char **argv) {
     struct row rows[4];
     int i, nprops, nrows, addon;
     for (i = 1; i < argc; i++) {
-        if (ieq(argv[i], "-C") && i + 1 < argc) snprintf(command, sizeof command, "%s", argv[i + 1]);
+        if (ieq(argv[i], "-Command") && i + 1 < argc) snprintf(command, sizeof command, "%s", argv[i + 1]);
     }
     /* PowerShell 2.0 (2008 R2) has none of these (CIM cmdlets, JSON, DNS and port cmdlets: 3.0/4.0; ::new(): 5.0). */
     if (is("ps.version", "2")) {
