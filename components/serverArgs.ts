@@ -59,11 +59,12 @@ export interface ActivatedWindowsServerArgs {
     /** Billing: `POSTPAID_BY_HOUR` (Tencent's default), `PREPAID` or `SPOTPAID`. */
     instanceChargeType?: pulumi.Input<string>;
     /**
-     * Your own PowerShell, run once at first boot as LocalSystem, after the activation step, in the
-     * same user data (join a domain, install IIS, format data disks, ...). Any text (it travels
-     * base64-encoded, UTF-8). With user data delivery it runs once even when cloudbase-init runs the
-     * user data again after a transient activation failure. The user data as a whole must stay under
-     * Tencent's limit (12,288 bytes here, the stricter reading of its 16 KB).
+     * Your own PowerShell, run at most once at first boot as LocalSystem, after the activation step, from
+     * the same user data (join a domain, install IIS, format data disks, ...): written to a script file
+     * of its own in the secured server folder and run by a PowerShell process of its own (default error
+     * behaviour, working directory System32); its exit code is logged and changes nothing. Any text
+     * (it travels packed, UTF-8). The user data as a whole must stay under Tencent's limit (12,288
+     * bytes here, the stricter reading of its 16 KB).
      */
     firstBootPowerShell?: pulumi.Input<string>;
     /** Further arguments of the underlying instance that the component does not set itself. */

@@ -18,7 +18,7 @@ import {
 import { EXPAND_PACKED_FUNCTION } from "../../components/delivery/packed";
 import { FOLDER_NOT_OURS, renderSecureServerFolder } from "../../components/delivery/serverFolder";
 import { FIRST_BOOT_RUN, USER_DATA_LIMIT_BYTES, firstBootCapacity, renderUserData, renderUserDataBody } from "../../components/delivery/userData";
-import { renderOpenSshEnable } from "../../components/delivery/openSsh";
+import { OPENSSH_INSTALL_FAILED, renderOpenSshEnable } from "../../components/delivery/openSsh";
 import { ArgumentError } from "../../components/validation";
 import { randomBytes } from "node:crypto";
 import { carriedScript, expanded, printedCarrierFailure, userDataBody } from "../support/carrier";
@@ -160,6 +160,10 @@ describe("user data", () => {
     test("OpenSSH enabling comes before the activation, and alone when delivery is not user data", () => {
         const both = userDataBody(renderUserData({ activationScript: script, enableOpenSsh: true })!);
         assert.ok(both.startsWith(renderOpenSshEnable() + "\n"));
+        assert.ok(
+            renderOpenSshEnable().includes(`if (-not $sshd) { try { $null = Add-WindowsCapability -Online -Name OpenSSH.Server~~~~0.0.1.0 -ErrorAction Stop } catch { '${OPENSSH_INSTALL_FAILED}' + $_ } }`),
+            "an install that cannot reach Windows Update or WSUS says so, naming the cause, in cloudbase-init's log",
+        );
         assert.ok(both.indexOf("Start-Service -Name sshd") < both.indexOf("Write-New $p $s"));
         const ssh = renderUserData({ enableOpenSsh: true })!;
         assert.equal(userDataBody(ssh), renderOpenSshEnable());

@@ -9,6 +9,7 @@ import { ROOT_CAUSES } from "../../components/activation/rootCauses";
 import { carriedScript, userDataBody } from "../support/carrier";
 import { DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "../../components/activation/options";
 import { worstCaseSeconds } from "../../components/activation/schedule";
+import { SSH_WAIT_COMMAND, sshWaitMessage } from "../../components/delivery/ssh";
 
 const { cloud, mod } = useMockCloud();
 
@@ -129,8 +130,16 @@ describe("SSH delivery", () => {
             assert.equal(conn.user, "Administrator");
             assert.equal(conn.host, await valueOf(server.publicIp));
             assert.equal(conn.password, PASSWORD);
-            assert.ok(conn.dialErrorLimit >= 30 && conn.perDialTimeout >= 15);
+            assert.ok(conn.dialErrorLimit >= 5 && conn.perDialTimeout >= 15);
+            assert.ok(conn.dialErrorLimit * conn.perDialTimeout <= 600, "once sshd has answered, the dials are bounded to minutes");
         }
+        const wait = byName("ssh1-activation-ssh-wait");
+        assert.equal(wait.type, "command:local:Command");
+        assert.equal(wait.inputs.create, SSH_WAIT_COMMAND);
+        const host = await valueOf(server.publicIp);
+        assert.deepEqual(wait.inputs.environment, { TCW_HOST: host, TCW_PORT: "22", TCW_SECONDS: "1500", TCW_MESSAGE: sshWaitMessage(host!, 1500) });
+        assert.ok(copy.options.dependencies.some((urn: string) => urn.endsWith("::ssh1-activation-ssh-wait")), "nothing dials before sshd answered");
+        assert.ok(wait.options.dependencies.some((urn: string) => urn.endsWith("::ssh1-ssh-rules")), "the wait starts once the rules let it in");
         assert.ok(!JSON.stringify(command.inputs.create).includes(PASSWORD), "the password is not in the command text");
         assert.deepEqual(command.inputs.triggers, copy.inputs.triggers);
         assert.deepEqual(command.inputs.triggers, [byName("ssh1-activation").inputs.triggers[0], instance.id], "the script's hash and the instance's id");
