@@ -198,3 +198,16 @@ export function instanceUpdateRefusal(changed: string[], inputs: Record<string, 
     }
     return undefined;
 }
+
+/** The provider source `INSTANCE_ARGUMENTS` cites. */
+export const INSTANCE_SOURCE = "https://github.com/tencentcloudstack/terraform-provider-tencentcloud/blob/v1.83.25/tencentcloud/services/cvm/resource_tc_instance.go";
+
+const EFFECT_WORDS: Record<ChangeKind, string> = { update: "in place", restart: "**restart**", reset: "**reset** (reinstall)", replace: "**replace**" };
+
+/** The README's day-two table of `tencentcloud_instance` arguments: one Markdown row per argument, in the provider's order. */
+export function instanceArgumentRows(): string[] {
+    return Object.entries(INSTANCE_ARGUMENTS).map(([name, a]) => {
+        const refused = a.refusedWhileRunningUnless ? `; **fails** on a running server unless ${a.refusedWhileRunningUnless.map((f) => `\`${f}\``).join(" or ")} is true` : "";
+        return `| \`${name}\` | ${EFFECT_WORDS[a.effect]}${refused} | ${a.how} | [L${a.line}](${INSTANCE_SOURCE}#L${a.line}) |`;
+    });
+}
