@@ -12,10 +12,10 @@ import { renderCarrier } from "./delivery/carrier";
 import { keepActivated } from "./delivery/keepActivated";
 import { deliverWithSsh, sshAccessGroup } from "./delivery/ssh";
 import { TAT_TIMEOUT_MARGIN_SECONDS, invokeTatCommand, scriptHash, sharedTatCommand } from "./delivery/tat";
-import { whenAgentOnline } from "./delivery/tatAgent";
+import { AgentReadiness, notRunningMessage, whenAgentOnline } from "./delivery/tatAgent";
 import { checkPublicWindowsImage, findWindowsImage, runningImageName } from "./images/imageLookup";
 import { ImageInfo } from "./images/imageNames";
-import { ActivatedWindowsServerArgs, ResolvedServerArgs, instanceIgnoredChanges, resolveServerArgs } from "./serverArgs";
+import { ActivatedWindowsServerArgs, ResolvedServerArgs, instanceIgnoredChanges, instanceReplacedOnChanges, resolveServerArgs } from "./serverArgs";
 
 /** Backing store of `ActivatedWindowsServer.instance`, off the class so Pulumi's schema analyzer does not publish it. */
 const INSTANCES = new WeakMap<ActivatedWindowsServer, tencentcloud.Instance>();
@@ -104,14 +104,28 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
                 userDataRaw: p.userData,
                 userDataReplaceOnChange: p.activation.replaceOnScriptChange && p.userData !== undefined ? true : undefined,
             },
-            { parent: this, ignoreChanges: instanceIgnoredChanges(p.activation.replaceOnScriptChange) },
+            {
+                parent: this,
+                ignoreChanges: instanceIgnoredChanges(p.activation.replaceOnScriptChange, p.replaceOnImageChange),
+                replaceOnChanges: instanceReplacedOnChanges(p.replaceOnImageChange),
+            },
         );
         INSTANCES.set(this, instance);
 
-        const report = this.deliver(name, p, password, sshRules, provider);
+        // One agent gate per server, for everything that runs through TAT; a server that is not running is named once.
+        const usesTat = p.activation.delivery === "tat" || p.activation.verifyWithTat || p.activation.keepActivatedCron !== undefined;
+        const ready = usesTat
+            ? whenAgentOnline(name, instance.id, p.activation.tatAgent, provider).apply((r) => {
+                  if (!r.running) {
+                      pulumi.log.warn(notRunningMessage(name, r.instanceId, r.instanceState), this);
+                  }
+                  return r;
+              })
+            : undefined;
+        const report = this.deliver(name, p, password, sshRules, ready, provider);
         if (p.activation.keepActivatedCron !== undefined) {
             const command = sharedTatCommand(renderCarrier(p.script, "report"), worstCaseSeconds(p.activation.script) + TAT_TIMEOUT_MARGIN_SECONDS, provider);
-            keepActivated(name, whenAgentOnline(name, instance.id, p.activation.tatAgent, provider), command, p.activation.keepActivatedCron, provider);
+            keepActivated(name, ready!, command, p.activation.keepActivatedCron, provider);
         }
         const failOnError = p.activation.failOnActivationError;
         const checked = report.apply((r) => {
@@ -153,6 +167,7 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
         p: ResolvedServerArgs,
         password: pulumi.Input<string>,
         sshRules: pulumi.Resource[],
+        ready: pulumi.Output<AgentReadiness> | undefined,
         provider: pulumi.ProviderResource | undefined,
     ): pulumi.Output<ActivationReport> {
         const { activation, script } = p;
@@ -161,8 +176,11 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
             const timeout = (check ? CHECK_WAIT.tries * CHECK_WAIT.pauseSeconds : worstCaseSeconds(activation.script)) + TAT_TIMEOUT_MARGIN_SECONDS;
             const command = sharedTatCommand(renderCarrier(script, "report", check ? "/check" : ""), timeout, provider);
             const role = check ? "activation-check" : "activation";
-            const instanceId = whenAgentOnline(name, this.instance.id, activation.tatAgent, provider);
-            const { output } = invokeTatCommand(`${name}-${role}`, command, instanceId, timeout, this);
+            const invoke = (instanceId: pulumi.Input<string>, keepLast: boolean) => invokeTatCommand(`${name}-${role}`, command, instanceId, timeout, this, keepLast).output;
+            // Preview registers the invocation at once (a new server's ID is unknown there); an update
+            // registers it once the gate has answered, keeping the last invocation of a server that is
+            // not running (nothing can run on it; the change follows once it runs again).
+            const output = pulumi.runtime.isDryRun() ? invoke(this.instance.id, false) : ready!.apply((r) => invoke(r.instanceId, !r.running));
             return output.apply((o) => readActivationOutput(o, "base64"));
         }
         if (activation.delivery === "ssh") {

@@ -9,7 +9,7 @@ import { ActivationSettings, ResolvedActivationArgs, resolveActivationArgs } fro
 import { renderActivationScript } from "./activation/script";
 import { renderUserData } from "./delivery/userData";
 import { IMAGE_EDITIONS, IMAGE_LANGUAGES, ImageEdition, ImageLanguage, WINDOWS_VERSIONS, WindowsVersion, defaultEdition } from "./images/imageNames";
-import { ArgumentError, requireInteger, requireOneOf, requireWindowsHostname, requireWindowsPassword, validateInput } from "./validation";
+import { ArgumentError, requireBoolean, requireInteger, requireOneOf, requireWindowsHostname, requireWindowsPassword, validateInput } from "./validation";
 
 /**
  * Further arguments of the server's `tencentcloud.Instance`: data disks, CAM role, placement group,
@@ -28,8 +28,14 @@ export interface ActivatedWindowsServerArgs {
     windowsEdition?: ImageEdition;
     /** Language of the image: `zh` (default) or `en`. */
     imageLanguage?: ImageLanguage;
-    /** An explicit image ID (`img-xxxxxxxx`); it must be a Tencent public Windows image. Overrides the version search. Like a newer public image, a changed imageId applies to new servers only. */
+    /** An explicit image ID (`img-xxxxxxxx`); it must be a Tencent public Windows image. Overrides the version search. Like a newer public image, a changed imageId applies to new servers only (unless replaceOnImageChange). */
     imageId?: string;
+    /**
+     * Immutable servers: when the image changes (Tencent publishes a newer one, or `imageId` is
+     * changed), replace the server (destroy and create it anew) with the new image and the current
+     * user data. Default false: a running server keeps the image it was created from.
+     */
+    replaceOnImageChange?: boolean;
     /** Availability zone, e.g. `ap-guangzhou-3`. */
     availabilityZone: pulumi.Input<string>;
     /** CVM instance type, e.g. `S5.MEDIUM4`. */
@@ -112,12 +118,20 @@ const IMAGE_ID = /^img-[a-z0-9]{8}$/;
  * The Instance arguments whose later changes are ignored, so that nothing resets or replaces a
  * running server behind its owner's back: `imageId` (a newer public image, or another explicit
  * one, applies to new servers only; the provider would reinstall the system disk), the two agent
- * switches that also reinstall it, and the user data (it runs at first boot only) unless
- * `replaceOnScriptChange` asks for a new server then.
+ * switches that also reinstall it, and the user data (it runs at first boot only), unless
+ * `replaceOnImageChange` or `replaceOnScriptChange` asks for a new server then.
  */
-export function instanceIgnoredChanges(replaceOnScriptChange: boolean): string[] {
-    const always = ["imageId", "disableSecurityService", "disableMonitorService"];
-    return replaceOnScriptChange ? always : [...always, "userDataRaw"];
+export function instanceIgnoredChanges(replaceOnScriptChange: boolean, replaceOnImageChange = false): string[] {
+    const always = ["disableSecurityService", "disableMonitorService"];
+    return [...(replaceOnImageChange ? [] : ["imageId"]), ...always, ...(replaceOnScriptChange ? [] : ["userDataRaw"])];
+}
+
+/**
+ * The Instance arguments whose change replaces the server by the owner's choice: `imageId` with
+ * `replaceOnImageChange` (the provider itself would reinstall the system disk in place instead).
+ */
+export function instanceReplacedOnChanges(replaceOnImageChange: boolean): string[] {
+    return replaceOnImageChange ? ["imageId"] : [];
 }
 
 function required<T>(field: string, value: T | undefined): T {
@@ -150,6 +164,7 @@ export interface ResolvedServerArgs {
     language: ImageLanguage;
     bandwidth: number | undefined;
     systemDiskSize: number | undefined;
+    replaceOnImageChange: boolean;
     password: pulumi.Input<string>;
     hostname: pulumi.Input<string> | undefined;
     instanceSettings: InstanceSettings;
@@ -179,6 +194,7 @@ export function resolveServerArgs(args: ActivatedWindowsServerArgs): ResolvedSer
     const language = requireOneOf("imageLanguage", args.imageLanguage ?? "zh", IMAGE_LANGUAGES);
     const bandwidth = args.publicIpBandwidthMbps === undefined ? undefined : requireInteger("publicIpBandwidthMbps", args.publicIpBandwidthMbps, 1, 1000);
     const systemDiskSize = args.systemDiskSize === undefined ? undefined : requireInteger("systemDiskSize", args.systemDiskSize, 50, 1024);
+    const replaceOnImageChange = requireBoolean("replaceOnImageChange", args.replaceOnImageChange ?? false);
     // Plain values are checked here, before any resource exists; secrets and outputs inside their output.
     const password = validateInput(args.password, (v) => requireWindowsPassword("password", v));
     const hostname = args.hostname === undefined ? undefined : validateInput(args.hostname, (v) => requireWindowsHostname("hostname", v));
@@ -190,7 +206,7 @@ export function resolveServerArgs(args: ActivatedWindowsServerArgs): ResolvedSer
         args.firstBootPowerShell === undefined
             ? renderUserData(parts)
             : validateInput(args.firstBootPowerShell, (v) => renderUserData({ ...parts, firstBootPowerShell: requireText("firstBootPowerShell", v) })!);
-    return { windowsVersion, edition, language, bandwidth, systemDiskSize, password, hostname, instanceSettings, activation, script, userData };
+    return { windowsVersion, edition, language, bandwidth, systemDiskSize, replaceOnImageChange, password, hostname, instanceSettings, activation, script, userData };
 }
 
 /** Requires a string. */

@@ -68,11 +68,15 @@ describe("the README's list of what replaces or restarts a server", () => {
     const cases: [string, Record<string, unknown>, string][] = [
         ["availabilityZone", { availabilityZone: "ap-guangzhou-4" }, "replace"],
         ["publicIpBandwidthMbps added", { publicIpBandwidthMbps: 10 }, "replace"],
-        ["password", { password: "Other(Passw0rd)9" }, "restart"],
+        ["password with instanceSettings.forceStop", { password: "Other(Passw0rd)9", instanceSettings: { forceStop: true } }, "restart"],
         ["hostname", { hostname: "web-02" }, "restart"],
         ["instanceType", { instanceType: "S5.LARGE8" }, "restart"],
-        ["systemDiskSize", { systemDiskSize: 100 }, "restart"],
+        ["systemDiskSize with instanceSettings.systemDiskResizeOnline", { systemDiskSize: 100, instanceSettings: { systemDiskResizeOnline: true } }, "restart"],
         ["subnetId", { subnetId: "subnet-2" }, "restart"],
+        ["data disk size", { instanceSettings: { dataDisks: [{ dataDiskType: "CLOUD_PREMIUM", dataDiskSize: 200 }] } }, "update"],
+        ["data disk added", { instanceSettings: { dataDisks: [{ dataDiskType: "CLOUD_PREMIUM", dataDiskSize: 100 }, { dataDiskType: "CLOUD_SSD", dataDiskSize: 50 }] } }, "replace"],
+        ["data disk type", { instanceSettings: { dataDisks: [{ dataDiskType: "CLOUD_SSD", dataDiskSize: 100 }] } }, "replace"],
+        ["ipv6AddressCount", { instanceSettings: { dataDisks: [{ dataDiskType: "CLOUD_PREMIUM", dataDiskSize: 100 }], ipv6AddressCount: 1 } }, "replace"],
         ["tags", { tags: { team: "b" } }, "update"],
         ["instanceName", { instanceName: "renamed" }, "update"],
         ["securityGroupIds", { securityGroupIds: ["sg-9"] }, "update"],
@@ -81,12 +85,88 @@ describe("the README's list of what replaces or restarts a server", () => {
     for (const [what, change, expected] of cases) {
         test(`a changed ${what}: ${expected}`, async () => {
             const cloud = new MockCloud();
+            const disk = String(what).startsWith("data disk") || what === "ipv6AddressCount" ? { instanceSettings: { dataDisks: [{ dataDiskType: "CLOUD_PREMIUM", dataDiskSize: 100 }] } } : {};
             const one = (extra: Record<string, unknown>) => async (lib: Library) => valueOf(new lib.ActivatedWindowsServer("r1", { ...base, hostname: "web-01", ...extra } as never).instanceId);
-            await deploy(cloud, one({}));
+            await deploy(cloud, one(disk));
             await deploy(cloud, one(change));
             assert.equal(instanceOf(cloud, "r1").change, expected, instanceOf(cloud, "r1").changed.join(","));
         });
     }
+
+    const dayTwo = (first: Record<string, unknown>, second: Record<string, unknown>, state = "RUNNING") =>
+        spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "support", "dayTwoProgram.ts"), JSON.stringify(first), JSON.stringify(second), state], { encoding: "utf8", timeout: 60000 });
+
+    test("a changed password on a running server fails pulumi up: ResetInstancesPassword without ForceStop refuses a running instance", () => {
+        const run = dayTwo({}, { password: "Other(Passw0rd)9" });
+        assert.notEqual(run.status, 0);
+        assert.match(run.stdout + run.stderr, /UnsupportedOperation\.InstanceStateRunning, Message=changing password needs the instance stopped \(or forceStop set to true\)/);
+    });
+
+    test("a changed password on a stopped server is applied and pulumi up goes on", () => {
+        const run = dayTwo({}, { password: "Other(Passw0rd)9" }, "STOPPED");
+        assert.equal(run.status, 0, run.stderr);
+        assert.match(run.stdout, /^second deployment: restart$/m);
+    });
+
+    test("a changed system disk on a running server fails pulumi up unless resized online or force-stopped", () => {
+        const run = dayTwo({}, { systemDiskSize: 100 });
+        assert.notEqual(run.status, 0);
+        assert.match(run.stdout + run.stderr, /UnsupportedOperation\.InstanceStateRunning, Message=changing systemDiskSize needs the instance stopped \(or forceStop or systemDiskResizeOnline set to true\)/);
+    });
+});
+
+describe("pulumi up --replace, a changed zone, and replaceOnImageChange", () => {
+    /** One server; returns what it runs and the script it was rendered with. */
+    const web = (extra: Record<string, unknown>) => async (lib: Library) => {
+        const s = new lib.ActivatedWindowsServer("img1", { ...base, ...extra } as never);
+        return { imageId: await valueOf(s.imageId), script: await valueOf(s.activationScript) };
+    };
+    const bootScript = (cloud: MockCloud) => carriedScript(instanceOf(cloud, "img1").inputs.userDataRaw);
+
+    test("without it: a newer image and a changed script change nothing; --replace and a changed zone give a new server with the newest image and the current user data", async () => {
+        const cloud = new MockCloud();
+        const first = await deploy(cloud, web({ activation: { maxAttempts: 5 } }));
+        cloud.images = [...cloud.images, NEWER_2022];
+        const later = await deploy(cloud, web({ activation: { maxAttempts: 7 } }));
+        assert.equal(instanceOf(cloud, "img1").change, "same");
+        assert.equal(later.result.imageId, "img-2022zh02");
+        assert.equal(bootScript(cloud), first.result.script, "the running server keeps its first-boot script");
+        assert.notEqual(later.result.script, first.result.script);
+
+        cloud.replaceTargets.add(instanceOf(cloud, "img1").urn);
+        const replaced = await deploy(cloud, web({ activation: { maxAttempts: 7 } }));
+        assert.equal(instanceOf(cloud, "img1").change, "replace");
+        assert.equal(replaced.result.imageId, "img-2022zh03", "the new server gets the newest image");
+        assert.equal(bootScript(cloud), replaced.result.script, "and the current user data");
+
+        cloud.images = [...cloud.images, { ...NEWER_2022, imageId: "img-2022zh04", createdTime: "2026-12-01 10:00:00" }];
+        const moved = await deploy(cloud, web({ availabilityZone: "ap-guangzhou-4", activation: { maxAttempts: 9 } }));
+        assert.equal(instanceOf(cloud, "img1").change, "replace");
+        assert.equal(moved.result.imageId, "img-2022zh04");
+        assert.equal(bootScript(cloud), moved.result.script);
+    });
+
+    test("with replaceOnImageChange: a newer image (or another imageId) replaces the server, with the new image and the current user data", async () => {
+        const cloud = new MockCloud();
+        await deploy(cloud, web({ replaceOnImageChange: true }));
+        const created = instanceOf(cloud, "img1");
+        assert.ok(!created.options.ignoreChanges.includes("imageId"));
+        assert.deepEqual(created.options.replaceOnChanges, ["imageId"]);
+        await deploy(cloud, web({ replaceOnImageChange: true }));
+        assert.equal(instanceOf(cloud, "img1").change, "same", "no newer image, nothing happens");
+
+        cloud.images = [...cloud.images, NEWER_2022];
+        const newer = await deploy(cloud, web({ replaceOnImageChange: true, activation: { maxAttempts: 7 } }));
+        const replaced = instanceOf(cloud, "img1");
+        assert.equal(replaced.change, "replace", `${replaced.change}: ${replaced.changed}`);
+        assert.notEqual(replaced.id, created.id);
+        assert.equal(newer.result.imageId, "img-2022zh03");
+        assert.equal(bootScript(cloud), newer.result.script);
+
+        const explicit = await deploy(cloud, web({ replaceOnImageChange: true, windowsVersion: undefined, imageId: "img-2022en01", activation: { maxAttempts: 7 } }));
+        assert.equal(instanceOf(cloud, "img1").change, "replace");
+        assert.equal(explicit.result.imageId, "img-2022en01");
+    });
 });
 
 describe("a changed activation script", () => {

@@ -166,6 +166,7 @@ describe("validation before any resource", () => {
         ["agent wait 0 s", { activation: { delivery: "tat", tatAgentTimeoutSeconds: 0 } }, "activation.tatAgentTimeoutSeconds"],
         ["agent poll too slow", { activation: { delivery: "tat", tatAgentPollSeconds: 601 } }, "activation.tatAgentPollSeconds"],
         ["replaceOnScriptChange not boolean", { activation: { replaceOnScriptChange: "yes" } }, "activation.replaceOnScriptChange"],
+        ["replaceOnImageChange not boolean", { replaceOnImageChange: "yes" }, "replaceOnImageChange"],
         ["ntp flags out of range", { activation: { ntpServers: ["time.example.com,0x10"] } }, "activation.ntpServers[0]"],
         ["cron with 6 fields", { activation: { keepActivated: true, keepActivatedCron: "0 0 3 * * 0" } }, "activation.keepActivatedCron"],
         ["cron hour 24", { activation: { keepActivated: true, keepActivatedCron: "0 24 * * *" } }, "activation.keepActivatedCron"],

@@ -37,7 +37,7 @@ describe("the multi-language schema (Pulumi's component analyzer)", () => {
         const inputs = server.inputProperties!;
         const outputs = server.properties!;
         const expectInputs = [
-            "windowsVersion", "windowsEdition", "imageLanguage", "imageId", "availabilityZone", "instanceType", "vpcId", "subnetId", "securityGroupIds",
+            "windowsVersion", "windowsEdition", "imageLanguage", "imageId", "replaceOnImageChange", "availabilityZone", "instanceType", "vpcId", "subnetId", "securityGroupIds",
             "password", "hostname", "instanceName", "systemDiskType", "systemDiskSize", "publicIpBandwidthMbps", "tags", "projectId", "instanceChargeType",
             "firstBootPowerShell", "instanceSettings", "activation",
         ];

@@ -7,6 +7,7 @@ import { CARRIER_FAILED, EXIT_CODES } from "../components/activation/exitCodes";
 import { worstCaseSeconds } from "../components/activation/schedule";
 import { ROOT_CAUSES } from "../components/activation/rootCauses";
 import { TAT_TIMEOUT_MARGIN_SECONDS } from "../components/delivery/tat";
+import { INSTANCE_ARGUMENTS, instanceArgumentRows } from "../stacks/plan/providerModel";
 
 const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
 
@@ -50,4 +51,13 @@ test("the README's activation defaults are the code's defaults", () => {
     assert.ok(readme.includes(`| \`ntpServers\` | \`${JSON.stringify(d.ntpServers)}\` |`));
     assert.ok(readme.includes(`| \`maxAttempts\` | \`${d.maxAttempts}\` |`));
     assert.ok(readme.includes(`| \`retryDelaySeconds\` | \`${d.retryDelaySeconds}\` |`));
+});
+
+test("the README's day-two table of instance arguments is providerModel's INSTANCE_ARGUMENTS, every argument in order", () => {
+    const lines = readme.split("\n");
+    const header = lines.indexOf("| argument | effect of a change | what the provider does | source |");
+    assert.ok(header > 0, "the instance argument table");
+    const rows = lines.slice(header + 2, lines.indexOf("", header));
+    assert.deepEqual(rows, instanceArgumentRows());
+    assert.equal(rows.length, Object.keys(INSTANCE_ARGUMENTS).length);
 });

@@ -16,6 +16,7 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
 import { accountNameTag, perDeployment, providerKey } from "../deployment";
+import { AgentReadiness } from "./tatAgent";
 
 /** Instances per invoker (Tencent's limit). */
 export const INVOKER_CAPACITY = 100;
@@ -28,7 +29,18 @@ export const GROUP_WINDOW_MS = 250;
 
 interface Member {
     serverName: string;
-    instanceId: pulumi.Output<string>;
+    instance: pulumi.Output<AgentReadiness>;
+}
+
+/**
+ * The instances an invoker holds: its members that run. CreateInvoker refuses an instance whose
+ * agent is offline, as a stopped one's is; ModifyInvoker (membership changes) takes any instance with
+ * an agent, so a stopped server leaves and later rejoins in place. When none runs, all stay (an
+ * existing invoker is then left as it is).
+ */
+function invokerInstances(members: AgentReadiness[]): string[] {
+    const running = members.filter((m) => m.running);
+    return (running.length > 0 ? running : members).map((m) => m.instanceId);
 }
 
 /** One command's, schedule's and provider's servers, waiting to be grouped into invokers. */
@@ -73,7 +85,7 @@ class InvokerGroup {
                     name: `${this.cloudName}-${n}`,
                     type: "SCHEDULE",
                     commandId: this.command.id,
-                    instanceIds: pulumi.all(members.slice(i, i + INVOKER_CAPACITY).map((m) => m.instanceId)),
+                    instanceIds: pulumi.all(members.slice(i, i + INVOKER_CAPACITY).map((m) => m.instance)).apply(invokerInstances),
                     username: "System",
                     scheduleSettings: { policy: "RECURRENCE", recurrence: this.cron },
                 },
@@ -85,11 +97,11 @@ class InvokerGroup {
 
 /**
  * Adds a server to the shared invoker that runs `command` on `cron` through `provider`.
- * `instanceId` should be released only once the server's TAT agent is online.
+ * `instance` should be released only once the server's TAT agent is online, or it is known not to run.
  */
 export function keepActivated(
     serverName: string,
-    instanceId: pulumi.Output<string>,
+    instance: pulumi.Output<AgentReadiness>,
     command: tencentcloud.TatCommand,
     cron: string,
     provider: pulumi.ProviderResource | undefined,
@@ -107,5 +119,5 @@ export function keepActivated(
         group = new InvokerGroup(key, cloudName, command, cron, provider);
         groups.set(key, group);
     }
-    group.join({ serverName, instanceId });
+    group.join({ serverName, instance });
 }

@@ -57,18 +57,35 @@ export function sharedTatCommand(content: string, timeoutSeconds: number, provid
     return command;
 }
 
-/** Runs `command` on `instanceId` and returns the task's base64 output (undefined when TAT has no record of it). */
+/** The attachment's inputs: with all of them ignored, an existing attachment stays as it is (nothing is invoked). */
+const ATTACHMENT_INPUTS = ["commandId", "instanceId", "workingDirectory", "timeout"];
+
+/**
+ * Runs `command` on `instanceId` and returns the task's base64 output (undefined when TAT has no
+ * record of it). With `keepLast` (the instance is not running) an existing attachment keeps its
+ * last invocation instead of being replaced by a new one; the change follows at a later deployment.
+ */
 export function invokeTatCommand(
     name: string,
     command: tencentcloud.TatCommand,
     instanceId: pulumi.Input<string>,
     timeoutSeconds: number,
     parent: pulumi.Resource,
+    keepLast = false,
 ): { attachment: tencentcloud.TatInvocationInvokeAttachment; output: pulumi.Output<string | undefined> } {
     const attachment = new tencentcloud.TatInvocationInvokeAttachment(
         name,
         { commandId: command.id, instanceId, workingDirectory: TAT_WORKING_DIRECTORY, timeout: timeoutSeconds },
-        { parent, customTimeouts: { create: `${Math.ceil((timeoutSeconds + TAT_TIMEOUT_MARGIN_SECONDS) / 60)}m` } },
+        {
+            parent,
+            customTimeouts: { create: `${Math.ceil((timeoutSeconds + TAT_TIMEOUT_MARGIN_SECONDS) / 60)}m` },
+            ignoreChanges: keepLast ? ATTACHMENT_INPUTS : [],
+            // An attachment is the record of one past invocation: deleting it undoes nothing on the
+            // server. The provider's Delete (CancelInvocation, then DescribeInvocations) fails once TAT
+            // no longer keeps the record (ResourceNotFound.InvocationNotFound; an empty answer would
+            // even index past its end), which would fail every later replacement: Pulumi only forgets it.
+            retainOnDelete: true,
+        },
     );
     const task = tencentcloud.getTatInvocationTaskOutput(
         { filters: [{ name: "invocation-id", values: [attachment.invocationId] }], hideOutput: false },

@@ -4,17 +4,35 @@
  * (`ResourceUnavailable.AgentStatusNotOnline`), and a new Windows CVM brings its agent online some
  * time after it reports RUNNING; the provider retries that error for 5 minutes only.
  *
- * During `pulumi up` (never in preview) the instance ID is held back until the `tencentcloud_tat_agent`
- * data source reports the agent `Online`. The polling is batched per deployment and provider: every
- * round asks once per 100 waiting instances (the API's limit per call; it allows 20 calls a second),
- * so 500 servers waiting together make 5 calls a round, not 500.
+ * During `pulumi up` (never in preview) each instance's state is asked once (the `tencentcloud_instances`
+ * data source, DescribeInstances). An instance that is not running (its owner stopped it) is released
+ * at once, marked so, with no agent wait: its agent stays offline until someone starts it. For a
+ * running instance the ID is held back until the `tencentcloud_tat_agent` data source reports the
+ * agent `Online`. Both are batched per deployment and provider: every round asks once per 100 waiting
+ * instances (the APIs' limit per call; they allow 20 and 40 calls a second), so 500 servers waiting
+ * together make 5 calls a round, not 500.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
 import { perDeployment, providerKey } from "../deployment";
 
-/** Instances per `DescribeAutomationAgentStatus` call (Tencent's limit). */
+/** Instances per `DescribeAutomationAgentStatus` or `DescribeInstances` call (Tencent's limit). */
 export const AGENT_STATUS_BATCH = 100;
+
+/**
+ * DescribeInstances `InstanceState` values of an instance that runs nothing and will not come up by
+ * itself: an agent wait would only run into its deadline.
+ */
+export const NOT_RUNNING_STATES: readonly string[] = ["STOPPING", "STOPPED", "SHUTDOWN", "TERMINATING", "LAUNCH_FAILED"];
+
+/** What the gate found out about an instance. */
+export interface AgentReadiness {
+    instanceId: string;
+    /** True when its agent answered `Online`; false when the instance is not running (nothing can run on it now). */
+    running: boolean;
+    /** The instance state DescribeInstances reported (`RUNNING` in preview, where nothing is asked). */
+    instanceState: string;
+}
 
 /** How long to wait for an agent, and how often to ask. */
 export interface AgentWaitSettings {
@@ -29,8 +47,20 @@ interface Waiting {
     deadline: number;
     timeoutSeconds: number;
     lastState: string;
-    /** Everyone waiting for this instance (the delivery and keep-activated both may). */
-    waiters: { resolve(): void; reject(error: Error): void }[];
+    /** The instance state, once DescribeInstances has answered for it. */
+    instanceState: string | undefined;
+    /** Everyone waiting for this instance. */
+    waiters: { resolve(r: AgentReadiness): void; reject(error: Error): void }[];
+}
+
+/** The warning for a server that is not running: nothing is run on it, nothing waits for it. */
+export function notRunningMessage(serverName: string, instanceId: string, instanceState: string): string {
+    return (
+        `Server '${serverName}' (instance ${instanceId}) is ${instanceState}: this deployment runs nothing on it through TAT and does not wait ` +
+        "for its agent (TAT cannot run a command on an instance that is not running). What it last ran stays in effect; a changed " +
+        "activation script, and its place in the keep-activated schedule, follow at the first `pulumi up` after the server is started " +
+        "(console, or StartInstances)."
+    );
 }
 
 /** The message that fails `pulumi up` when an agent never came online. */
@@ -51,8 +81,8 @@ class AgentWaiter {
 
     constructor(private readonly provider: pulumi.ProviderResource | undefined) {}
 
-    wait(instanceId: string, serverName: string, settings: AgentWaitSettings): Promise<void> {
-        return new Promise<void>((resolve, reject) => {
+    wait(instanceId: string, serverName: string, settings: AgentWaitSettings): Promise<AgentReadiness> {
+        return new Promise<AgentReadiness>((resolve, reject) => {
             const known = this.waiting.get(instanceId);
             if (known !== undefined) {
                 known.waiters.push({ resolve, reject });
@@ -63,6 +93,7 @@ class AgentWaiter {
                 deadline: Date.now() + settings.timeoutSeconds * 1000,
                 timeoutSeconds: settings.timeoutSeconds,
                 lastState: "not reported yet",
+                instanceState: undefined,
                 waiters: [{ resolve, reject }],
             });
             this.pollMs = Math.min(this.pollMs, settings.pollSeconds * 1000);
@@ -71,7 +102,32 @@ class AgentWaiter {
         });
     }
 
+    /** Asks once for the state of every instance not asked about yet; releases those that are not running. */
+    private async askInstanceStates(): Promise<void> {
+        const ids = [...this.waiting].filter(([, w]) => w.instanceState === undefined).map(([id]) => id);
+        for (let i = 0; i < ids.length; i += AGENT_STATUS_BATCH) {
+            const batch = ids.slice(i, i + AGENT_STATUS_BATCH);
+            let states = new Map<string, string>();
+            try {
+                const found = (await tencentcloud.getInstances({ instanceSetIds: batch }, { provider: this.provider })).instanceLists ?? [];
+                states = new Map(found.map((x) => [x.instanceId, x.status]));
+            } catch {
+                // Not fatal: the agent's own status still decides.
+            }
+            for (const id of batch) {
+                const w = this.waiting.get(id)!;
+                // An instance DescribeInstances does not list yet is still being created.
+                w.instanceState = states.get(id) ?? "PENDING";
+                if (NOT_RUNNING_STATES.includes(w.instanceState)) {
+                    this.waiting.delete(id);
+                    w.waiters.forEach((x) => x.resolve({ instanceId: id, running: false, instanceState: w.instanceState! }));
+                }
+            }
+        }
+    }
+
     private async poll(): Promise<void> {
+        await this.askInstanceStates();
         const ids = [...this.waiting.keys()];
         for (let i = 0; i < ids.length; i += AGENT_STATUS_BATCH) {
             const batch = ids.slice(i, i + AGENT_STATUS_BATCH);
@@ -89,7 +145,7 @@ class AgentWaiter {
                     w.lastState = set.agentStatus;
                     if (set.agentStatus === "Online") {
                         this.waiting.delete(set.instanceId);
-                        w.waiters.forEach((x) => x.resolve());
+                        w.waiters.forEach((x) => x.resolve({ instanceId: set.instanceId, running: true, instanceState: w.instanceState! }));
                     }
                 }
             }
@@ -107,18 +163,19 @@ class AgentWaiter {
 }
 
 /**
- * The instance ID, released once the instance's TAT agent is online (at once in preview): give it to
- * whatever invokes TAT on the instance. Fails with {@link agentTimeoutMessage} at the deadline.
+ * The instance's readiness for TAT, released once its agent is online, or at once when the instance
+ * is not running (`running: false`: invoke nothing on it), or at once in preview. Fails with
+ * {@link agentTimeoutMessage} at the deadline.
  */
 export function whenAgentOnline(
     serverName: string,
     instanceId: pulumi.Output<string>,
     settings: AgentWaitSettings,
     provider: pulumi.ProviderResource | undefined,
-): pulumi.Output<string> {
-    return instanceId.apply(async (id) => {
+): pulumi.Output<AgentReadiness> {
+    return instanceId.apply(async (id): Promise<AgentReadiness> => {
         if (pulumi.runtime.isDryRun()) {
-            return id;
+            return { instanceId: id, running: true, instanceState: "RUNNING" };
         }
         const waiters = perDeployment("tatAgentWaiters", () => new Map<string, AgentWaiter>());
         const key = providerKey(provider);
@@ -127,7 +184,6 @@ export function whenAgentOnline(
             waiter = new AgentWaiter(provider);
             waiters.set(key, waiter);
         }
-        await waiter.wait(id, serverName, settings);
-        return id;
+        return waiter.wait(id, serverName, settings);
     });
 }

@@ -10,6 +10,10 @@ export const getImages: typeof import("./getImages").getImages = null as any;
 export const getImagesOutput: typeof import("./getImages").getImagesOutput = null as any;
 utilities.lazyLoad(exports, ["getImages","getImagesOutput"], () => require("./getImages"));
 
+export { GetInstancesArgs, GetInstancesResult } from "./getInstances";
+export const getInstances: typeof import("./getInstances").getInstances = null as any;
+utilities.lazyLoad(exports, ["getInstances"], () => require("./getInstances"));
+
 export { GetTatAgentArgs, GetTatAgentResult, GetTatAgentOutputArgs } from "./getTatAgent";
 export const getTatAgent: typeof import("./getTatAgent").getTatAgent = null as any;
 export const getTatAgentOutput: typeof import("./getTatAgent").getTatAgentOutput = null as any;

@@ -8,7 +8,7 @@
  * and the tests run programs against it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ChangeKind, changeKind } from "./providerModel";
+import { ChangeKind, changeKind, instanceUpdateRefusal } from "./providerModel";
 
 // The runtime's wire-format decoder (runtime/rpc.js, throughout 3.x), for the outputs components register.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -24,6 +24,8 @@ export interface RecordedOptions {
     customTimeouts: { create: string; update: string; delete: string };
     deleteBeforeReplace: boolean;
     protect: boolean;
+    /** Deleting (or replacing) the resource only forgets it: the provider's Delete is never called. */
+    retainOnDelete: boolean;
     /** URNs the resource depends on. */
     dependencies: string[];
 }
@@ -33,7 +35,7 @@ export interface RecordedResource {
     type: string;
     name: string;
     urn: string;
-    /** The inputs as the provider receives them (ignored changes put back to the stack's values). */
+    /** The inputs as the provider receives them (ignored changes put back to the stack's values, except in a replacement). */
     inputs: Record<string, any>;
     id: string;
     options: RecordedOptions;
@@ -49,6 +51,8 @@ interface StateEntry {
     id: string;
     inputs: Record<string, any>;
     outputs: Record<string, any>;
+    /** The resource option as the state records it: the engine reads the old state's value when it deletes. */
+    retainOnDelete: boolean;
 }
 
 /** An invoke the program made. */
@@ -138,8 +142,12 @@ const NO_OPTIONS: RecordedOptions = {
     customTimeouts: { create: "", update: "", delete: "" },
     deleteBeforeReplace: false,
     protect: false,
+    retainOnDelete: false,
     dependencies: [],
 };
+
+/** Instance states in which an instance runs nothing (DescribeInstances `InstanceState`). */
+const NOT_RUNNING = new Set(["STOPPED", "STOPPING", "SHUTDOWN", "TERMINATING", "LAUNCH_FAILED"]);
 
 /** A Pulumi mock engine that plays Tencent Cloud. */
 export class MockCloud implements pulumi.runtime.Mocks {
@@ -163,6 +171,16 @@ export class MockCloud implements pulumi.runtime.Mocks {
     public readonly agentPolls = new Map<string, number>();
     /** Invocations TAT ran, per instance, in order. */
     public readonly invocations = new Map<string, string[]>();
+    /** URNs the next update replaces as `pulumi up --replace <urn>` does (cleared when it ends). */
+    public readonly replaceTargets = new Set<string>();
+    /** Provider Delete calls made so far, by resource ID. */
+    public readonly deletes: string[] = [];
+    /** Instance states (DescribeInstances `InstanceState`) by instance ID: RUNNING when created. */
+    private readonly instanceStates = new Map<string, string>();
+    /** Invocations whose record TAT no longer keeps. */
+    private readonly expiredInvocations = new Set<string>();
+    /** Stack entries this update replaced: deleted when it ends. */
+    private replaced: StateEntry[] = [];
     /** The stack's state: what the last update left, by URN. */
     private state = new Map<string, StateEntry>();
     private next = new Map<string, StateEntry>();
@@ -204,6 +222,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
         this.calls = [];
         this.registeredOutputs = new Map();
         this.next = new Map();
+        this.replaced = [];
         this.preview = preview;
         this.stack = `${this.stackNumber}:${project}/${stack}`;
         this.deployments++;
@@ -225,19 +244,56 @@ export class MockCloud implements pulumi.runtime.Mocks {
             customTimeouts: { create: timeouts?.getCreate() ?? "", update: timeouts?.getUpdate() ?? "", delete: timeouts?.getDelete() ?? "" },
             deleteBeforeReplace: req.getDeletebeforereplace(),
             protect: req.getProtect(),
+            retainOnDelete: req.getRetainondelete() ?? false,
             dependencies: req.getDependenciesList(),
         };
     }
 
-    /** Ends an update: what it registered becomes the stack's state (a preview changes nothing). Returns the URNs it deletes. */
+    /**
+     * Ends an update: what it registered becomes the stack's state (a preview changes nothing), and
+     * what it no longer registers or replaced is deleted through the provider (unless the state says
+     * retainOnDelete). Returns the URNs it deletes; throws, as `pulumi up` fails, when a Delete fails.
+     */
     finish(): string[] {
+        this.replaceTargets.clear();
         if (this.preview) {
             return [];
         }
         const deleted = [...this.state.keys()].filter((urn) => !this.next.has(urn));
+        const gone = [...deleted.map((urn) => this.state.get(urn)!), ...this.replaced];
         this.state = this.next;
         this.account.syncStack(this.stack, this.state);
+        const failures = gone.filter((entry) => !entry.retainOnDelete).flatMap((entry) => this.destroy(entry));
+        if (failures.length > 0) {
+            throw new Error(failures.join("\n"));
+        }
         return deleted;
+    }
+
+    /** The provider's Delete of `entry`: the errors it answers. */
+    private destroy(entry: StateEntry): string[] {
+        this.deletes.push(entry.id);
+        // tencentcloud_tat_invocation_invoke_attachment's Delete calls CancelInvocation first
+        // (service_tencentcloud_tat.go DeleteTatInvocationById), which answers
+        // ResourceNotFound.InvocationNotFound once TAT no longer keeps the record (not retried).
+        if (entry.type === "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment" && this.expiredInvocations.has(entry.outputs.invocationId)) {
+            return [`deleting ${entry.id}: [TencentCloudSDKError] Code=ResourceNotFound.InvocationNotFound, Message=The invocation ${entry.outputs.invocationId} does not exist.`];
+        }
+        return [];
+    }
+
+    /** Sets an instance's state, as its owner stopping or starting it in the console would. */
+    setInstanceState(instanceId: string, state: string): void {
+        this.instanceStates.set(instanceId, state);
+    }
+
+    /** TAT forgets every invocation made so far (it keeps records for a limited time). */
+    expireInvocationRecords(): void {
+        for (const entry of [...this.state.values(), ...this.next.values()]) {
+            if (entry.outputs.invocationId !== undefined) {
+                this.expiredInvocations.add(entry.outputs.invocationId);
+            }
+        }
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
@@ -248,21 +304,34 @@ export class MockCloud implements pulumi.runtime.Mocks {
             throw new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`);
         }
         const before = this.state.get(urn);
-        // The engine sends the stack's old value for an ignored input of an existing resource.
-        const inputs: Record<string, any> = { ...args.inputs };
+        // The engine diffs with the stack's old value for an ignored input of an existing resource
+        // (step_generator.go processIgnoreChanges)...
+        let inputs: Record<string, any> = { ...args.inputs };
         for (const field of before ? options.ignoreChanges : []) {
             inputs[field] = before!.inputs[field];
         }
         const changed = before ? [...new Set([...Object.keys(inputs), ...Object.keys(before.inputs)])].filter((k) => JSON.stringify(inputs[k]) !== JSON.stringify(before.inputs[k])) : [];
-        const change = before === undefined ? "create" : changed.length === 0 ? "same" : changeKind(args.type, changed, inputs, options.replaceOnChanges);
+        const targeted = before !== undefined && this.replaceTargets.has(urn);
+        const change = before === undefined ? "create" : targeted ? "replace" : changed.length === 0 ? "same" : changeKind(args.type, changed, inputs, before.inputs, options.replaceOnChanges);
         if (args.type === TAT_COMMAND && !this.preview && (change === "create" || changed.includes("commandName"))) {
             this.account.claimCommandName(String(inputs.commandName), `${this.stack}|${urn}`);
         }
         let entry: StateEntry;
         if (before !== undefined && change !== "replace") {
-            entry = { ...before, inputs, outputs: { ...before.outputs, ...inputs } };
+            const refusal = this.preview || args.type !== "tencentcloud:index/instance:Instance" ? undefined : instanceUpdateRefusal(changed, inputs, this.instanceState(before.id));
+            if (refusal !== undefined) {
+                throw new Error(`updating ${before.id}: ${refusal}`);
+            }
+            entry = { ...before, inputs, outputs: { ...before.outputs, ...inputs }, retainOnDelete: options.retainOnDelete };
         } else {
-            entry = this.create(args.type, inputs);
+            // ...but a replacement is created from the program's own values: ignoreChanges does not
+            // reach it (step_generator.go: Check with goal.Properties for `--replace`, and again for
+            // a diff that replaces, "we need to recompute the default values").
+            inputs = before !== undefined ? { ...args.inputs } : inputs;
+            entry = { ...this.create(args.type, inputs), retainOnDelete: options.retainOnDelete };
+            if (before !== undefined && !this.preview) {
+                this.replaced.push(before);
+            }
         }
         this.next.set(urn, entry);
         this.resources.push({ type: args.type, name: args.name, urn, inputs, id: entry.id, options, change, changed });
@@ -270,7 +339,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
     }
 
     /** What the cloud makes of a new resource: its ID and outputs. */
-    private create(type: string, inputs: Record<string, any>): StateEntry {
+    private create(type: string, inputs: Record<string, any>): Omit<StateEntry, "retainOnDelete"> {
         const n = String(++this.counter).padStart(8, "0");
         const outputs: Record<string, any> = { ...inputs };
         let id = `${type.split(":").pop()!.toLowerCase()}-${n}`;
@@ -281,9 +350,15 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 outputs.publicIp = inputs.allocatePublicIp ? `203.0.113.${(this.counter % 250) + 2}` : undefined;
                 outputs.osName = this.images.find((i) => i.imageId === inputs.imageId)?.osName ?? "Windows Server";
                 outputs.instanceStatus = "RUNNING";
+                if (!this.preview) {
+                    this.instanceStates.set(id, "RUNNING");
+                }
                 break;
             case "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment": {
                 const instanceId = String(inputs.instanceId);
+                if (!this.preview && NOT_RUNNING.has(this.instanceState(instanceId))) {
+                    throw new Error(`[TencentCloudSDKError] Code=ResourceUnavailable.InstanceStateNotRunning, Message=The instance ${instanceId} is not running.`);
+                }
                 if (!this.preview && !this.agentOnline(instanceId)) {
                     throw new Error(`[TencentCloudSDKError] Code=${AGENT_NOT_ONLINE}, Message=The agent of instance ${instanceId} is not online.`);
                 }
@@ -295,7 +370,9 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 break;
             }
             case "tencentcloud:index/tatInvoker:TatInvoker":
-                // CreateInvoker refuses instances whose agent is not online, as InvokeCommand does.
+                // CreateInvoker refuses instances whose agent is not online, as InvokeCommand does
+                // (a stopped instance's agent is offline). ModifyInvoker (an update) lists only
+                // AgentNotInstalled: it takes any instance with an agent, running or not.
                 for (const instanceId of this.preview ? [] : (inputs.instanceIds as string[])) {
                     if (!this.agentOnline(instanceId)) {
                         throw new Error(`[TencentCloudSDKError] Code=${AGENT_NOT_ONLINE}, Message=The agent of instance ${instanceId} is not online.`);
@@ -315,9 +392,14 @@ export class MockCloud implements pulumi.runtime.Mocks {
         return { type, id, inputs, outputs };
     }
 
-    /** True once the agent-status API has answered `Online` for the instance. */
+    /** True once the agent-status API has answered `Online` for the instance (never while it is not running). */
     private agentOnline(instanceId: string): boolean {
-        return (this.agentPolls.get(instanceId) ?? 0) > this.agentOfflinePolls;
+        return !NOT_RUNNING.has(this.instanceState(instanceId)) && (this.agentPolls.get(instanceId) ?? 0) > this.agentOfflinePolls;
+    }
+
+    /** An instance's state (RUNNING unless set otherwise). */
+    private instanceState(instanceId: string): string {
+        return this.instanceStates.get(instanceId) ?? "RUNNING";
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
@@ -345,9 +427,17 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 });
                 return { id: "agents", automationAgentSets, instanceIds: ids };
             }
+            case "tencentcloud:index/getInstances:getInstances": {
+                const ids: string[] = args.inputs.instanceSetIds ?? [];
+                if (ids.length > 100) {
+                    throw new Error("[TencentCloudSDKError] Code=InvalidParameterValue.LimitExceeded, Message=at most 100 instances per call");
+                }
+                const instanceLists = ids.filter((id) => this.instanceStates.has(id)).map((instanceId) => ({ instanceId, status: this.instanceState(instanceId) }));
+                return { id: "instances", instanceLists, instanceSetIds: ids };
+            }
             case "tencentcloud:index/getTatInvocationTask:getTatInvocationTask": {
                 const invocationId: string = args.inputs.filters?.[0]?.values?.[0];
-                const output = this.tatOutput(invocationId);
+                const output = this.expiredInvocations.has(invocationId) ? undefined : this.tatOutput(invocationId);
                 return {
                     id: invocationId,
                     invocationTaskSets: output === undefined ? [] : [{ invocationId, taskStatus: "SUCCESS", taskResults: [{ exitCode: 0, output }] }],

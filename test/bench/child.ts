@@ -137,7 +137,15 @@ async function agents(n: number, offlinePolls: number): Promise<object> {
         await Promise.all(servers.map((s) => valueOf(s.activationStatus)));
     });
     const calls = cloud.calls.filter((c) => c.token === "tencentcloud:index/getTatAgent:getTatAgent").map((c) => c.inputs.instanceIds.length);
-    return { ms: m.ms, agentStatusCalls: calls.length, largestCall: Math.max(...calls), instancesAsked: calls.reduce((a, b) => a + b, 0), invocations: [...cloud.invocations.values()].flat().length };
+    const instanceStatusCalls = cloud.calls.filter((c) => c.token === "tencentcloud:index/getInstances:getInstances").length;
+    return {
+        ms: m.ms,
+        agentStatusCalls: calls.length,
+        instanceStatusCalls,
+        largestCall: Math.max(...calls),
+        instancesAsked: calls.reduce((a, b) => a + b, 0),
+        invocations: [...cloud.invocations.values()].flat().length,
+    };
 }
 
 /** A distinct 253-character DNS name (the longest the validation accepts). */

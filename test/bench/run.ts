@@ -107,6 +107,7 @@ interface CallsResult {
 interface AgentsResult {
     ms: number;
     agentStatusCalls: number;
+    instanceStatusCalls: number;
     largestCall: number;
     instancesAsked: number;
     invocations: number;
@@ -285,6 +286,7 @@ async function main(): Promise<void> {
     row("largest agent-status call (instances)", String(agentsLate.largestCall), "<= 100", agentsLate.largestCall <= 100);
     row("instances asked in all / invocations", `${agentsLate.instancesAsked} / ${agentsLate.invocations}`, "1000 / 500", agentsLate.instancesAsked === 1000 && agentsLate.invocations === 500);
     row("agent-status calls, agents Online at once", String(agentsOnline.agentStatusCalls));
+    row("instance-status calls (each instance asked once, before its agent)", String(agentsLate.instanceStatusCalls), "<= 5", agentsLate.instanceStatusCalls <= 5);
     row("wall time, agents Online at once / Offline for one poll", `${secs(agentsOnline.ms)} / ${secs(agentsLate.ms)}`);
     row("time the wait adds beyond the one poll interval", secs(Math.max(0, agentsLate.ms - agentsOnline.ms - 1000)));
 

@@ -7,6 +7,20 @@ const types: string[] = [];
 const tokens: string[] = [];
 const resourceInputs: Record<string, any> = {};
 const callInputs: Record<string, any> = {};
+const instanceLists = [
+    {
+        instanceId: "ins-1",
+        instanceName: "web1",
+        instanceType: "S5.MEDIUM4",
+        availabilityZone: "ap-guangzhou-3",
+        imageId: "img-2022zh02",
+        osName: "Windows Server 2022",
+        privateIp: "10.0.0.2",
+        publicIp: "",
+        createTime: "2026-08-21T10:00:00Z",
+        status: "STOPPED",
+    },
+];
 const agentSets = [
     {
         instanceId: "ins-1",
@@ -30,6 +44,9 @@ before(async () => {
             call: (args) => {
                 tokens.push(args.token);
                 callInputs[args.token] = args.inputs;
+                if (args.token === "tencentcloud:index/getInstances:getInstances") {
+                    return { id: "instances", instanceLists, instanceSetIds: args.inputs.instanceSetIds };
+                }
                 if (args.token === "tencentcloud:index/getTatAgent:getTatAgent") {
                     return { id: "agents", automationAgentSets: agentSets, instanceIds: args.inputs.instanceIds };
                 }
@@ -92,6 +109,15 @@ describe("hand-kept @pulumi/tencentcloud subset", () => {
         assert.deepEqual(plain.automationAgentSets, agentSets);
         assert.deepEqual(callInputs[token].instanceIds, ["ins-2"]);
         assert.equal(callInputs[token].resultOutputFile, "agents.json");
+    });
+
+    test("getInstances reaches the engine with the generated token and returns instanceLists", async () => {
+        const token = "tencentcloud:index/getInstances:getInstances";
+        const result = await tc.getInstances({ instanceSetIds: ["ins-1", "ins-2"] });
+        assert.ok(tokens.includes(token));
+        assert.deepEqual(callInputs[token].instanceSetIds, ["ins-1", "ins-2"]);
+        assert.deepEqual(result.instanceLists, instanceLists);
+        assert.equal(result.instanceLists[0].status, "STOPPED");
     });
 
     test("TatInvoker uses the generated token, sends scheduleSettings as one object and leaves outputs unset", async () => {

@@ -31,3 +31,18 @@ export function deploy<T>(cloud: MockCloud, program: (lib: Library) => Promise<T
         return { result, deleted: cloud.finish() };
     });
 }
+
+/**
+ * Runs `deployment` and returns the warnings the program logged meanwhile (under mocks, Pulumi's
+ * `log.warn` has no engine and writes `warning: [runtime] <message>` to the console instead).
+ */
+export async function withWarnings<T>(deployment: () => Promise<T>): Promise<{ value: T; warnings: string[] }> {
+    const warnings: string[] = [];
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(" ").replace(/^warning: \[runtime\] /, ""));
+    try {
+        return { value: await deployment(), warnings };
+    } finally {
+        console.warn = original;
+    }
+}

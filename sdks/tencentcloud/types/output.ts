@@ -87,6 +87,49 @@ export interface GetImagesImageSnapshot {
     snapshotName: string;
 }
 
+export interface GetInstancesInstanceList {
+    /**
+     * The available zone that the CVM instance locates at.
+     */
+    availabilityZone: string;
+    /**
+     * Creation time of the instance.
+     */
+    createTime: string;
+    /**
+     * ID of the image.
+     */
+    imageId: string;
+    /**
+     * ID of the instances.
+     */
+    instanceId: string;
+    /**
+     * Name of the instances.
+     */
+    instanceName: string;
+    /**
+     * Type of the instance.
+     */
+    instanceType: string;
+    /**
+     * Name of the os.
+     */
+    osName: string;
+    /**
+     * Private IP of the instance.
+     */
+    privateIp: string;
+    /**
+     * Public IP of the instance.
+     */
+    publicIp: string;
+    /**
+     * Status of the instance.
+     */
+    status: string;
+}
+
 export interface GetTatAgentAutomationAgentSet {
     /**
      * Agent status.Ranges:&lt;li&gt; Online:Online&lt;li&gt; Offline:Offline.

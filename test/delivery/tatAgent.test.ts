@@ -1,0 +1,101 @@
+/**
+ * The TAT agent gate on day two: a server its owner stopped. Its agent stays offline until someone
+ * starts it, so waiting for it could only run into the deadline; nothing can run on it either.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { MockCloud, valueOf } from "../../stacks/plan/mockCloud";
+import { Library, deploy, withWarnings } from "../support/deploy";
+
+const base = { availabilityZone: "ap-guangzhou-3", instanceType: "S5.MEDIUM4", vpcId: "vpc-1", subnetId: "subnet-1", password: "Day(Two)Passw0rd", windowsVersion: "2022" as const };
+/** A short deadline: the old gate would wait this long for a stopped server's agent, then fail. */
+const gate = { tatAgentTimeoutSeconds: 4, tatAgentPollSeconds: 1 };
+
+function servers(names: string[], activation: Record<string, unknown>) {
+    return async (lib: Library) => {
+        const list = names.map((n) => new lib.ActivatedWindowsServer(n, { ...base, activation: { ...gate, ...activation } }));
+        return Promise.all(list.map((s) => valueOf(s.activationStatus)));
+    };
+}
+
+const byName = (cloud: MockCloud, name: string) => cloud.resources.find((r) => r.name === name)!;
+const callsFor = (cloud: MockCloud, token: string, id: string) =>
+    cloud.calls.filter((c) => c.token === token && (c.inputs.instanceIds ?? c.inputs.instanceSetIds ?? []).includes(id)).length;
+const AGENT = "tencentcloud:index/getTatAgent:getTatAgent";
+const INSTANCES = "tencentcloud:index/getInstances:getInstances";
+
+describe("a stopped server", () => {
+    test("costs one instance-status call and no wait; nothing is invoked on it; pulumi up goes on with one warning naming server, state and what to do", async () => {
+        const cloud = new MockCloud();
+        await deploy(cloud, servers(["st1", "st2"], { delivery: "tat", keepActivated: true }));
+        const stopped = byName(cloud, "st1-instance").id;
+        cloud.setInstanceState(stopped, "STOPPED");
+
+        const started = Date.now();
+        const { value, warnings } = await withWarnings(() => deploy(cloud, servers(["st1", "st2"], { delivery: "tat", keepActivated: true })));
+        const seconds = (Date.now() - started) / 1000;
+        assert.ok(seconds < gate.tatAgentTimeoutSeconds / 2, `took ${seconds} s`);
+        assert.equal(callsFor(cloud, INSTANCES, stopped), 1, "one instance-status call");
+        assert.equal(callsFor(cloud, AGENT, stopped), 0, "its agent is not asked about");
+        assert.equal(cloud.invocations.get(stopped)?.length, 1, "nothing ran on it again");
+        assert.equal(byName(cloud, "st1-activation").change, "same");
+        assert.deepEqual(value.result, ["Licensed", "Licensed"], "its last result still stands");
+        const named = warnings.filter((w) => w.includes("'st1'"));
+        assert.equal(named.length, 1, warnings.join("\n"));
+        assert.match(named[0], new RegExp(`^Server 'st1' \\(instance ${stopped}\\) is STOPPED: .*does not wait.*first \`pulumi up\` after the server is started`));
+        assert.deepEqual(warnings.filter((w) => w.includes("'st2'")), [], "a running server is not named");
+    });
+
+    test("stopping and shut-down servers are released the same way", async () => {
+        for (const state of ["STOPPING", "SHUTDOWN"]) {
+            const cloud = new MockCloud();
+            await deploy(cloud, servers(["sd1"], { delivery: "tat" }));
+            cloud.setInstanceState(byName(cloud, "sd1-instance").id, state);
+            const { warnings } = await withWarnings(() => deploy(cloud, servers(["sd1"], { delivery: "tat" })));
+            assert.match(warnings.join("\n"), new RegExp(`is ${state}:`));
+        }
+    });
+
+    test("a changed script is not invoked while it is stopped (the last invocation stays); it runs at the first pulumi up after it is started", async () => {
+        const cloud = new MockCloud();
+        await deploy(cloud, servers(["chg1"], { delivery: "tat" }));
+        const id = byName(cloud, "chg1-instance").id;
+        cloud.setInstanceState(id, "STOPPED");
+        await withWarnings(() => deploy(cloud, servers(["chg1"], { delivery: "tat", kmsHost: "kms2.example.com" })));
+        const kept = byName(cloud, "chg1-activation");
+        assert.equal(kept.change, "same", `${kept.change}: ${kept.changed}`);
+        assert.equal(cloud.invocations.get(id)?.length, 1);
+
+        cloud.setInstanceState(id, "RUNNING");
+        await deploy(cloud, servers(["chg1"], { delivery: "tat", kmsHost: "kms2.example.com" }));
+        assert.equal(byName(cloud, "chg1-activation").change, "replace");
+        assert.equal(cloud.invocations.get(id)?.length, 2, "the changed script ran once the server ran again");
+    });
+
+    test("keep-activated: a new invoker leaves a stopped member out (CreateInvoker refuses it) and takes it back in place once it runs", async () => {
+        const cloud = new MockCloud();
+        await deploy(cloud, servers(["kp1", "kp2"], {}));
+        const stopped = byName(cloud, "kp1-instance").id;
+        const running = byName(cloud, "kp2-instance").id;
+        cloud.setInstanceState(stopped, "STOPPED");
+        await withWarnings(() => deploy(cloud, servers(["kp1", "kp2"], { keepActivated: true })));
+        const invoker = () => cloud.resources.find((r) => r.type === "tencentcloud:index/tatInvoker:TatInvoker")!;
+        assert.equal(invoker().change, "create");
+        assert.deepEqual(invoker().inputs.instanceIds, [running]);
+
+        cloud.setInstanceState(stopped, "RUNNING");
+        await deploy(cloud, servers(["kp1", "kp2"], { keepActivated: true }));
+        assert.equal(invoker().change, "update", "ModifyInvoker, in place");
+        assert.deepEqual(invoker().inputs.instanceIds, [stopped, running]);
+    });
+
+    test("a new server that is still starting is waited for as before", async () => {
+        const cloud = new MockCloud();
+        cloud.agentOfflinePolls = 2;
+        const { result } = await deploy(cloud, servers(["new1"], { delivery: "tat" }));
+        const id = byName(cloud, "new1-instance").id;
+        assert.deepEqual(result, ["Licensed"]);
+        assert.equal(callsFor(cloud, AGENT, id), 3, "Offline, Offline, Online");
+        assert.equal(callsFor(cloud, INSTANCES, id), 1);
+    });
+});
