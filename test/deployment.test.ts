@@ -75,7 +75,7 @@ describe("users' own unit tests", () => {
         const dir = path.join(ROOT, "test", "fixtures", "userUnitTests");
         const run = spawnSync(
             process.execPath,
-            ["--import", "tsx", path.join(ROOT, "node_modules", "mocha", "bin", "mocha.js"), "--reporter", "json", path.join(dir, "first.spec.ts"), path.join(dir, "second.spec.ts")],
+            ["--import", "tsx", path.join(ROOT, "node_modules", "mocha", "bin", "mocha.js"), "--reporter", "json", "--timeout", "60000", path.join(dir, "first.spec.ts"), path.join(dir, "second.spec.ts")],
             { cwd: ROOT, encoding: "utf8", timeout: 110000 },
         );
         const report = JSON.parse(run.stdout.slice(run.stdout.indexOf("{")));
