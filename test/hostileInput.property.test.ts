@@ -16,6 +16,7 @@ import { ActivatedWindowsServerArgs } from "../components/serverArgs";
 import { DELIVERIES, resolveActivationArgs } from "../components/activationArgs";
 import { ActivationScriptOptions, DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "../components/activation/options";
 import { EXIT_CODES } from "../components/activation/exitCodes";
+import { worstCaseSeconds } from "../components/activation/schedule";
 import { readActivationOutput } from "../components/activation/report";
 import { ActivationResultError, parseActivationOutput, parseBase64ActivationOutput } from "../components/activation/result";
 import { RESULT_SCHEMA, renderActivationScript } from "../components/activation/script";
@@ -316,6 +317,10 @@ function assertAcceptedScript(options: Record<string, unknown>, script: string):
     for (const [p, h] of back) {
         substituted = substituted.split(p).join(h);
     }
+    // The stale-lock age is the worst-case run time, which maxAttempts and retryDelaySeconds shape together.
+    const timing = { ...DEFAULT_ACTIVATION_SCRIPT_OPTIONS, ...options } as typeof DEFAULT_ACTIVATION_SCRIPT_OPTIONS;
+    const stale = `set "LOCK_STALE_MINUTES=${Math.ceil(worstCaseSeconds(timing) / 60)}"`;
+    substituted = substituted.replace(/\r\nset "LOCK_STALE_MINUTES=\d+"\r\n/, `\r\n${stale}\r\n`);
     assert.equal(script, substituted, "a value changed the script beyond its own text");
     assert.deepEqual(metacharCounts(script), metacharCounts(reference), "a value added batch metacharacters");
 }

@@ -28,8 +28,10 @@ export const EXIT_CODES = {
     statusUnavailable: { code: 14, status: "StatusUnavailable", transient: true, meaning: "The license status could not be read through wmic or PowerShell after several tries: check the WMI service (winmgmt)." },
     serviceNotRunning: { code: 15, status: "ServiceNotRunning", transient: true, meaning: "The licensing service was stopped or disabled (0x80070426, 0x80070422) on the last attempt although the script started it: check the sppsvc service." },
     kmsCountTooLow: { code: 16, status: "KmsCountTooLow", transient: true, meaning: "The KMS answered that it has too few clients to activate (0xC004F038) on the last attempt: the KMS side must fix it; retry later." },
+    busy: { code: 17, status: "Busy", transient: true, meaning: "Another run of the script was in progress on the server (its lock, run.lock in the server folder, was younger than the worst-case run time): this run changed nothing; run it again later." },
     keyRejected: { code: 20, status: "KeyRejected", transient: false, meaning: "The product key is invalid, blocked or of a SKU KMS cannot activate: not retried; install the right KMS client key (installKmsClientKey) or use a Tencent public image." },
     noKmsClientKey: { code: 21, status: "NoKmsClientKey", transient: false, meaning: "installKmsClientKey is on but no KMS client key is known for this version and edition." },
+    vbscriptMissing: { code: 22, status: "VbscriptMissing", transient: false, meaning: "VBScript, an optional Windows feature, is not installed (vbscript.dll or cscript.exe is missing), so slmgr.vbs cannot run: install the VBScript feature, then run the activation again." },
 } as const satisfies Record<string, ExitCodeInfo>;
 
 /** Name of an exit code in {@link EXIT_CODES}. */

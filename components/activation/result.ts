@@ -40,6 +40,8 @@ export interface ActivationChecks {
     channel: string;
     /** Minutes left of the license's grace period; absent when unknown. */
     graceMinutes?: number;
+    /** False when VBScript (vbscript.dll or cscript.exe), which slmgr.vbs needs, is missing; absent in lines of earlier versions of the script. */
+    vbscript?: boolean;
 }
 
 /** What the script reported about one run. */
@@ -66,6 +68,12 @@ export interface ActivationResult {
     alreadyLicensed: boolean;
     /** Whole seconds between the server's clock and the first NTP server after the sync; absent when unknown (not measured, or no answer). */
     clockOffsetSeconds?: number;
+    /**
+     * What the run did to the time source: `ntp` (pointed at the configured NTP servers), `domain` (a
+     * domain member: left on the domain hierarchy, only resynced) or `unchanged` (no clock sync);
+     * absent in lines of earlier versions of the script.
+     */
+    timeSource?: string;
     /** The Windows build number. */
     osBuild: number;
     /** The Windows Server version the build belongs to. */
@@ -97,6 +105,8 @@ export class ActivationResultError extends Error {
 }
 
 const LINE_START = `{"activation":"${RESULT_SCHEMA}"`;
+/** A byte-order mark: PowerShell 2.0 writes one before its first line when TAT has set its console to UTF-8. */
+const BOM = /^\uFEFF/;
 const MAX_OUTPUT_CHARS = 1024 * 1024;
 
 function field<T>(obj: Record<string, unknown>, key: string, type: "string" | "number" | "boolean"): T {
@@ -138,6 +148,7 @@ function readChecks(value: unknown): ActivationChecks | undefined {
         sppsvcExecutable: field<string>(c, "sppsvcExecutable", "string"),
         channel: field<string>(c, "channel", "string"),
         graceMinutes: optionalNumber("graceMinutes"),
+        vbscript: c.vbscript === undefined ? undefined : field<boolean>(c, "vbscript", "boolean"),
     };
 }
 
@@ -151,7 +162,7 @@ export function parseActivationOutput(output: unknown): ActivationResult {
     }
     const line = output
         .split(/\r?\n/)
-        .map((l) => l.trim())
+        .map((l) => l.replace(BOM, "").trim())
         .filter((l) => l.startsWith(LINE_START))
         .pop();
     if (line === undefined) {
@@ -194,6 +205,7 @@ export function parseActivationOutput(output: unknown): ActivationResult {
         errorClass: field<string>(o, "errorClass", "string"),
         alreadyLicensed: field<boolean>(o, "alreadyLicensed", "boolean"),
         clockOffsetSeconds: o.clockOffsetSeconds === null ? undefined : field<number>(o, "clockOffsetSeconds", "number"),
+        timeSource: o.timeSource === undefined ? undefined : field<string>(o, "timeSource", "string"),
         osBuild: field<number>(o, "osBuild", "number"),
         osVersion: field<string>(o, "osVersion", "string"),
         edition: field<string>(o, "edition", "string"),

@@ -19,9 +19,17 @@ export const ROOT_CAUSES = {
         meaning: "the delivery's PowerShell carrier failed before the script ran or reported (its step and error are in carrierError)",
         fix: "Fix what carrierError names (for example free disk space, or remove what holds the server folder), then run the activation again.",
     },
+    busy: {
+        meaning: "another run of the script was in progress on the server, so this one did nothing",
+        fix: "Run the activation again once the other run has ended; a lock left by a run that died is cleared by itself after the worst-case run time.",
+    },
     unsupportedOs: { meaning: "the OS is older than Windows Server 2008 R2", fix: "Use a Tencent public image of Windows Server 2008 R2 or later." },
     accessDenied: { meaning: "slmgr refused the script: it did not run elevated", fix: "Run the script as SYSTEM or from an elevated prompt (the component's deliveries do)." },
     wmiUnavailable: { meaning: "the license status could not be read from WMI", fix: "Check that the WMI service (winmgmt) runs, then run the activation again." },
+    vbscriptMissing: {
+        meaning: "VBScript (an optional Windows feature) is not installed, so slmgr.vbs cannot run",
+        fix: "Install the VBScript optional feature (Settings > Optional features, or DISM /Online /Add-Capability), then run the activation again.",
+    },
     serviceDisabled: {
         meaning: "a service activation needs (sppsvc, w32time or, on 2008 R2, sppuinotify) is disabled",
         fix: "Set the service named in checks.services back to its default start type (sppsvc: delayed-auto, w32time: auto, sppuinotify: demand) and run the activation again.",

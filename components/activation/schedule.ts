@@ -34,7 +34,7 @@ export const TOOL_SECONDS = {
      * stripchart (15 s); six `sc` queries. 5 x 18 + 15 + 6, rounded up.
      */
     diagnosis: 120,
-    /** Everything else in one run: service starts, registry, -skms, -ipk, the event. */
+    /** Everything else in one run: service starts, registry, the correction limits, -skms, -ipk, the event. */
     rest: 60,
 } as const;
 
@@ -60,13 +60,18 @@ export function statusReadWorstSeconds(): number {
     return STATUS_READ.tries * 4 * TOOL_SECONDS.statusQuery + (STATUS_READ.tries - 1) * STATUS_READ.pauseSeconds;
 }
 
+/** Worst-case seconds of the domain-membership read before the first clock sync: wmic, then PowerShell. */
+export function domainMemberWorstSeconds(): number {
+    return 2 * TOOL_SECONDS.statusQuery;
+}
+
 /**
- * Worst-case seconds of one script run: the first status read and clock sync, then every attempt
+ * Worst-case seconds of one script run: the first status read, the domain-membership read and the clock sync, then every attempt
  * timing out and being followed by a full clock sync and a status read, plus every back-off wait
  * and the diagnosis of the failure.
  */
 export function worstCaseSeconds(options: Pick<ResolvedActivationScriptOptions, "maxAttempts" | "retryDelaySeconds">): number {
     const waits = retryDelays(options).reduce((sum, d) => sum + d, 0);
     const perAttempt = TOOL_SECONDS.ato + clockSyncWorstSeconds() + statusReadWorstSeconds();
-    return statusReadWorstSeconds() + clockSyncWorstSeconds() + options.maxAttempts * perAttempt + waits + TOOL_SECONDS.diagnosis + TOOL_SECONDS.rest;
+    return statusReadWorstSeconds() + domainMemberWorstSeconds() + clockSyncWorstSeconds() + options.maxAttempts * perAttempt + waits + TOOL_SECONDS.diagnosis + TOOL_SECONDS.rest;
 }

@@ -32,17 +32,17 @@
  * Every user value reaches the script only after `resolveActivationScriptOptions` has checked
  * it against a rule that admits no batch metacharacter.
  */
-import { SLMGR, SYSTEM32, tool } from "./batch";
+import { POWERSHELL_COMMAND, SLMGR, SYSTEM32, tool } from "./batch";
 import { EXIT_CODES, ExitCodeName } from "./exitCodes";
 import { EXHAUSTED_EXIT, KNOWN_HRESULTS } from "./hresults";
 import { MIN_SUPPORTED_BUILD } from "./kmsClientKeys";
 import { ActivationScriptOptions, ntpHost, ntpPeer, resolveActivationScriptOptions } from "./options";
-import { CHECK_WAIT, MAX_DELAY_FACTOR } from "./schedule";
-import { clockLines, ensureServiceLines } from "./scriptClock";
+import { CHECK_WAIT, MAX_DELAY_FACTOR, worstCaseSeconds } from "./schedule";
+import { W32TIME_CONFIG_KEY, clockLines, ensureServiceLines } from "./scriptClock";
 import { installKeyLines, kmsHostLines } from "./scriptKms";
-import { diagnosisLines } from "./scriptDiagnosis";
+import { VBSCRIPT_FILES, diagnosisLines } from "./scriptDiagnosis";
 import { EVENT_SOURCE } from "./rootCauses";
-import { detectOsLines, matchHostLines, readStatusLines } from "./scriptStatus";
+import { detectOsLines, domainMemberLines, matchHostLines, readStatusLines } from "./scriptStatus";
 
 /** The script's folder on the server (`%ProgramData%\\TencentCloudWindows`): log, status and result files. */
 export const SERVER_DIR = "C:\\ProgramData\\TencentCloudWindows";
@@ -70,13 +70,41 @@ function endLabel(name: ExitCodeName): string[] {
 const RESULT_LINE =
     `set "RESULT={"activation":"${RESULT_SCHEMA}","status":"%STATUS%","exitCode":%EXIT_CODE%,"licenseStatus":%LICENSE_STATUS%,` +
     '"kmsHost":"%CUR_HOST%","kmsPort":%KMS_PORT%,"attempts":%ATTEMPTS%,"lastErrorCode":%LAST_ERROR%,"errorClass":"%ERROR_CLASS%",' +
-    '"alreadyLicensed":%ALREADY%,"clockOffsetSeconds":%CLOCK_OFFSET%,"osBuild":%BUILD%,"osVersion":"%OS_VERSION%","edition":"%EDITION%",' +
+    '"alreadyLicensed":%ALREADY%,"clockOffsetSeconds":%CLOCK_OFFSET%,"timeSource":"%TIME_SOURCE%","osBuild":%BUILD%,"osVersion":"%OS_VERSION%","edition":"%EDITION%",' +
     '"rootCause":"%ROOT_CAUSE%","checks":%CHECKS%}"';
 
 /** The line `activate.cmd /diagnose` prints: the diagnosis of a server, whatever its state. */
 const DIAGNOSIS_LINE =
     `set "DIAGNOSIS={"diagnosis":"${RESULT_SCHEMA}","rootCause":"%ROOT_CAUSE%","licenseStatus":%LICENSE_STATUS%,"licensedByConfiguredHost":%CONFIGURED%,` +
     '"osBuild":%BUILD%,"osVersion":"%OS_VERSION%","edition":"%EDITION%","checks":%CHECKS%}"';
+
+/** The lock folder (in the server folder) that one run at a time holds; `mkdir` creates it atomically or fails. */
+export const LOCK_NAME = "run.lock";
+
+/**
+ * `:take_lock`: errorlevel 0 with the lock taken (LOCKED=yes), 1 when another run holds it. A lock
+ * older than LOCK_STALE_MINUTES (the worst-case run time) was left by a run that died: it is
+ * cleared and taken. Its age is the minutes since it was last written (a run touches it after each
+ * clock sync, so a clock it moved does not age it), read through PowerShell's exit code, never
+ * from its text.
+ */
+function takeLockLines(): string[] {
+    return [
+        ":take_lock",
+        'mkdir "%LOCK%" 2>nul',
+        "if not errorlevel 1 goto lock_taken",
+        `${POWERSHELL_COMMAND} "exit [int](((Get-Date)-(Get-Item -LiteralPath '%LOCK%').LastWriteTime).TotalMinutes)" <nul >nul 2>&1`,
+        'set "LOCK_AGE=%errorlevel%"',
+        "if %LOCK_AGE% LSS %LOCK_STALE_MINUTES% exit /b 1",
+        'call :log "lock: %LOCK_AGE% min old: stale, cleared"',
+        'rmdir /s /q "%LOCK%"',
+        'mkdir "%LOCK%" 2>nul',
+        "if errorlevel 1 exit /b 1",
+        ":lock_taken",
+        'set "LOCKED=yes"',
+        "exit /b 0",
+    ];
+}
 
 /** Renders the activation batch script (CRLF line endings) for the given options. */
 export function renderActivationScript(options?: ActivationScriptOptions): string {
@@ -100,6 +128,9 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         'set "LOG=%LOG_DIR%\\activation.log"',
         'set "STATUS_FILE=%LOG_DIR%\\license-status.txt"',
         'set "RESULT_FILE=%LOG_DIR%\\result.json"',
+        `set "LOCK=%LOG_DIR%\\${LOCK_NAME}"`,
+        `set "LOCK_STALE_MINUTES=${Math.ceil(worstCaseSeconds(o) / 60)}"`,
+        `set "W32_KEY=${W32TIME_CONFIG_KEY}"`,
         'set "NT_KEY=HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion"',
         ...KNOWN_HRESULTS.map((h) => `set "HR_${h.exitCode}=${h.errorClass}"`),
         'set "ATTEMPTS=0"',
@@ -107,6 +138,9 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         'set "ERROR_CLASS=none"',
         'set "ALREADY=false"',
         'set "CLOCK_OFFSET=null"',
+        'set "TIME_SOURCE=unchanged"',
+        'set "LOCKED=no"',
+        'set "LIMITS_LIFTED=no"',
         'set "LICENSE_STATUS="',
         'set "HOST_INDEX=1"',
         'set "CUR_HOST=%KMS_HOST_1%"',
@@ -120,8 +154,10 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         'if /i "%~1"=="/diagnose" goto diagnose_only',
         'call :log "start: KMS %KMS_HOST_1%:%KMS_PORT%, NTP %NTP_PEERS%"',
         "",
-        // 1. Version and edition, from the registry (language-neutral).
+        // 1. Version and edition, from the registry (language-neutral); then one run at a time.
         "call :detect_os",
+        "call :take_lock",
+        "if errorlevel 1 goto end_busy",
         `if %BUILD% LSS ${MIN_SUPPORTED_BUILD} goto end_unsupportedOs`,
         "",
         // 2. Already licensed against a configured KMS host: change nothing.
@@ -129,6 +165,8 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         "if errorlevel 1 goto end_statusUnavailable",
         "call :match_host",
         'if "%LICENSE_STATUS%%HOST_MATCH%"=="1yes" goto fast_path',
+        // slmgr.vbs needs VBScript, an optional feature that Windows is phasing out.
+        ...VBSCRIPT_FILES.map((file) => `if not exist ${file} goto end_vbscriptMissing`),
         "",
         // 3. Services: the SPP Notification Service on 2008 R2, then the time service and the clock.
         "if %BUILD% LSS 9200 call :ensure_service sppuinotify demand",
@@ -185,13 +223,23 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         'set "ROOT_CAUSE=none"',
         'set "CHECKS={}"',
         'set "DIAG_DEFAULT=unknown"',
+        'if "%LIMITS_LIFTED%"=="yes" call :restore_limits',
         'if "%EXIT_CODE%"=="2" set "ROOT_CAUSE=unsupportedOs"',
+        `if "%EXIT_CODE%"=="${EXIT_CODES.busy.code}" set "ROOT_CAUSE=busy"`,
+        // A run that found another one changes nothing, not even the other run's result file.
+        'if "%ROOT_CAUSE%"=="busy" goto report',
         "if %EXIT_CODE% GEQ 3 call :diagnose",
+        ":report",
         'if not defined LICENSE_STATUS set "LICENSE_STATUS=-1"',
         'call :log "result: %STATUS% (%EXIT_CODE%)"',
         RESULT_LINE,
         '>>"%LOG%" echo %RESULT%',
-        '>"%RESULT_FILE%" echo %RESULT%',
+        'if not "%LOCKED%"=="yes" goto result_written',
+        // Written whole to a new file, then moved over the old one: a /check never reads half a result.
+        '>"%RESULT_FILE%.new" echo %RESULT%',
+        'move /y "%RESULT_FILE%.new" "%RESULT_FILE%" >nul',
+        'rmdir "%LOCK%"',
+        ":result_written",
         // One Application event per run, for Windows' own monitoring: ID 100 + the exit code, the result line (quotes as ').
         'set "EVENT_TYPE=ERROR"',
         'if "%EXIT_CODE%"=="0" set "EVENT_TYPE=INFORMATION"',
@@ -204,6 +252,8 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         "",
         // /diagnose: the read-only checks on demand, one JSON line, exit 0.
         ":diagnose_only",
+        // Its own status file: a run in progress keeps reading the one it wrote.
+        'set "STATUS_FILE=%LOG_DIR%\\diagnose-status.txt"',
         "call :detect_os",
         "call :read_status",
         "call :match_host",
@@ -254,6 +304,10 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         ...ensureServiceLines(),
         "",
         ...clockLines(),
+        "",
+        ...domainMemberLines(),
+        "",
+        ...takeLockLines(),
         "",
         ...diagnosisLines(hosts),
         "",

@@ -37,18 +37,59 @@ export function ensureServiceLines(): string[] {
     ];
 }
 
-/** `:sync_clock`, `:resync_clock` and `:clock_offset` (CLOCK_OFFSET in whole seconds or `null`, CLOCK_SYNCED true/false). */
+/** The registry key of w32time's settings, where the phase-correction limits live. */
+export const W32TIME_CONFIG_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Config";
+
+/**
+ * `:sync_clock`, `:resync_clock`, the correction limits and `:clock_offset` (CLOCK_OFFSET in
+ * whole seconds or `null`, CLOCK_SYNCED true/false).
+ *
+ * On a domain member the time source is left alone (`/syncfromflags:manual` would take it off the
+ * domain hierarchy, which Kerberos needs): only a resync, and TIME_SOURCE=domain says so. Elsewhere
+ * TIME_SOURCE=ntp: the 15-hour correction limits (MaxPos/NegPhaseCorrection) are lifted so that a
+ * far-off clock is set right in one step, and put back to their previous values (or removed, when
+ * they were not set) as soon as a sync is confirmed, and at the end of the run in any case.
+ */
 export function clockLines(): string[] {
     const w32tm = tool("w32tm");
+    const reg = tool("reg");
     return [
         ":sync_clock",
         "call :ensure_service w32time auto",
+        "call :domain_member",
+        'if "%DOMAIN_MEMBER%"=="yes" goto sync_domain',
+        'set "TIME_SOURCE=ntp"',
         'call :log "time: peers %NTP_PEERS%"',
-        // Lift the 15-hour limit on clock corrections, so a far-off clock is set right in one step.
-        `for %%d in (Pos Neg) do ${tool("reg")} add "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Config" /v Max%%dPhaseCorrection /t REG_DWORD /d 0xFFFFFFFF /f >>"%LOG%" 2>&1`,
+        'set "LIMITS_LIFTED=yes"',
+        "for %%d in (Pos Neg) do call :save_limit %%d",
+        `for %%d in (Pos Neg) do ${reg} add "%W32_KEY%" /v Max%%dPhaseCorrection /t REG_DWORD /d 0xFFFFFFFF /f >>"%LOG%" 2>&1`,
         `${w32tm} /config /syncfromflags:manual /manualpeerlist:"%NTP_PEERS%" /update >>"%LOG%" 2>&1`,
         'if not "%errorlevel%"=="0" call :log "warning: w32tm /config failed: %errorlevel%"',
         "call :resync_clock",
+        "exit /b 0",
+        ":sync_domain",
+        'set "TIME_SOURCE=domain"',
+        'call :log "time: domain member: time source left alone, resync only"',
+        "call :resync_clock",
+        "exit /b 0",
+        "",
+        // %1 Pos or Neg: OLD_Pos / OLD_Neg, the value before the script lifted it (empty when not set).
+        ":save_limit",
+        'set "OLD_%1="',
+        `for /f "tokens=3" %%v in ('${reg} query "%W32_KEY%" /v Max%1PhaseCorrection 2^>nul ^| ${tool("find")} "REG_DWORD"') do set "OLD_%1=%%v"`,
+        "exit /b 0",
+        "",
+        ":restore_limits",
+        'set "LIMITS_LIFTED=no"',
+        "call :restore_limit Pos %OLD_Pos%",
+        "call :restore_limit Neg %OLD_Neg%",
+        `${w32tm} /config /update >>"%LOG%" 2>&1`,
+        'call :log "time: correction limits restored"',
+        "exit /b 0",
+        // %1 Pos or Neg, %2 the value to put back (none: the value is removed, so Windows' default applies).
+        ":restore_limit",
+        `if "%2"=="" ${reg} delete "%W32_KEY%" /v Max%1PhaseCorrection /f >>"%LOG%" 2>&1`,
+        `if not "%2"=="" ${reg} add "%W32_KEY%" /v Max%1PhaseCorrection /t REG_DWORD /d %2 /f >>"%LOG%" 2>&1`,
         "exit /b 0",
         "",
         ":resync_clock",
@@ -57,6 +98,9 @@ export function clockLines(): string[] {
         "set /a RESYNC_TRY+=1",
         `${w32tm} /resync /rediscover >>"%LOG%" 2>&1`,
         'if not "%errorlevel%"=="0" call :log "time: /resync failed: %errorlevel%"',
+        // The clock may have moved: the lock's age starts again from the new time.
+        'type nul >"%LOCK%\\alive"',
+        'del "%LOCK%\\alive"',
         "call :clock_offset",
         'if "%CLOCK_SYNCED%"=="true" goto resync_done',
         `if %RESYNC_TRY% GEQ ${RESYNC_TRIES} goto resync_failed`,
@@ -64,6 +108,7 @@ export function clockLines(): string[] {
         "goto resync_again",
         ":resync_done",
         'call :log "time: synced, offset %CLOCK_OFFSET% s (try %RESYNC_TRY%)"',
+        'if "%LIMITS_LIFTED%"=="yes" call :restore_limits',
         "exit /b 0",
         ":resync_failed",
         'call :log "warning: clock not confirmed after %RESYNC_TRY% tries, offset %CLOCK_OFFSET% s"',

@@ -11,11 +11,19 @@
  * - start type and state of sppsvc, w32time and, on 2008 R2, sppuinotify (`sc`, whose keywords
  *   are not localized);
  * - the key's channel (the license's Description: VOLUME_KMSCLIENT, VOLUME_MAK, RETAIL, OEM; not
- *   localized) and GracePeriodRemaining, from the status the script read.
+ *   localized) and GracePeriodRemaining, from the status the script read;
+ * - VBScript: `vbscript.dll` and `cscript.exe` present (slmgr.vbs needs both).
+ *
+ * The probe's lines are told apart by the last three letters of their first field (`kms`, `exe`):
+ * PowerShell 2.0 started from TAT (whose console is UTF-8) writes a byte-order mark before its first
+ * line, which would otherwise hide the first KMS host.
  */
 import { createHash } from "crypto";
-import { POWERSHELL_COMMAND, tool } from "./batch";
+import { POWERSHELL_COMMAND, SYSTEM32, tool } from "./batch";
 import { CLOCK_SKEW_LIMIT_SECONDS } from "./rootCauses";
+
+/** The files slmgr.vbs needs: VBScript's engine and its host. Both go when the VBScript optional feature is removed. */
+export const VBSCRIPT_FILES = [`${SYSTEM32}\\vbscript.dll`, tool("cscript")] as const;
 
 /** Milliseconds the TCP check waits for each KMS host. */
 export const PORT_CHECK_TIMEOUT_MS = 3000;
@@ -91,6 +99,8 @@ export function diagnosisLines(hosts: string[]): string[] {
             `if not errorlevel 1 set "CHANNEL=${channel}"`,
         ]),
         ...["mak", "retail", "oem"].map((channel) => `if "%CHANNEL%"=="${channel}" set "NOT_KMS_CLIENT=yes"`),
+        'set "VBSCRIPT=true"',
+        ...VBSCRIPT_FILES.map((file) => `if not exist ${file} set "VBSCRIPT=false"`),
         'set "GRACE=null"',
         'set "GRACE_RAW="',
         `for /f "tokens=2 delims==" %%a in ('type "%STATUS_FILE%" 2^>nul ^| ${find} "GracePeriodRemaining="') do for /f "delims=" %%b in ("%%a") do set "GRACE_RAW=%%b"`,
@@ -107,17 +117,19 @@ export function diagnosisLines(hosts: string[]): string[] {
         'if "%NOT_KMS_CLIENT%"=="yes" set "ROOT_CAUSE=notKmsClient"',
         'if "%EXE_CHECK%"=="denied" set "ROOT_CAUSE=sppPermissions"',
         'if defined DISABLED set "ROOT_CAUSE=serviceDisabled"',
+        'if "%VBSCRIPT%"=="false" set "ROOT_CAUSE=vbscriptMissing"',
         'if not defined LICENSE_STATUS set "ROOT_CAUSE=wmiUnavailable"',
         'if "%ERROR_CLASS%"=="accessDenied" set "ROOT_CAUSE=accessDenied"',
-        `set "CHECKS={"kmsHosts":[%KMS_CHECKS%],"clockOffsetSeconds":%CLOCK_OFFSET%,"services":{%SVC_CHECKS%},"sppsvcExecutable":"%EXE_CHECK%","channel":"%CHANNEL%","graceMinutes":%GRACE%}"`,
+        `set "CHECKS={"kmsHosts":[%KMS_CHECKS%],"clockOffsetSeconds":%CLOCK_OFFSET%,"services":{%SVC_CHECKS%},"sppsvcExecutable":"%EXE_CHECK%","channel":"%CHANNEL%","graceMinutes":%GRACE%,"vbscript":%VBSCRIPT%}"`,
         'call :log "diagnosis: %ROOT_CAUSE%"',
         "exit /b 0",
         "",
-        // %1 kms|exe, then that line's values.
+        // %1 kms|exe (after a byte-order mark, on the first line), then that line's values.
         ":diagnose_line",
         'set "PROBED=yes"',
-        'if "%1"=="kms" goto diagnose_kms',
-        'if not "%1"=="exe" exit /b 0',
+        'set "TAG=%~1"',
+        'if "%TAG:~-3%"=="kms" goto diagnose_kms',
+        'if not "%TAG:~-3%"=="exe" exit /b 0',
         `set /a "SY_ALLOW=%2 & ${READ_EXECUTE_BITS}, SY_DENY=%3 & ${READ_EXECUTE_BITS}, NS_ALLOW=%4 & ${READ_EXECUTE_BITS}, NS_DENY=%5 & ${READ_EXECUTE_BITS}"`,
         'set "EXE_CHECK=denied"',
         `if "%SY_ALLOW%%SY_DENY%%NS_ALLOW%%NS_DENY%"=="${READ_EXECUTE_BITS}0${READ_EXECUTE_BITS}0" set "EXE_CHECK=ok"`,

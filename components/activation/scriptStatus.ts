@@ -32,6 +32,41 @@ export const POWERSHELL_STATUS_QUERY =
     `'ApplicationID=''${WINDOWS_APPLICATION_ID}'' AND PartialProductKey IS NOT NULL AND LicenseIsAddon=FALSE')){` +
     `${STATUS_PROPERTIES.map((p) => `'${p}='+$p.${p}`).join(";")}}"`;
 
+/** Whether the computer is a domain member, language-neutrally: Win32_ComputerSystem.PartOfDomain (a boolean). */
+export const WMIC_DOMAIN_QUERY = `${WMIC} computersystem get PartOfDomain /value`;
+
+/** The same through PowerShell (2.0 on): `PartOfDomain=True` or `PartOfDomain=False`. */
+export const POWERSHELL_DOMAIN_QUERY = `${POWERSHELL_COMMAND} "'PartOfDomain='+(Get-WmiObject Win32_ComputerSystem).PartOfDomain"`;
+
+/**
+ * `:domain_member`: DOMAIN_MEMBER yes, no, or unknown when neither wmic nor PowerShell answered
+ * (then the script treats the server as standalone, as it did before it asked). The value is
+ * a WMI boolean (TRUE/FALSE from wmic, True/False from PowerShell); the inner `for /f` drops
+ * wmic's trailing CR and a line that starts with a byte-order mark still splits at `=`.
+ */
+export function domainMemberLines(): string[] {
+    const find = tool("find");
+    const read = (query: string) =>
+        `for /f "tokens=2 delims==" %%a in ('${query} ^<nul 2^>nul ^| ${find} "PartOfDomain="') do for /f "delims=" %%b in ("%%a") do call :domain_value %%b`;
+    return [
+        ":domain_member",
+        'set "DOMAIN_MEMBER=unknown"',
+        `if not exist ${WMIC} goto domain_member_ps`,
+        read(WMIC_DOMAIN_QUERY),
+        'if not "%DOMAIN_MEMBER%"=="unknown" goto domain_member_done',
+        ":domain_member_ps",
+        `if not exist ${POWERSHELL} goto domain_member_done`,
+        read(POWERSHELL_DOMAIN_QUERY),
+        ":domain_member_done",
+        'call :log "domain member: %DOMAIN_MEMBER%"',
+        "exit /b 0",
+        ":domain_value",
+        'set "DOMAIN_MEMBER=no"',
+        'if /i "%~1"=="true" set "DOMAIN_MEMBER=yes"',
+        "exit /b 0",
+    ];
+}
+
 /** `:detect_os`: BUILD, OS_VERSION, EDITION_ID and EDITION (Standard, Datacenter, Enterprise or Other). */
 export function detectOsLines(): string[] {
     const find = tool("find");

@@ -67,7 +67,7 @@ export interface RecordedCall {
  */
 export const LICENSED_LINE =
     '{"activation":"tencentcloud-windows/2","status":"Licensed","exitCode":0,"licenseStatus":1,"kmsHost":"kms.tencentyun.com","kmsPort":1688,' +
-    '"attempts":1,"lastErrorCode":0,"errorClass":"none","alreadyLicensed":false,"clockOffsetSeconds":0,"osBuild":20348,"osVersion":"2022","edition":"Datacenter","rootCause":"none","checks":{}}';
+    '"attempts":1,"lastErrorCode":0,"errorClass":"none","alreadyLicensed":false,"clockOffsetSeconds":0,"timeSource":"ntp","osBuild":20348,"osVersion":"2022","edition":"Datacenter","rootCause":"none","checks":{}}';
 
 function image(imageId: string, imageName: string, createdTime: string, imageType = "PUBLIC_IMAGE", platform = "Windows") {
     return { imageId, imageName, osName: imageName, platform, imageType, architecture: "x86_64", createdTime };

@@ -26,6 +26,22 @@ const line = (over: Record<string, unknown> = {}) =>
     });
 
 describe("parseActivationOutput", () => {
+    test("a byte-order mark before the output (PowerShell 2.0 under TAT's UTF-8 console) is no part of the line, in text and in base64", () => {
+        const bom = "\uFEFF";
+        assert.equal(parseActivationOutput(`${bom}${line()}\r\n`).status, "Licensed");
+        assert.equal(parseActivationOutput(`${bom}[log] start\r\n${bom}${line({ attempts: 3 })}\r\n`).attempts, 3);
+        const base64 = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${line()}\r\n`)]).toString("base64");
+        assert.equal(parseBase64ActivationOutput(base64).licensed, true);
+        assert.equal(readActivationOutput(base64, "base64").status, "Licensed");
+        assert.equal(readActivationOutput(`${bom}${line()}`, "text").status, "Licensed");
+    });
+
+    test("timeSource and checks.vbscript are read when present and absent from lines of earlier scripts", () => {
+        assert.equal(parseActivationOutput(line({ timeSource: "domain" })).timeSource, "domain");
+        assert.equal(parseActivationOutput(line()).timeSource, undefined);
+        assert.throws(() => parseActivationOutput(line({ timeSource: 1 })), /'timeSource'/);
+    });
+
     test("reads the last result line among log lines", () => {
         const r = parseActivationOutput(`[log] start\r\n${line({ status: "KmsUnreachable", exitCode: 10, licenseStatus: 5 })}\r\n[log] again\r\n${line()}\r\n`);
         assert.equal(r.status, "Licensed");

@@ -9,8 +9,8 @@ test("back-off doubles from retryDelaySeconds and stops at 8 times it", () => {
     assert.deepEqual(retryDelays({ maxAttempts: 7, retryDelaySeconds: 10 }), [10, 20, 40, 80, 80, 80]);
 });
 
-test("worst case of the defaults: a status read and a sync, 5 failing attempts each followed by a sync and a read, the waits, the diagnosis and the rest", () => {
+test("worst case of the defaults: a status read, the domain-membership read (wmic, PowerShell) and a sync, 5 failing attempts each followed by a sync and a read, the waits, the diagnosis and the rest", () => {
     assert.equal(clockSyncWorstSeconds(), 3 * (30 + 15) + 2 * 5);
     assert.equal(statusReadWorstSeconds(), 3 * 4 * 15 + 2 * 10);
-    assert.equal(worstCaseSeconds(DEFAULT_ACTIVATION_SCRIPT_OPTIONS), 200 + 145 + 5 * (90 + 145 + 200) + 225 + 120 + 60);
+    assert.equal(worstCaseSeconds(DEFAULT_ACTIVATION_SCRIPT_OPTIONS), 200 + 2 * 15 + 145 + 5 * (90 + 145 + 200) + 225 + 120 + 60);
 });

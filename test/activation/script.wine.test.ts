@@ -7,11 +7,14 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { EXIT_CODES } from "../../components/activation/exitCodes";
+import { DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "../../components/activation/options";
+import { worstCaseSeconds } from "../../components/activation/schedule";
 import { renderActivationScript } from "../../components/activation/script";
 import { renderUserData } from "../../components/delivery/userData";
 import { carriedScript } from "../support/carrier";
 import { LICENSED_LINE } from "../../stacks/plan/mockCloud";
-import { RunResult, Scenario, describeRun, harnessRetries, plantedTools, prepareBench, readRegistry, runScript, stopBench } from "../windows/wineBench";
+import { RunResult, Scenario, describeRun, harnessRetries, plantedTools, prepareBench, readRegistry, readServerFile, runScript, runTwoAtOnce, serverFileExists, stopBench } from "../windows/wineBench";
 
 const APP = "55c92734-d682-4d71-983e-d6ec3f16059f";
 const PROPS = "Description,GracePeriodRemaining,KeyManagementServiceMachine,LicenseStatus";
@@ -19,12 +22,18 @@ const WMIC = `wmic path SoftwareLicensingProduct where ApplicationID='${APP}' an
 const PS =
     `powershell -NoProfile -NonInteractive -Command foreach($p in @(Get-WmiObject SoftwareLicensingProduct -Filter 'ApplicationID=''${APP}'' AND PartialProductKey IS NOT NULL AND LicenseIsAddon=FALSE')){` +
     "'Description='+$p.Description;'GracePeriodRemaining='+$p.GracePeriodRemaining;'KeyManagementServiceMachine='+$p.KeyManagementServiceMachine;'LicenseStatus='+$p.LicenseStatus}";
+const W32TIME_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Config";
 const ICACLS = "icacls C:\\ProgramData\\TencentCloudWindows /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F";
 const W32TM_CONFIG = "w32tm /config /syncfromflags:manual /manualpeerlist:ntpupdate.tencentyun.com,0x8 /update";
 const RESYNC = "w32tm /resync /rediscover";
 const STRIPCHART = "w32tm /stripchart /computer:ntpupdate.tencentyun.com /samples:1 /dataonly";
 const SYNC = [RESYNC, STRIPCHART];
-const TIME_RUNNING = ["sc qc w32time", "sc query w32time", W32TM_CONFIG, ...SYNC];
+/** Whether the server is a domain member, asked before the time source is touched. */
+const DOMAIN = "wmic computersystem get PartOfDomain /value";
+const PS_DOMAIN = "powershell -NoProfile -NonInteractive -Command 'PartOfDomain='+(Get-WmiObject Win32_ComputerSystem).PartOfDomain";
+/** After the first confirmed sync the correction limits are put back and w32time reads them again. */
+const W32TM_UPDATE = "w32tm /config /update";
+const TIME_RUNNING = ["sc qc w32time", "sc query w32time", DOMAIN, W32TM_CONFIG, ...SYNC, W32TM_UPDATE];
 const SKMS = "slmgr -skms kms.tencentyun.com:1688";
 const SKMS_FALLBACK = "slmgr -skms kms1.tencentyun.com:1688";
 const ATO = "slmgr -ato";
@@ -75,11 +84,11 @@ function withState(base: Scenario, state: Record<string, string>, extra: Partial
 let lastRun: RunResult | undefined;
 
 /** A scenario: a test whose failure message carries the last run's stdout, log, state and the stand-ins' trace. */
-function scenario(title: string, body: () => void): void {
-    test(title, () => {
+function scenario(title: string, body: () => void | Promise<void>): void {
+    test(title, async () => {
         lastRun = undefined;
         try {
-            body();
+            await body();
         } catch (e) {
             if (e instanceof Error && lastRun !== undefined) {
                 e.message += `\n--- the run ---\n${describeRun(lastRun)}`;
@@ -120,7 +129,9 @@ function run(s: string, setup: Scenario, args: string[] = [], ntpHost?: string):
     assert.equal(r.result.exitCode, r.exitCode, "the JSON line carries the process exit code");
     assert.ok(r.log.includes(JSON.stringify(r.result)), "the result line is in the log");
     const code = r.exitCode;
-    const ending = code === 0 ? [event("INFORMATION", 100)] : code === 2 ? [event("ERROR", 102)] : [...diagnosis(setup.build, ntpHost), event("ERROR", 100 + code)];
+    // Exit 2 (too old) and 17 (another run holds the lock) end without a diagnosis.
+    const undiagnosed = code === 2 || code === EXIT_CODES.busy.code;
+    const ending = code === 0 ? [event("INFORMATION", 100)] : undiagnosed ? [event("ERROR", 100 + code)] : [...diagnosis(setup.build, ntpHost), event("ERROR", 100 + code)];
     assert.deepEqual(named.slice(-ending.length), ending, "the run's ending");
     const description = r.calls[r.calls.length - 1].replace(/^eventcreate .* \/D /, "");
     assert.equal(description, JSON.stringify(r.result).replace(/"/g, "'"), "the event's description is the result line");
@@ -157,7 +168,9 @@ describe("activation script under Wine's cmd.exe", () => {
         assert.match(r.log, /attempt 1\/5: -ato via kms\.tencentyun\.com/);
         assert.match(r.log, /Windows\(R\)\.\.\./, "slmgr's localized (Chinese) text goes to the log");
         assert.doesNotMatch(r.stdout, /Windows\(R\)/, "and not to stdout, whose last line is the JSON result");
-        assert.equal(readRegistry("HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Config", "MaxPosPhaseCorrection"), "0xffffffff");
+        assert.equal(readRegistry(W32TIME_KEY, "MaxPosPhaseCorrection"), undefined, "the correction limit, not set before, is removed again after the sync");
+        assert.equal(r.state["w32time.limits"], "54000,54000", "and w32time read Windows' default limits again");
+        assertResult(r, { timeSource: "ntp" });
         assert.equal(r.sleeps, 0);
     });
 
@@ -189,7 +202,8 @@ describe("activation script under Wine's cmd.exe", () => {
         assert.deepEqual(r.calls, [ICACLS, WMIC]);
         assertResult(r, { status: "Licensed", exitCode: 0, alreadyLicensed: true, attempts: 0, kmsHost: "kms.tencentyun.com", clockOffsetSeconds: null });
         assert.deepEqual(withoutBench(r.state), withoutBench(scenario.state), "nothing changed but the event log");
-        assert.equal(readRegistry("HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Config", "MaxPosPhaseCorrection"), undefined);
+        assert.equal(readRegistry(W32TIME_KEY, "MaxPosPhaseCorrection"), undefined);
+        assertResult(r, { timeSource: "unchanged" });
     });
 
     scenario("licensed against the fallback host counts as configured (host compared case-insensitively)", () => {
@@ -267,7 +281,7 @@ describe("activation script under Wine's cmd.exe", () => {
 
     scenario("w32time stopped: started before the NTP configuration; 'no time data' (exit 0) is retried until the offset is confirmed", () => {
         const r = run(script, withState(fresh2012R2, { "svc.w32time.state": "stopped", "clock.offset": "5000", "seq.resync": "nodata" }));
-        assert.deepEqual(r.calls, [ICACLS, WMIC, "sc qc w32time", "sc query w32time", "net start w32time", W32TM_CONFIG, ...SYNC, wait(5), ...SYNC, SKMS, ATO, WMIC]);
+        assert.deepEqual(r.calls, [ICACLS, WMIC, "sc qc w32time", "sc query w32time", "net start w32time", DOMAIN, W32TM_CONFIG, ...SYNC, wait(5), ...SYNC, W32TM_UPDATE, SKMS, ATO, WMIC]);
         assert.equal(r.state["svc.w32time.state"], "running");
         assert.match(r.log, /time: synced, offset 0 s \(try 2\)/);
         assertResult(r, { status: "Licensed", clockOffsetSeconds: 0 });
@@ -275,7 +289,8 @@ describe("activation script under Wine's cmd.exe", () => {
 
     scenario("NTP server unreachable: three confirmations fail, a warning, activation goes on; the offset is reported as unknown", () => {
         const r = run(script, withState(fresh2012R2, { "ntp.reachable": "no" }));
-        assert.deepEqual(r.calls, [ICACLS, WMIC, "sc qc w32time", "sc query w32time", W32TM_CONFIG, ...SYNC, wait(5), ...SYNC, wait(5), ...SYNC, SKMS, ATO, WMIC]);
+        // Never confirmed: the limits are put back at the end of the run all the same.
+        assert.deepEqual(r.calls, [ICACLS, WMIC, "sc qc w32time", "sc query w32time", DOMAIN, W32TM_CONFIG, ...SYNC, wait(5), ...SYNC, wait(5), ...SYNC, SKMS, ATO, WMIC, W32TM_UPDATE]);
         assert.match(r.log, /warning: clock not confirmed after 3 tries, offset null s/);
         assertResult(r, { status: "Licensed", clockOffsetSeconds: null });
     });
@@ -295,8 +310,8 @@ describe("activation script under Wine's cmd.exe", () => {
     scenario("a clock 5.5 hours off that the KMS reports as 0xC004F074, first sync without data: resynced, then activated", () => {
         const r = run(script, withState(fresh2012R2, { "clock.offset": "20000", "kms.skew_code": HR.noKms, "seq.resync": "nodata,nodata,nodata" }));
         assert.deepEqual(r.calls, [
-            ICACLS, WMIC, "sc qc w32time", "sc query w32time", W32TM_CONFIG, ...SYNC, wait(5), ...SYNC, wait(5), ...SYNC, SKMS,
-            ATO, ...SYNC, SKMS_FALLBACK, wait(15),
+            ICACLS, WMIC, "sc qc w32time", "sc query w32time", DOMAIN, W32TM_CONFIG, ...SYNC, wait(5), ...SYNC, wait(5), ...SYNC, SKMS,
+            ATO, ...SYNC, W32TM_UPDATE, SKMS_FALLBACK, wait(15),
             ATO, WMIC,
         ]);
         assertResult(r, { status: "Licensed", attempts: 2, kmsHost: "kms1.tencentyun.com", clockOffsetSeconds: 0 });
@@ -409,7 +424,7 @@ describe("activation script under Wine's cmd.exe", () => {
     scenario("2025 without wmic: the status comes from PowerShell's Get-WmiObject", () => {
         const scenario: Scenario = { build: 26100, editionId: "ServerDatacenter", wineVersion: "win10", noWmic: true, state: { "svc.w32time.state": "running", "lic.status": "5", "lic.kms": "" } };
         const r = run(script, scenario);
-        assert.deepEqual(r.calls, [ICACLS, PS, ...TIME_RUNNING, SKMS, ATO, PS]);
+        assert.deepEqual(r.calls, [ICACLS, PS, ...TIME_RUNNING.map((c) => (c === DOMAIN ? PS_DOMAIN : c)), SKMS, ATO, PS]);
         assertResult(r, { status: "Licensed", osVersion: "2025", osBuild: 26100 });
     });
 
@@ -461,7 +476,7 @@ describe("activation script under Wine's cmd.exe", () => {
         const r = run(MUTATION ? render(options) : carried, withState(fresh2012R2, { "seq.ato": `${HR.noKms},0` }), [], "10.0.0.123");
         const sync = ["w32tm /resync /rediscover", "w32tm /stripchart /computer:10.0.0.123 /samples:1 /dataonly"];
         assert.deepEqual(r.calls, [
-            ICACLS, WMIC, "sc qc w32time", "sc query w32time", "w32tm /config /syncfromflags:manual /manualpeerlist:10.0.0.123,0x9 /update", ...sync,
+            ICACLS, WMIC, "sc qc w32time", "sc query w32time", DOMAIN, "w32tm /config /syncfromflags:manual /manualpeerlist:10.0.0.123,0x9 /update", ...sync, W32TM_UPDATE,
             "slmgr -skms 10.0.0.53:1688", ATO, ...sync, wait(3), ATO, WMIC,
         ]);
         assertResult(r, { status: "Licensed", kmsHost: "10.0.0.53", attempts: 2 });
@@ -579,6 +594,156 @@ describe("activation script under Wine's cmd.exe", () => {
         assert.equal(line.rootCause, "serviceDisabled");
         assert.deepEqual(line.checks.services.sppuinotify, { start: "disabled", state: "stopped" });
         assert.equal(line.checks.kmsHosts.length, 2, "the probe ran under PowerShell 2.0 rules");
+    });
+
+    // ---- a byte-order mark, two runs at once, domain members, the correction limits, VBScript ----
+
+    scenario("PowerShell 2.0 writing a byte-order mark first (TAT's UTF-8 console): the status, the membership and every probe line are read", () => {
+        const r = run(render({ maxAttempts: 1 }), {
+            build: 7601,
+            editionId: "ServerEnterprise",
+            wineVersion: "win2008r2",
+            state: { "svc.w32time.state": "running", "lic.status": "5", "lic.kms": "", "wmic.broken": "yes", "ps.version": "2", "ps.bom": "yes", ...unreachable, "net.kms.tencentyun.com": "nxdomain", "net.kms1.tencentyun.com": "closed" },
+        });
+        assert.equal(r.exitCode, 10);
+        assertResult(r, { licenseStatus: 5, rootCause: "kmsPort", timeSource: "ntp" });
+        assert.deepEqual(checksOf(r).kmsHosts, [
+            { host: "kms.tencentyun.com", resolves: false, port: "skipped" },
+            { host: "kms1.tencentyun.com", resolves: true, port: "closed" },
+        ], "the first host, on the line after the byte-order mark, is not lost");
+        assert.equal(checksOf(r).sppsvcExecutable, "ok");
+        assert.match(r.log, /domain member: no/);
+    });
+
+    const LOCK_AGE = "powershell -NoProfile -NonInteractive -Command exit [int](((Get-Date)-(Get-Item -LiteralPath 'C:\\ProgramData\\TencentCloudWindows\\run.lock').LastWriteTime).TotalMinutes)";
+    const staleMinutes = Math.ceil(worstCaseSeconds(DEFAULT_ACTIVATION_SCRIPT_OPTIONS) / 60);
+
+    scenario("two runs at once: the second finds the first's lock, reports Busy (17, transient) and changes nothing; the first ends Licensed", async () => {
+        const { first, second } = await runTwoAtOnce(script, fresh2012R2);
+        lastRun = first;
+        assert.deepEqual(second.calls.map((c) => c.replace(/ \/D .*$/, "")), [LOCK_AGE, event("ERROR", 117)], "no status read, no sync, no slmgr, no diagnosis");
+        assert.equal(second.exitCode, 17);
+        assert.equal(second.result.status, "Busy");
+        assert.equal(second.result.rootCause, "busy");
+        assert.equal(first.exitCode, 0);
+        assert.deepEqual(first.calls.slice(0, -1), [ICACLS, WMIC, ...TIME_RUNNING, SKMS, ATO, WMIC]);
+        assert.equal(first.result.status, "Licensed");
+        assert.ok(first.log.includes(JSON.stringify(first.result)), "the first run's result line is in the log");
+        assert.equal(readServerFile("result.json").trim(), JSON.stringify(first.result), "the result file is the first run's, whole");
+        assert.equal(serverFileExists("run.lock"), false, "the first run released its lock");
+        assert.equal(serverFileExists("result.json.new"), false);
+    });
+
+    scenario("a live lock left by a run in progress: Busy, its result file untouched, its lock kept", () => {
+        const previous = '{"activation":"tencentcloud-windows/2","status":"Licensed","exitCode":0}';
+        const r = run(script, { ...fresh2012R2, lockAgeMinutes: 5, previousResult: previous });
+        assert.deepEqual(r.calls, [LOCK_AGE]);
+        assertResult(r, { status: "Busy", exitCode: 17, rootCause: "busy", licenseStatus: -1 });
+        assert.equal(readServerFile("result.json").trim(), previous);
+        assert.equal(serverFileExists("run.lock"), true);
+    });
+
+    scenario(`a stale lock (older than the worst case, ${staleMinutes} min) left by a run that died: cleared, then a normal run`, () => {
+        const r = run(script, { ...fresh2012R2, lockAgeMinutes: staleMinutes + 1 });
+        assert.deepEqual(r.calls, [LOCK_AGE, WMIC, ...TIME_RUNNING, SKMS, ATO, WMIC]);
+        assertResult(r, { status: "Licensed" });
+        assert.match(r.log, new RegExp(`lock: ${staleMinutes + 1} min old: stale, cleared`));
+        assert.equal(serverFileExists("run.lock"), false);
+    });
+
+    scenario("a domain member: its time source is left alone (no w32tm /config, no limits lifted), only resynced; the result says so", () => {
+        const r = run(script, withState(fresh2012R2, { "domain.member": "yes" }));
+        assert.deepEqual(r.calls, [ICACLS, WMIC, "sc qc w32time", "sc query w32time", DOMAIN, ...SYNC, SKMS, ATO, WMIC]);
+        assertResult(r, { status: "Licensed", timeSource: "domain", clockOffsetSeconds: 0 });
+        assert.equal(r.state["ntp.peers"], undefined, "the peers were not touched");
+        assert.equal(readRegistry(W32TIME_KEY, "MaxPosPhaseCorrection"), undefined);
+        assert.match(r.log, /time: domain member: time source left alone, resync only/);
+    });
+
+    scenario("the correction limits: a clock 20 hours off is set right with the limits lifted, then they are put back to their values", () => {
+        const r = run(script, withState(fresh2012R2, { "clock.offset": "72000" }, { phaseLimits: 54000 }));
+        assert.deepEqual(r.calls, [ICACLS, WMIC, ...TIME_RUNNING, SKMS, ATO, WMIC]);
+        assertResult(r, { status: "Licensed", clockOffsetSeconds: 0, timeSource: "ntp" });
+        assert.equal(readRegistry(W32TIME_KEY, "MaxPosPhaseCorrection"), "0xd2f0");
+        assert.equal(readRegistry(W32TIME_KEY, "MaxNegPhaseCorrection"), "0xd2f0");
+        assert.equal(r.state["w32time.limits"], "54000,54000", "w32time read the restored limits");
+        assert.match(r.log, /time: correction limits restored/);
+    });
+
+    scenario("VBScript not installed: VbscriptMissing (22, not transient) before any change, its own root cause", () => {
+        const r = run(script, withState(fresh2012R2, {}, { noVbscript: true }));
+        assert.deepEqual(r.calls, [ICACLS, WMIC]);
+        assertResult(r, { status: "VbscriptMissing", exitCode: 22, rootCause: "vbscriptMissing", attempts: 0 });
+        assert.equal(checksOf(r).vbscript, false);
+        assert.equal(r.state["lic.kms"], "", "nothing changed");
+    });
+
+    // ---- the root causes' order: two causes at once, for each pair of neighbours; the first wins ----
+
+    const failingResync = { "seq.resync": Array(8).fill("-2147023436").join(",") };
+    scenario("causes busy and unsupportedOs at once: busy wins", () => {
+        const r = run(script, { ...fresh2012R2, build: 6002, lockAgeMinutes: 1 });
+        assertResult(r, { status: "Busy", rootCause: "busy" });
+    });
+
+    scenario("causes unsupportedOs and accessDenied at once: unsupportedOs wins (slmgr never runs)", () => {
+        const r = run(script, withState(fresh2012R2, { "proc.elevated": "no" }, { build: 6002 }));
+        assertResult(r, { status: "UnsupportedOs", rootCause: "unsupportedOs" });
+    });
+
+    scenario("causes accessDenied and wmiUnavailable at once: accessDenied wins", () => {
+        // The first read works; the read after a first -ato that claims success fails three times; the second -ato is refused.
+        const r = run(render({ maxAttempts: 2, retryDelaySeconds: 1 }), withState(fresh2012R2, { "seq.ato": `0,${HR.accessDenied}`, "seq.wmi": "ok,ok,fail,fail,fail,fail,fail,fail" }));
+        assertResult(r, { status: "AccessDenied", licenseStatus: -1, rootCause: "accessDenied" });
+    });
+
+    scenario("causes wmiUnavailable and vbscriptMissing at once: wmiUnavailable wins", () => {
+        const r = run(script, { build: 26100, editionId: "ServerDatacenter", noWmic: true, noVbscript: true, state: { "svc.w32time.state": "running", "seq.wmi": "fail,fail,fail" } });
+        assertResult(r, { status: "StatusUnavailable", rootCause: "wmiUnavailable" });
+        assert.equal(checksOf(r).vbscript, false);
+    });
+
+    scenario("causes vbscriptMissing and serviceDisabled at once: vbscriptMissing wins", () => {
+        const r = run(script, withState(fresh2012R2, { "svc.sppsvc.start": "disabled" }, { noVbscript: true }));
+        assertResult(r, { status: "VbscriptMissing", rootCause: "vbscriptMissing" });
+        assert.equal(checksOf(r).services.sppsvc.start, "disabled");
+    });
+
+    scenario("causes serviceDisabled and sppPermissions at once: serviceDisabled wins", () => {
+        const r = run(render({ maxAttempts: 1 }), withState(fresh2012R2, { "svc.sppsvc.start": "disabled", "acl.sppsvc": "1179817,0,0,0" }));
+        assertResult(r, { rootCause: "serviceDisabled" });
+        assert.equal(checksOf(r).sppsvcExecutable, "denied");
+    });
+
+    scenario("causes sppPermissions and notKmsClient at once: sppPermissions wins", () => {
+        const r = run(script, withState(fresh2012R2, { "acl.sppsvc": "1179817,0,0,0", "lic.description": "Windows(R) Operating System, RETAIL channel", "seq.ato": HR.keyNotKms }));
+        assertResult(r, { rootCause: "sppPermissions" });
+        assert.equal(checksOf(r).channel, "retail");
+    });
+
+    scenario("causes notKmsClient and kmsDns at once: notKmsClient wins", () => {
+        const r = run(render({ maxAttempts: 1 }), withState(fresh2012R2, { ...unreachable, "lic.description": "Windows(R) Operating System, RETAIL channel", "net.kms.tencentyun.com": "nxdomain", "net.kms1.tencentyun.com": "nxdomain" }));
+        assertResult(r, { rootCause: "notKmsClient" });
+        assert.ok(checksOf(r).kmsHosts.every((h: { resolves: boolean }) => !h.resolves));
+    });
+
+    // kmsDns (no host resolves) and kmsPort (a host resolves, none connects) exclude each other; each meets clockSkew.
+    scenario("causes kmsDns and clockSkew at once: kmsDns wins", () => {
+        const r = run(render({ maxAttempts: 1 }), withState(fresh2012R2, { "clock.offset": "20000", ...failingResync, "net.kms.tencentyun.com": "nxdomain", "net.kms1.tencentyun.com": "nxdomain" }));
+        assertResult(r, { rootCause: "kmsDns" });
+        assert.equal(checksOf(r).clockOffsetSeconds, 20000);
+    });
+
+    scenario("causes kmsPort and clockSkew at once: kmsPort wins", () => {
+        const r = run(render({ maxAttempts: 1 }), withState(fresh2012R2, { "clock.offset": "20000", ...failingResync, "net.kms.tencentyun.com": "closed", "net.kms1.tencentyun.com": "timeout" }));
+        assertResult(r, { rootCause: "kmsPort" });
+        assert.equal(checksOf(r).clockOffsetSeconds, 20000);
+    });
+
+    scenario("causes clockSkew and keyRejected at once: clockSkew wins", () => {
+        // -ipk is refused (0xC004F050, key invalid) while the clock stays 5.5 hours off.
+        const r = run(render({ installKmsClientKey: true }), withState(fresh2012R2, { "clock.offset": "20000", ...failingResync, "seq.ipk": "-1073418160" }));
+        assertResult(r, { status: "KeyRejected", errorClass: "keyRejected", rootCause: "clockSkew" });
     });
 
     // ---- the Application event ----

@@ -11,7 +11,7 @@
  * careless script would run as SYSTEM) and returns its exit code, stdout, the tool calls in order,
  * the log file and the stand-ins' final state.
  */
-import { execFileSync, spawnSync } from "child_process";
+import { execFileSync, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -72,6 +72,12 @@ export interface Scenario {
     previousResult?: string;
     /** Keep the log and result of the previous run (a second run on the same server). */
     keepLogs?: boolean;
+    /** Remove vbscript.dll (the VBScript optional feature not installed). */
+    noVbscript?: boolean;
+    /** MaxPosPhaseCorrection and MaxNegPhaseCorrection in w32time's registry key before the run (absent by default). */
+    phaseLimits?: number;
+    /** A lock folder (run.lock) left in the server folder, last written this many minutes ago. */
+    lockAgeMinutes?: number;
 }
 
 /** What one run produced. */
@@ -220,9 +226,20 @@ export function runScript(script: string, scenario: Scenario, scriptArgs: string
     }
 }
 
-/** One run; a string says why the bench itself failed before the script ran. */
-function runOnce(script: string, scenario: Scenario, scriptArgs: string[]): RunResult | string {
+const W32TIME_CONFIG = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Config";
+const RELEASE = path.join(BENCH_DIR, "release");
+const CALLS = path.join(BENCH_DIR, "calls.log");
+
+/** Sets up the prefix for a scenario; a string says why the bench itself failed. */
+function setUp(script: string, scenario: Scenario): string | undefined {
     const wmic = path.join(SYSTEM32, "wbem", "wmic.exe");
+    const vbscript = path.join(SYSTEM32, "vbscript.dll");
+    if (scenario.noVbscript && fs.existsSync(vbscript)) {
+        fs.renameSync(vbscript, `${vbscript}.removed`);
+    } else if (!scenario.noVbscript && fs.existsSync(`${vbscript}.removed`)) {
+        fs.renameSync(`${vbscript}.removed`, vbscript);
+    }
+    fs.rmSync(RELEASE, { force: true });
     if (scenario.noWmic) {
         fs.rmSync(wmic, { force: true });
     } else if (!fs.existsSync(wmic)) {
@@ -235,7 +252,13 @@ function runOnce(script: string, scenario: Scenario, scriptArgs: string[]): RunR
         fs.mkdirSync(LOG_DIR, { recursive: true });
         fs.writeFileSync(path.join(LOG_DIR, "result.json"), scenario.previousResult + "\r\n");
     }
-    fs.rmSync(path.join(BENCH_DIR, "calls.log"), { force: true });
+    if (scenario.lockAgeMinutes !== undefined) {
+        const lock = path.join(LOG_DIR, "run.lock");
+        fs.mkdirSync(lock, { recursive: true });
+        const then = new Date(Date.now() - scenario.lockAgeMinutes * 60000);
+        fs.utimesSync(lock, then, then);
+    }
+    fs.rmSync(CALLS, { force: true });
     fs.rmSync(path.join(BENCH_DIR, "trace.log"), { force: true });
     fs.writeFileSync(path.join(BENCH_DIR, "state.txt"), Object.entries(scenario.state).map(([k, v]) => `${k}=${v}\n`).join(""));
     fs.writeFileSync(path.join(BENCH_DIR, "activate.cmd"), script);
@@ -245,7 +268,10 @@ function runOnce(script: string, scenario: Scenario, scriptArgs: string[]): RunR
         `${REG} add "${ntKey}" /v CurrentBuild /t REG_SZ /d ${scenario.build} /f >nul`,
         `${REG} add "${ntKey}" /v EditionID /t REG_SZ /d ${scenario.editionId} /f >nul`,
         `${REG} add "HKCU\\Software\\Wine" /v Version /t REG_SZ /d ${scenario.wineVersion ?? "win10"} /f >nul`,
-        `${REG} delete "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Config" /f >nul 2>&1`,
+        `${REG} delete "${W32TIME_CONFIG}" /f >nul 2>&1`,
+        ...(scenario.phaseLimits === undefined
+            ? []
+            : ["Pos", "Neg"].map((d) => `${REG} add "${W32TIME_CONFIG}" /v Max${d}PhaseCorrection /t REG_DWORD /d ${scenario.phaseLimits} /f >nul`)),
         "exit /b 0",
         "",
     ].join("\r\n");
@@ -254,10 +280,26 @@ function runOnce(script: string, scenario: Scenario, scriptArgs: string[]): RunR
     if (setupRun.status !== 0 || WINE_LAUNCH_FAILURE.test(setupRun.stdout)) {
         return `Wine failed to run the setup (exit ${setupRun.status}: ${setupRun.stdout.trim()})`;
     }
+    return undefined;
+}
+
+function readCalls(): string[] {
+    return fs.existsSync(CALLS) ? fs.readFileSync(CALLS, "utf8").split(/\r?\n/).filter(Boolean) : [];
+}
+
+/** One run; a string says why the bench itself failed before the script ran. */
+function runOnce(script: string, scenario: Scenario, scriptArgs: string[]): RunResult | string {
+    const failure = setUp(script, scenario);
+    if (failure !== undefined) {
+        return failure;
+    }
     const started = Date.now();
     const run = wine([CMD, "/c", "C:\\bench\\activate.cmd", ...scriptArgs]);
-    const wallMs = Date.now() - started;
-    const calls = fs.existsSync(path.join(BENCH_DIR, "calls.log")) ? fs.readFileSync(path.join(BENCH_DIR, "calls.log"), "utf8").split(/\r?\n/).filter(Boolean) : [];
+    return finish(run, readCalls(), Date.now() - started);
+}
+
+/** A run's result from its output and calls, with the log and state as the run left them. */
+function finish(run: { status: number; stdout: string }, calls: string[], wallMs: number): RunResult {
     const logFile = path.join(LOG_DIR, "activation.log");
     const lines = run.stdout.split(/\r?\n/).filter((l) => l.startsWith("{"));
     return {
@@ -273,8 +315,71 @@ function runOnce(script: string, scenario: Scenario, scriptArgs: string[]): RunR
     };
 }
 
+/** What two runs at once produced: the first, and the second that started while the first was inside `slmgr -ato`. */
+export interface TwoRuns {
+    first: RunResult;
+    second: RunResult;
+}
+
+/**
+ * Runs `script` twice at once: the first run is held inside its first `slmgr -ato` (the stand-in's
+ * `ato.hold`), the second runs from start to end meanwhile, then the first is released. Each run's
+ * calls are those logged while it was the one running. Wine failing to start a process fails the
+ * scenario here (no repeat).
+ */
+export async function runTwoAtOnce(script: string, scenario: Scenario): Promise<TwoRuns> {
+    const failure = setUp(script, { ...scenario, state: { ...scenario.state, "ato.hold": "yes" } });
+    if (failure !== undefined) {
+        throw new Error(`the bench: ${failure}`);
+    }
+    const outFile = path.join(BUILD_DIR, `wine-output-${process.pid}-${++outputs}.txt`);
+    const fd = fs.openSync(outFile, "wx");
+    const started = Date.now();
+    const child = spawn(SETARCH, ["-R", WINE, CMD, "/c", "C:\\bench\\activate.cmd"], { env: ENV, cwd: WORK_DIR, stdio: ["ignore", fd, fd] });
+    const firstExit = new Promise<number>((resolve, reject) => {
+        child.on("error", reject);
+        child.on("exit", (code) => resolve(code ?? -1));
+    });
+    try {
+        const deadline = Date.now() + 120000;
+        while (!readCalls().includes("slmgr -ato")) {
+            if (Date.now() > deadline) {
+                throw new Error(`the first run never reached slmgr -ato: ${readCalls().join(" | ")}`);
+            }
+            await new Promise((r) => setTimeout(r, 100));
+        }
+        const held = readCalls().length;
+        const secondStarted = Date.now();
+        const secondRun = wine([CMD, "/c", "C:\\bench\\activate.cmd"]);
+        const second = finish(secondRun, readCalls().slice(held), Date.now() - secondStarted);
+        const afterSecond = readCalls().length;
+        fs.writeFileSync(RELEASE, "");
+        const status = await firstExit;
+        const calls = readCalls();
+        const first = finish({ status, stdout: fs.readFileSync(outFile, "utf8") }, [...calls.slice(0, held), ...calls.slice(afterSecond)], Date.now() - started);
+        return { first, second };
+    } finally {
+        if (child.exitCode === null) {
+            fs.writeFileSync(RELEASE, "");
+            await firstExit.catch(() => undefined);
+        }
+        fs.closeSync(fd);
+        fs.rmSync(outFile, { force: true });
+    }
+}
+
 function readIfThere(file: string): string {
     return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+}
+
+/** A file of the server folder (C:\\ProgramData\\TencentCloudWindows) as the last run left it. */
+export function readServerFile(name: string): string {
+    return fs.readFileSync(path.join(LOG_DIR, name), "latin1");
+}
+
+/** Whether the server folder holds `name` (a file or a folder). */
+export function serverFileExists(name: string): boolean {
+    return fs.existsSync(path.join(LOG_DIR, name));
 }
 
 /** Reads a registry value in the bench's prefix (undefined when absent). */

@@ -202,6 +202,25 @@ static int tool_sc(int argc, char **argv) {
     return 1639;
 }
 
+/* ---- w32time's correction limits (the real registry of the Wine prefix) ---- */
+
+#define W32TIME_CONFIG "SYSTEM\\CurrentControlSet\\Services\\W32Time\\Config"
+/* MaxPos/NegPhaseCorrection when the registry has no value: 15 hours (FACTS §4). */
+#define DEFAULT_PHASE_LIMIT 54000UL
+
+static unsigned long registry_limit(const char *name) {
+    DWORD value = 0, size = sizeof value;
+    if (RegGetValueA(HKEY_LOCAL_MACHINE, W32TIME_CONFIG, name, RRF_RT_REG_DWORD, NULL, &value, &size) != ERROR_SUCCESS) return DEFAULT_PHASE_LIMIT;
+    return (unsigned long)value;
+}
+
+/* The service reads MaxPos/NegPhaseCorrection when it starts and on `w32tm /config /update`: state w32time.limits = "<pos>,<neg>". */
+static void load_phase_limits(void) {
+    char limits[64];
+    snprintf(limits, sizeof limits, "%lu,%lu", registry_limit("MaxPosPhaseCorrection"), registry_limit("MaxNegPhaseCorrection"));
+    set("w32time.limits", limits);
+}
+
 /* ---- net ---- */
 static int tool_net(int argc, char **argv) {
     if (argc < 3 || !ieq(argv[1], "start")) return 1;
@@ -214,6 +233,7 @@ static int tool_net(int argc, char **argv) {
         return 2;
     }
     set(service_key(argv[2], "state"), "running");
+    if (ieq(argv[2], "w32time")) load_phase_limits();
     printf("The %s service was started successfully.\r\n", argv[2]);
     return 0;
 }
@@ -276,8 +296,10 @@ static int tool_w32tm(int argc, char **argv) {
     }
     if (ieq(argv[1], "/config")) {
         int i;
-        for (i = 2; i < argc; i++)
+        for (i = 2; i < argc; i++) {
             if (istarts(argv[i], "/manualpeerlist:")) set("ntp.peers", argv[i] + 16);
+            if (ieq(argv[i], "/update")) load_phase_limits();
+        }
         printf("The command completed successfully.\r\n");
         return 0;
     }
@@ -286,6 +308,12 @@ static int tool_w32tm(int argc, char **argv) {
         result = ntp_answers_service() ? pop("resync", "ok") : "nodata";
         if (strcmp(result, "nodata") == 0) {
             printf("The computer did not resync because no time data was available.\r\n");
+            return 0;
+        }
+        if (!*get("w32time.limits", "")) load_phase_limits(); /* as read when the service started */
+        offset = clock_offset();
+        if (offset > (double)strtoul(get("w32time.limits", ""), NULL, 10) || -offset > (double)strtoul(strchr(get("w32time.limits", ""), ',') + 1, NULL, 10)) {
+            printf("The computer did not resync because the required time change was too big.\r\n");
             return 0;
         }
         code = strtol(result, &stop, 10);
@@ -417,6 +445,15 @@ static int tool_wmic(int argc, char **argv) {
     char props[8][64];
     struct row rows[4];
     int nprops, nrows, addon, i, j;
+    /* wmic computersystem get PartOfDomain /value */
+    if (argc == 5 && ieq(argv[1], "computersystem") && ieq(argv[2], "get") && ieq(argv[3], "PartOfDomain") && ieq(argv[4], "/value")) {
+        if (is("wmic.broken", "yes") || wmi_fails()) {
+            fprintf(stderr, "ERROR:\r\nDescription = The RPC server is unavailable.\r\n");
+            return HR_RPC_UNAVAILABLE;
+        }
+        printf("\r\r\n\r\r\nPartOfDomain=%s\r\r\n\r\r\n\r\r\n", is("domain.member", "yes") ? "TRUE" : "FALSE");
+        return 0;
+    }
     /* wmic path SoftwareLicensingProduct where "<filter>" get <A,B,...> /value */
     if (argc != 8 || !ieq(argv[1], "path") || !ieq(argv[2], "SoftwareLicensingProduct") || !ieq(argv[3], "where") || !ieq(argv[5], "get") ||
         !ieq(argv[7], "/value") || !parse_filter(argv[4], &addon)) {
@@ -517,6 +554,33 @@ static int ps_probe(const char *command) {
     return 0;
 }
 
+#define LOCK_AGE_COMMAND "exit [int](((Get-Date)-(Get-Item -LiteralPath '"
+
+/*
+ * `exit [int](((Get-Date)-(Get-Item -LiteralPath '<path>').LastWriteTime).TotalMinutes)`: the exit
+ * code is the minutes since the folder was last written, from the real file system (rounded as
+ * [int] rounds); a path that does not exist is Get-Item's error and exit code 1.
+ */
+static int ps_lock_age(const char *rest) {
+    char path[MAX_PATH];
+    const char *end = strchr(rest, '\'');
+    WIN32_FILE_ATTRIBUTE_DATA data;
+    FILETIME now;
+    ULARGE_INTEGER then, current;
+    if (!end || (size_t)(end - rest) >= sizeof path) return 1;
+    snprintf(path, sizeof path, "%.*s", (int)(end - rest), rest);
+    if (!GetFileAttributesExA(path, GetFileExInfoStandard, &data)) {
+        fprintf(stderr, "Get-Item : Cannot find path '%s' because it does not exist.\r\n", path);
+        return 1;
+    }
+    GetSystemTimeAsFileTime(&now);
+    then.LowPart = data.ftLastWriteTime.dwLowDateTime;
+    then.HighPart = data.ftLastWriteTime.dwHighDateTime;
+    current.LowPart = now.dwLowDateTime;
+    current.HighPart = now.dwHighDateTime;
+    return (int)floor(((double)current.QuadPart - (double)then.QuadPart) / 600000000.0 + 0.5);
+}
+
 static int tool_powershell(int argc, char **argv) {
     char command[8 * MAX_LEN] = "";
     char filter[2 * MAX_LEN];
@@ -536,6 +600,17 @@ static int tool_powershell(int argc, char **argv) {
             }
         }
     }
+    /* Started from TAT, whose console is UTF-8, PowerShell 2.0 writes a byte-order mark before its output. */
+    if (is("ps.bom", "yes")) printf("\xef\xbb\xbf");
+    if (strncmp(command, LOCK_AGE_COMMAND, strlen(LOCK_AGE_COMMAND)) == 0) return ps_lock_age(command + strlen(LOCK_AGE_COMMAND));
+    if (strcmp(command, "'PartOfDomain='+(Get-WmiObject Win32_ComputerSystem).PartOfDomain") == 0) {
+        if (wmi_fails()) {
+            fprintf(stderr, "Get-WmiObject : The RPC server is unavailable. (Exception from HRESULT: 0x800706BA)\r\n");
+            return 1;
+        }
+        printf("PartOfDomain=%s\r\n", is("domain.member", "yes") ? "True" : "False");
+        return 0;
+    }
     if (strstr(command, "[Net.Dns]::GetHostAddresses")) return ps_probe(command);
     if (strncmp(command, "foreach($p in @(Get-WmiObject SoftwareLicensingProduct -Filter '", 64) != 0 || !ps_filter(command, filter, sizeof filter) ||
         !parse_filter(filter, &addon)) {
@@ -553,6 +628,21 @@ static int tool_powershell(int argc, char **argv) {
 }
 
 /* ---- slmgr (through slmgr.vbs) ---- */
+
+#define RELEASE_PATH "C:\\bench\\release"
+
+/*
+ * *model* a slow KMS: `-ato` waits (up to 120 s) until the bench creates C:\bench\release, so that a
+ * second run starts while this one is in the middle; the state is saved before and read again after.
+ */
+static void hold_until_released(void) {
+    int i;
+    set("ato.hold", "");
+    save_state();
+    for (i = 0; i < 1200 && GetFileAttributesA(RELEASE_PATH) == INVALID_FILE_ATTRIBUTES; i++) Sleep(100);
+    entries = 0;
+    load_state();
+}
 
 /* What any slmgr action hits first: not elevated, or the licensing service disabled. */
 static int slmgr_refused(void) {
@@ -592,6 +682,7 @@ static int tool_slmgr(int argc, char **argv) {
         return rc;
     }
     if (ieq(argv[1], "-ato")) {
+        if (is("ato.hold", "yes")) hold_until_released();
         printf("\xe6\xad\xa3\xe5\x9c\xa8\xe6\xbf\x80\xe6\xb4\xbb Windows(R)...\r\n");
         snprintf(hosts, sizeof hosts, ",%s,", get("unreachable.hosts", ""));
         snprintf(host, sizeof host, ",%s,", get("lic.kms", ""));
