@@ -9,7 +9,24 @@ import { ROOT_CAUSES } from "../components/activation/rootCauses";
 import { TAT_TIMEOUT_MARGIN_SECONDS } from "../components/delivery/tat";
 import { INSTANCE_ARGUMENTS, instanceArgumentRows } from "../stacks/plan/providerModel";
 
-const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+const ROOT = path.join(__dirname, "..");
+const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+/** A page of docs/, where the README's reference material lives. */
+const doc = (page: string) => fs.readFileSync(path.join(ROOT, "docs", page), "utf8");
+
+test("the README is short, and every page it or a docs page links to exists", () => {
+    assert.ok(Buffer.byteLength(readme) < 8192, `README.md is ${Buffer.byteLength(readme)} bytes`);
+    const pages = ["README.md", ...fs.readdirSync(path.join(ROOT, "docs")).map((f) => `docs/${f}`)];
+    for (const page of pages) {
+        const text = fs.readFileSync(path.join(ROOT, page), "utf8");
+        for (const [, target] of text.matchAll(/\]\(([^)#\s]+\.md)(#[^)]*)?\)/g)) {
+            assert.ok(fs.existsSync(path.join(ROOT, path.dirname(page), target)), `${page} links to ${target}`);
+        }
+    }
+    for (const page of fs.readdirSync(path.join(ROOT, "docs"))) {
+        assert.ok(readme.includes(`](docs/${page})`), `the README links to docs/${page}`);
+    }
+});
 
 test("the README starts with the offline plan and the test command, and .ci/run runs that test command", () => {
     const block = readme.split("```sh\n")[1].split("```")[0].split("\n");
@@ -20,14 +37,14 @@ test("the README starts with the offline plan and the test command, and .ci/run 
     assert.equal(ci.trim().split("\n").pop(), testCommand, "the last step of .ci/run is the README's test command");
 });
 
-test("the README's exit code table is the code's table: every code, status, transience and meaning, in order", () => {
-    const rows = readme.split("\n").filter((l) => /^\| \d+ \| `\w+` \|/.test(l));
+test("the exit code table (docs/script.md) is the code's table: every code, status, transience and meaning, in order", () => {
+    const rows = doc("script.md").split("\n").filter((l) => /^\| \d+ \| `\w+` \|/.test(l));
     const expected = [...Object.values(EXIT_CODES), CARRIER_FAILED].map((i) => `| ${i.code} | \`${i.status}\` | ${i.transient ? "yes" : ""} | ${i.meaning} |`);
     assert.deepEqual(rows, expected);
 });
 
-test("the README's root cause table is the code's table, in the code's order", () => {
-    const lines = readme.split("\n");
+test("the root cause table (docs/script.md) is the code's table, in the code's order", () => {
+    const lines = doc("script.md").split("\n");
     const header = lines.indexOf("| root cause | found when | fix |");
     assert.ok(header > 0, "the root cause table");
     const rows = lines.slice(header + 2, lines.indexOf("", header));
@@ -35,26 +52,26 @@ test("the README's root cause table is the code's table, in the code's order", (
     assert.deepEqual(rows, expected);
 });
 
-test("the README says what the TAT timeouts are", () => {
+test("the docs say what the TAT timeouts are", () => {
     assert.equal(TAT_TIMEOUT_MARGIN_SECONDS, 300);
-    assert.ok(readme.includes("timeout = the script's worst case + 5 minutes"));
-    assert.ok(readme.includes("(create timeout: the command's timeout + 5 minutes)"));
+    assert.ok(doc("deliveries.md").includes("timeout = the script's worst case + 5 minutes"));
+    assert.ok(doc("deliveries.md").includes("(create timeout: the command's timeout + 5 minutes)"));
     const minutes = Math.round(worstCaseSeconds(DEFAULT_ACTIVATION_SCRIPT_OPTIONS) / 60);
-    assert.ok(readme.includes(`about ${minutes} minutes with the`), `the README's worst case is not ${minutes} minutes`);
+    assert.ok(doc("troubleshooting.md").includes(`about ${minutes} minutes with the`), `the README's worst case is not ${minutes} minutes`);
 });
 
-test("the README's activation defaults are the code's defaults", () => {
+test("the activation defaults (docs/arguments.md) are the code's defaults", () => {
     const d = DEFAULT_ACTIVATION_SCRIPT_OPTIONS;
-    assert.ok(readme.includes(`| \`kmsHost\` | \`${d.kmsHost}\` |`));
-    assert.ok(readme.includes(`| \`kmsPort\` | \`${d.kmsPort}\` |`));
-    assert.ok(readme.includes(`| \`fallbackKmsHosts\` | \`${JSON.stringify(d.fallbackKmsHosts)}\` |`));
-    assert.ok(readme.includes(`| \`ntpServers\` | \`${JSON.stringify(d.ntpServers)}\` |`));
-    assert.ok(readme.includes(`| \`maxAttempts\` | \`${d.maxAttempts}\` |`));
-    assert.ok(readme.includes(`| \`retryDelaySeconds\` | \`${d.retryDelaySeconds}\` |`));
+    assert.ok(doc("arguments.md").includes(`| \`kmsHost\` | \`${d.kmsHost}\` |`));
+    assert.ok(doc("arguments.md").includes(`| \`kmsPort\` | \`${d.kmsPort}\` |`));
+    assert.ok(doc("arguments.md").includes(`| \`fallbackKmsHosts\` | \`${JSON.stringify(d.fallbackKmsHosts)}\` |`));
+    assert.ok(doc("arguments.md").includes(`| \`ntpServers\` | \`${JSON.stringify(d.ntpServers)}\` |`));
+    assert.ok(doc("arguments.md").includes(`| \`maxAttempts\` | \`${d.maxAttempts}\` |`));
+    assert.ok(doc("arguments.md").includes(`| \`retryDelaySeconds\` | \`${d.retryDelaySeconds}\` |`));
 });
 
-test("the README's day-two table of instance arguments is providerModel's INSTANCE_ARGUMENTS, every argument in order", () => {
-    const lines = readme.split("\n");
+test("the day-two table (docs/day-two.md) of instance arguments is providerModel's INSTANCE_ARGUMENTS, every argument in order", () => {
+    const lines = doc("day-two.md").split("\n");
     const header = lines.indexOf("| argument | effect of a change | what the provider does | source |");
     assert.ok(header > 0, "the instance argument table");
     const rows = lines.slice(header + 2, lines.indexOf("", header));

@@ -1,5 +1,5 @@
 /**
- * The activation script's exit codes: one per failure class, documented in the README.
+ * The activation script's exit codes: one per failure class, documented in docs/script.md.
  * Codes 10-19 are transient (a later run may succeed: user data asks cloudbase-init to run the
  * script again at next boot); codes 20 and above are permanent (a person must act).
  */

@@ -2,7 +2,7 @@
  * The root causes the script's read-only diagnosis names when activation failed (and that
  * `activate.cmd /diagnose` names on demand; `carrier` comes from the delivery's carrier, not the script), in the order it decides between them: the first
  * that holds wins. Each comes with its fix in one sentence, for the `pulumi up` failure message,
- * the README and the result.
+ * docs/script.md and the result.
  */
 
 /** One root cause. */

@@ -2,7 +2,7 @@
  * What the tencentcloud provider (terraform-provider-tencentcloud v1.83.25, through Pulumi's
  * terraform bridge) does when a resource's arguments change between deployments, for the mock
  * cloud's plans. Each table names its source in the provider; BEHAVIOUR.md beside this file lists
- * them with the rest of the mock cloud's behaviour, and the README's "Day two" table is
+ * them with the rest of the mock cloud's behaviour, and docs/day-two.md's table is
  * `INSTANCE_ARGUMENTS` itself (a test keeps the two equal).
  */
 import type * as tencentcloud from "@pulumi/tencentcloud";
@@ -204,7 +204,7 @@ export const INSTANCE_SOURCE = "https://github.com/tencentcloudstack/terraform-p
 
 const EFFECT_WORDS: Record<ChangeKind, string> = { update: "in place", restart: "**restart**", reset: "**reset** (reinstall)", replace: "**replace**" };
 
-/** The README's day-two table of `tencentcloud_instance` arguments: one Markdown row per argument, in the provider's order. */
+/** The day-two table (docs/day-two.md) of `tencentcloud_instance` arguments: one Markdown row per argument, in the provider's order. */
 export function instanceArgumentRows(): string[] {
     return Object.entries(INSTANCE_ARGUMENTS).map(([name, a]) => {
         const refused = a.refusedWhileRunningUnless ? `; **fails** on a running server unless ${a.refusedWhileRunningUnless.map((f) => `\`${f}\``).join(" or ")} is true` : "";
