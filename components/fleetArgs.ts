@@ -35,6 +35,8 @@ export interface WindowsActivationArgs {
 
 /** {@link WindowsActivationArgs}' plain values, checked, and the rendered script. */
 export interface ResolvedFleetArgs {
+    /** The checked instance IDs (checked at once when given as plain values, else when known). */
+    instanceIds: pulumi.Output<string[]>;
     mode: ActivationMode;
     activation: ResolvedTatActivationArgs;
     /** The rendered activation script (CRLF). */
@@ -58,7 +60,10 @@ export function resolveFleetArgs(args: WindowsActivationArgs): ResolvedFleetArgs
             }
         }
     }
-    return { mode, activation, script: renderActivationScript(activation.script) };
+    const given = args.instanceIds;
+    const later = pulumi.Output.isInstance(given) || given instanceof Promise || (Array.isArray(given) && given.some((id) => typeof id !== "string"));
+    const instanceIds = later ? pulumi.output(given).apply(requireInstanceIds) : pulumi.output(requireInstanceIds(given));
+    return { instanceIds, mode, activation, script: renderActivationScript(activation.script) };
 }
 
 /** The form of a CVM instance ID. */

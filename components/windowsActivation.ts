@@ -3,7 +3,7 @@
  * stack) activated against Tencent's KMS, or audited, through TAT, during `pulumi up`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ActivationMode, ResolvedFleetArgs, WindowsActivationArgs, requireInstanceIds, resolveFleetArgs } from "./fleetArgs";
+import { ActivationMode, ResolvedFleetArgs, WindowsActivationArgs, resolveFleetArgs } from "./fleetArgs";
 import { scriptTatCommand } from "./delivery/activationCommand";
 import { keepActivated } from "./delivery/keepActivated";
 import { invokeTatCommand } from "./delivery/tat";
@@ -37,7 +37,7 @@ export class WindowsActivation extends pulumi.ComponentResource {
         super("tencentcloud-windows:index:WindowsActivation", name, settings, opts);
 
         const provider = this.getProvider("tencentcloud:index/instance:Instance");
-        const instances = pulumi.output(args.instanceIds).apply((ids) => inspectInstances(name, requireInstanceIds(ids), provider));
+        const instances = p.instanceIds.apply((ids) => inspectInstances(name, ids, provider));
         const results = instances.apply((list) => this.runOn(name, p, list, provider));
         const failOnError = p.mode === "activate" && p.activation.failOnActivationError;
         const summary = results.apply((r) => {
