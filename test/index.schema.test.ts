@@ -87,6 +87,33 @@ describe("the multi-language schema (Pulumi's component analyzer)", () => {
         assert.equal((instance.diagnosis as { $ref: string }).$ref, "#/types/tencentcloud-windows:index:ActivationDiagnosis");
     });
 
+    test("the YAML examples use only inputs and outputs the schema has, with valid enum values", () => {
+        // js-yaml ships with @pulumi/pulumi (which reads Pulumi.yaml with it).
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const yaml: { load(text: string): any } = require("js-yaml");
+        for (const [file, token] of [["stacks/yaml/Pulumi.yaml", TOKEN], ["stacks/yaml-fleet/Pulumi.yaml", FLEET_TOKEN]]) {
+            const program = yaml.load(fs.readFileSync(path.join(root, file), "utf8"));
+            const [name, resource] = Object.entries(program.resources as Record<string, { type: string; properties: Record<string, unknown> }>).find(([, r]) => r.type === token)!;
+            const component = schema.resources![token];
+            for (const key of Object.keys(resource.properties)) {
+                assert.ok(component.inputProperties![key], `${file}: ${key} is an input of ${token}`);
+            }
+            for (const required of component.requiredInputs ?? []) {
+                assert.ok(required in resource.properties, `${file}: ${required} is set`);
+            }
+            for (const value of Object.values(program.outputs as Record<string, string>)) {
+                const m = /^\$\{(\w+)\.(\w+)\}$/.exec(value);
+                assert.ok(m && m[1] === name && component.properties![m[2]], `${file}: output ${value} is an output of ${token}`);
+            }
+        }
+        const fleetProgram = yaml.load(fs.readFileSync(path.join(root, "stacks/yaml-fleet/Pulumi.yaml"), "utf8"));
+        assert.ok(ACTIVATION_MODES.includes(fleetProgram.config.mode.default), "the default mode is a mode");
+        const activation = schema.types!["tencentcloud-windows:index:TatActivationSettings"].properties!;
+        for (const key of Object.keys(fleetProgram.resources.fleet.properties.activation)) {
+            assert.ok(activation[key], `activation.${key}`);
+        }
+    });
+
     test("the enumerations carry the code's values", () => {
         const values = (t: string) => schema.types![`tencentcloud-windows:index:${t}`].enum!.map((e) => e.value);
         assert.deepEqual(values("WindowsVersion"), [...WINDOWS_VERSIONS]);
