@@ -208,6 +208,15 @@ describe("instances the component will not touch", () => {
         assert.deepEqual([...invoker.inputs.instanceIds].sort(), [...running].sort(), "no schedule on it (CreateInvoker refuses an offline agent)");
     });
 
+    test("a starting instance is not skipped: its agent is waited for as a new server's, and its state is read once", async () => {
+        const cloud = new MockCloud();
+        const [starting] = cloud.addExistingInstances(1, "img-2022zh02", "STARTING");
+        const { result } = await deploy(cloud, fleet([starting]));
+        assert.equal(result.results[starting].status, "Licensed");
+        assert.equal(cloud.invocations.get(starting)?.length, 1);
+        assert.equal(calls(cloud, TYPES.getInstances).length, 1, "the agent gate does not ask DescribeInstances again");
+    });
+
     test("a preview reads the instances but invokes nothing", async () => {
         const cloud = new MockCloud();
         const ids = cloud.addExistingInstances(3);

@@ -8,11 +8,20 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
 import { ResolvedActivationScriptOptions } from "../activation/options";
 import { CHECK_WAIT, diagnoseWorstCaseSeconds, worstCaseSeconds } from "../activation/schedule";
-import { renderCarrier } from "./carrier";
+import { ScriptArguments, renderCarrier } from "./carrier";
 import { TAT_TIMEOUT_MARGIN_SECONDS, sharedTatCommand } from "./tat";
 
-/** Which run of the script a command starts: activate it, report the first-boot run (`/check`), or diagnose read-only (`/diagnose`). */
-export type ScriptRun = "activate" | "check" | "diagnose";
+/** Every run of the script a command can start: activate it, report the first-boot run (`/check`), or diagnose read-only (`/diagnose`). */
+export const SCRIPT_RUNS = ["activate", "check", "diagnose"] as const;
+
+/** Which run of the script a command starts (one of {@link SCRIPT_RUNS}). */
+export type ScriptRun = (typeof SCRIPT_RUNS)[number];
+
+/** The carrier (PowerShell) a TAT command of `run` carries: `script` written to the server, then run with the run's argument. */
+export function renderScriptRunCarrier(script: string, run: ScriptRun): string {
+    const args: ScriptArguments = run === "activate" ? "" : run === "check" ? "/check" : "/diagnose";
+    return renderCarrier(script, "report", args);
+}
 
 /** A TAT command and the timeout (seconds) its invocations use. */
 export interface ScriptCommand {
@@ -29,6 +38,5 @@ export function scriptTatCommand(
 ): ScriptCommand {
     const worst = run === "activate" ? worstCaseSeconds(options) : run === "check" ? CHECK_WAIT.tries * CHECK_WAIT.pauseSeconds : diagnoseWorstCaseSeconds();
     const timeoutSeconds = worst + TAT_TIMEOUT_MARGIN_SECONDS;
-    const args = run === "activate" ? "" : run === "check" ? "/check" : "/diagnose";
-    return { command: sharedTatCommand(renderCarrier(script, "report", args), timeoutSeconds, provider), timeoutSeconds };
+    return { command: sharedTatCommand(renderScriptRunCarrier(script, run), timeoutSeconds, provider), timeoutSeconds };
 }
