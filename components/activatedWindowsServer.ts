@@ -7,11 +7,11 @@ import * as tencentcloud from "@pulumi/tencentcloud";
 import { Delivery } from "./activationArgs";
 import { ActivationReport, ActivationStatus, activationFailureMessage, readActivationOutput } from "./activation/report";
 import { ActivationResult } from "./activation/result";
-import { CHECK_WAIT, worstCaseSeconds } from "./activation/schedule";
+import { scriptTatCommand } from "./delivery/activationCommand";
 import { renderCarrier } from "./delivery/carrier";
 import { keepActivated } from "./delivery/keepActivated";
 import { deliverWithSsh, sshAccessGroup } from "./delivery/ssh";
-import { TAT_TIMEOUT_MARGIN_SECONDS, invokeTatCommand, scriptHash, sharedTatCommand } from "./delivery/tat";
+import { invokeTatCommand, scriptHash } from "./delivery/tat";
 import { AgentReadiness, notRunningMessage, whenAgentOnline } from "./delivery/tatAgent";
 import { checkPublicWindowsImage, findWindowsImage, runningImageName } from "./images/imageLookup";
 import { ImageInfo } from "./images/imageNames";
@@ -124,7 +124,7 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
             : undefined;
         const report = this.deliver(name, p, password, sshRules, ready, provider);
         if (p.activation.keepActivatedCron !== undefined) {
-            const command = sharedTatCommand(renderCarrier(p.script, "report"), worstCaseSeconds(p.activation.script) + TAT_TIMEOUT_MARGIN_SECONDS, provider);
+            const { command } = scriptTatCommand(p.script, "activate", p.activation.script, provider);
             keepActivated(name, ready!, command, p.activation.keepActivatedCron, provider);
         }
         const failOnError = p.activation.failOnActivationError;
@@ -173,10 +173,9 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
         const { activation, script } = p;
         if (activation.delivery === "tat" || activation.verifyWithTat) {
             const check = activation.verifyWithTat;
-            const timeout = (check ? CHECK_WAIT.tries * CHECK_WAIT.pauseSeconds : worstCaseSeconds(activation.script)) + TAT_TIMEOUT_MARGIN_SECONDS;
-            const command = sharedTatCommand(renderCarrier(script, "report", check ? "/check" : ""), timeout, provider);
+            const { command, timeoutSeconds } = scriptTatCommand(script, check ? "check" : "activate", activation.script, provider);
             const role = check ? "activation-check" : "activation";
-            const invoke = (instanceId: pulumi.Input<string>, keepLast: boolean) => invokeTatCommand(`${name}-${role}`, command, instanceId, timeout, this, keepLast).output;
+            const invoke = (instanceId: pulumi.Input<string>, keepLast: boolean) => invokeTatCommand(`${name}-${role}`, command, instanceId, timeoutSeconds, this, keepLast).output;
             // Preview registers the invocation at once (a new server's ID is unknown there); an update
             // registers it once the gate has answered, keeping the last invocation of a server that is
             // not running (nothing can run on it; the change follows once it runs again).

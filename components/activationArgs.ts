@@ -35,12 +35,32 @@ export type SshHost = (typeof SshHost)[keyof typeof SshHost];
 /** Every SSH address choice. */
 export const SSH_HOSTS: readonly SshHost[] = Object.values(SshHost);
 
-/** Activation settings of {@link ActivatedWindowsServerArgs}. */
-export interface ActivationSettings extends ActivationScriptOptions {
-    /** How the script is delivered. Default `userData`. */
-    delivery?: Delivery;
-    /** Fail `pulumi up` when TAT or SSH delivery reports that activation failed. Default true. */
+/**
+ * The settings of running the script through TAT: the script options, the agent wait, the failure
+ * rule and the schedule. `WindowsActivation` takes these; `ActivatedWindowsServer` takes them and
+ * the delivery settings ({@link ActivationSettings}).
+ */
+export interface TatActivationSettings extends ActivationScriptOptions {
+    /** Fail `pulumi up` when a run through TAT (or SSH) reports that activation failed. Default true. */
     failOnActivationError?: boolean;
+    /** Seconds to wait for a server's TAT agent to come online before the script is invoked, 1-7200. Default 900. */
+    tatAgentTimeoutSeconds?: number;
+    /** Seconds between two checks of the TAT agent's state, 1-600. Default 10. */
+    tatAgentPollSeconds?: number;
+    /**
+     * Run the activation script on a schedule with a TAT invoker, so a server that loses its
+     * activation is activated again (a healthy server's run changes nothing). Works with every
+     * delivery; needs the TAT agent (public images after 2020-12-15). Default false.
+     */
+    keepActivated?: boolean;
+    /** The schedule of keepActivated: a 5-field cron, read by TAT in UTC+8. Default `0 3 * * 0` (Sundays 03:00 UTC+8). */
+    keepActivatedCron?: string;
+}
+
+/** Activation settings of {@link ActivatedWindowsServerArgs}. */
+export interface ActivationSettings extends TatActivationSettings {
+    /** How the script is delivered. Default `userData`. With delivery `userData`, the TAT agent settings apply to verifyWithTat and keepActivated. */
+    delivery?: Delivery;
     /** With user data delivery, run a read-only TAT check after boot that reports the first-boot result. Default false. */
     verifyWithTat?: boolean;
     /** SSH delivery: connect to the `public` or `private` IP. Default `public` when a public IP is allocated, else `private`. */
@@ -55,59 +75,64 @@ export interface ActivationSettings extends ActivationScriptOptions {
      * first boot only, so a later change leaves running servers untouched.
      */
     replaceOnScriptChange?: boolean;
-    /** TAT delivery and verifyWithTat: seconds to wait for a new server's TAT agent to come online, 1-7200. Default 900. */
-    tatAgentTimeoutSeconds?: number;
-    /** Seconds between two checks of the TAT agent's state, 1-600. Default 10. */
-    tatAgentPollSeconds?: number;
-    /**
-     * Run the activation script on a schedule with a TAT invoker, so a server that loses its
-     * activation is activated again (a healthy server's run changes nothing). Works with every
-     * delivery; needs the TAT agent (public images after 2020-12-15). Default false.
-     */
-    keepActivated?: boolean;
-    /** The schedule of keepActivated: a 5-field cron, read by TAT in UTC+8. Default `0 3 * * 0` (Sundays 03:00 UTC+8). */
-    keepActivatedCron?: string;
 }
 
-/** {@link ActivationSettings} with defaults applied and every value checked. */
-export interface ResolvedActivationArgs {
+/** {@link TatActivationSettings} with defaults applied and every value checked. */
+export interface ResolvedTatActivationArgs {
     script: ResolvedActivationScriptOptions;
-    delivery: Delivery;
     failOnActivationError: boolean;
-    verifyWithTat: boolean;
-    sshHost: SshHost;
-    sshAllowedCidrs: string[];
-    enableOpenSsh: boolean;
-    replaceOnScriptChange: boolean;
     /** How long to wait for the TAT agent, and how often to ask. */
     tatAgent: AgentWaitSettings;
     /** The keepActivated schedule (UTC+8), or undefined when off. */
     keepActivatedCron: string | undefined;
 }
 
-const DELIVERY_NAMES = [
-    "delivery",
-    "failOnActivationError",
-    "verifyWithTat",
-    "sshHost",
-    "sshAllowedCidrs",
-    "enableOpenSsh",
-    "replaceOnScriptChange",
-    "tatAgentTimeoutSeconds",
-    "tatAgentPollSeconds",
-    "keepActivated",
-    "keepActivatedCron",
-];
+/** {@link ActivationSettings} with defaults applied and every value checked. */
+export interface ResolvedActivationArgs extends ResolvedTatActivationArgs {
+    delivery: Delivery;
+    verifyWithTat: boolean;
+    sshHost: SshHost;
+    sshAllowedCidrs: string[];
+    enableOpenSsh: boolean;
+    replaceOnScriptChange: boolean;
+}
+
+/** The keys of {@link TatActivationSettings} beyond the script options. */
+export const TAT_SETTING_NAMES: readonly string[] = ["failOnActivationError", "tatAgentTimeoutSeconds", "tatAgentPollSeconds", "keepActivated", "keepActivatedCron"];
+
+const DELIVERY_NAMES = [...TAT_SETTING_NAMES, "delivery", "verifyWithTat", "sshHost", "sshAllowedCidrs", "enableOpenSsh", "replaceOnScriptChange"];
 
 /** The defaults of the TAT agent wait: 15 minutes, asking every 10 seconds. */
 export const DEFAULT_TAT_AGENT_WAIT: Readonly<AgentWaitSettings> = Object.freeze({ timeoutSeconds: 900, pollSeconds: 10 });
+
+/**
+ * Resolves and validates the TAT settings of `activation` (`prefix` names the field in errors);
+ * `extraNames` are further keys the caller accepts and checks itself.
+ */
+export function resolveTatActivationArgs(args: TatActivationSettings | undefined, extraNames: readonly string[] = TAT_SETTING_NAMES, prefix = "activation"): ResolvedTatActivationArgs {
+    const script = resolveActivationScriptOptions(args, prefix, extraNames);
+    const a = args ?? {};
+    const keep = requireBoolean(`${prefix}.keepActivated`, a.keepActivated ?? false);
+    if (!keep && a.keepActivatedCron !== undefined) {
+        throw new ArgumentError(`${prefix}.keepActivatedCron`, "applies only with keepActivated: true");
+    }
+    return {
+        script,
+        failOnActivationError: requireBoolean(`${prefix}.failOnActivationError`, a.failOnActivationError ?? true),
+        tatAgent: {
+            timeoutSeconds: requireInteger(`${prefix}.tatAgentTimeoutSeconds`, a.tatAgentTimeoutSeconds ?? DEFAULT_TAT_AGENT_WAIT.timeoutSeconds, 1, 7200),
+            pollSeconds: requireInteger(`${prefix}.tatAgentPollSeconds`, a.tatAgentPollSeconds ?? DEFAULT_TAT_AGENT_WAIT.pollSeconds, 1, 600),
+        },
+        keepActivatedCron: keep ? requireCron(`${prefix}.keepActivatedCron`, a.keepActivatedCron ?? DEFAULT_KEEP_ACTIVATED_CRON) : undefined,
+    };
+}
 
 /** Resolves and validates `activation`; `windowsVersion` (when known) and `hasPublicIp` decide what SSH delivery may use. */
 export function resolveActivationArgs(
     args: ActivationSettings | undefined,
     context: { windowsVersion?: WindowsVersion; hasPublicIp: boolean },
 ): ResolvedActivationArgs {
-    const script = resolveActivationScriptOptions(args, "activation", DELIVERY_NAMES);
+    const tat = resolveTatActivationArgs(args, DELIVERY_NAMES);
     const a = args ?? {};
     const delivery = requireOneOf("activation.delivery", a.delivery ?? "userData", DELIVERIES);
     const verifyWithTat = requireBoolean("activation.verifyWithTat", a.verifyWithTat ?? false);
@@ -134,24 +159,13 @@ export function resolveActivationArgs(
             `needs windowsVersion ${OPENSSH_VERSIONS.join(", ")} (older versions have no in-box OpenSSH server; with imageId, also set windowsVersion)`,
         );
     }
-    const keep = requireBoolean("activation.keepActivated", a.keepActivated ?? false);
-    if (!keep && a.keepActivatedCron !== undefined) {
-        throw new ArgumentError("activation.keepActivatedCron", "applies only with keepActivated: true");
-    }
-    const keepActivatedCron = keep ? requireCron("activation.keepActivatedCron", a.keepActivatedCron ?? DEFAULT_KEEP_ACTIVATED_CRON) : undefined;
     return {
-        script,
+        ...tat,
         delivery,
-        failOnActivationError: requireBoolean("activation.failOnActivationError", a.failOnActivationError ?? true),
         verifyWithTat,
         sshHost,
         sshAllowedCidrs,
         enableOpenSsh,
         replaceOnScriptChange: requireBoolean("activation.replaceOnScriptChange", a.replaceOnScriptChange ?? false),
-        tatAgent: {
-            timeoutSeconds: requireInteger("activation.tatAgentTimeoutSeconds", a.tatAgentTimeoutSeconds ?? DEFAULT_TAT_AGENT_WAIT.timeoutSeconds, 1, 7200),
-            pollSeconds: requireInteger("activation.tatAgentPollSeconds", a.tatAgentPollSeconds ?? DEFAULT_TAT_AGENT_WAIT.pollSeconds, 1, 600),
-        },
-        keepActivatedCron,
     };
 }

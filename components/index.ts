@@ -3,12 +3,15 @@
  * with their clock synced and Windows activated against Tencent's KMS.
  */
 export { ActivatedWindowsServer } from "./activatedWindowsServer";
+export { WindowsActivation } from "./windowsActivation";
+export { ActivationMode, WindowsActivationArgs } from "./fleetArgs";
+export { FleetFailure, FleetSummary, InstanceActivation } from "./fleet/fleetReport";
 export { ActivatedWindowsServerArgs, InstanceSettings, OWNED_INSTANCE_ARGS } from "./serverArgs";
-export { ActivationSettings, Delivery, SshHost } from "./activationArgs";
+export { ActivationSettings, Delivery, SshHost, TatActivationSettings } from "./activationArgs";
 export { ActivationScriptOptions, DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "./activation/options";
 export { renderActivationScript, ACTIVATION_LOG_PATH } from "./activation/script";
 export { EXIT_CODES, ExitCodeInfo } from "./activation/exitCodes";
-export { ActivationResult, ActivationResultError, parseActivationOutput } from "./activation/result";
+export { ActivationDiagnosis, ActivationResult, ActivationResultError, parseActivationOutput, parseDiagnosisOutput } from "./activation/result";
 export { ActivationStatus } from "./activation/report";
 export { ImageEdition, ImageLanguage, WindowsVersion } from "./images/imageNames";
 export { ArgumentError } from "./validation";

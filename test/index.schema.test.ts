@@ -12,17 +12,19 @@ import { generateSchema } from "@pulumi/pulumi/provider/experimental/schema";
 import { WINDOWS_VERSIONS, IMAGE_EDITIONS, IMAGE_LANGUAGES } from "../components/images/imageNames";
 import { DELIVERIES, SSH_HOSTS } from "../components/activationArgs";
 import { ActivationStatus } from "../components/activation/report";
+import { ACTIVATION_MODES } from "../components/fleetArgs";
 
 const root = path.resolve(__dirname, "..");
 const packageJSON = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
 const TOKEN = "tencentcloud-windows:index:ActivatedWindowsServer";
+const FLEET_TOKEN = "tencentcloud-windows:index:WindowsActivation";
 
 type Schema = ReturnType<typeof generateSchema>;
 let schema: Schema;
 
 describe("the multi-language schema (Pulumi's component analyzer)", () => {
     before(() => {
-        const result = new Analyzer(root, packageJSON.name, packageJSON, new Set(["ActivatedWindowsServer"])).analyze();
+        const result = new Analyzer(root, packageJSON.name, packageJSON, new Set(["ActivatedWindowsServer", "WindowsActivation"])).analyze();
         schema = generateSchema(packageJSON.name, packageJSON.version, packageJSON.description, result.components, result.typeDefinitions, result.dependencies);
     });
 
@@ -58,6 +60,60 @@ describe("the multi-language schema (Pulumi's component analyzer)", () => {
         assert.equal((outputs.activationResult as { $ref: string }).$ref, "#/types/tencentcloud-windows:index:ActivationResult");
     });
 
+    test("WindowsActivation is a component of the same package, with its inputs, outputs and types described", () => {
+        const fleet = schema.resources?.[FLEET_TOKEN];
+        assert.ok(fleet?.isComponent, Object.keys(schema.resources ?? {}).join(","));
+        assert.deepEqual(Object.keys(fleet.inputProperties!).sort(), ["activation", "instanceIds", "mode"]);
+        assert.deepEqual([...(fleet.requiredInputs ?? [])], ["instanceIds"]);
+        assert.deepEqual(Object.keys(fleet.properties!).sort(), ["activationScript", "keepActivated", "mode", "results", "summary"]);
+        const ids = fleet.inputProperties!.instanceIds as { type: string; items: { type: string }; plain?: boolean };
+        assert.equal(ids.type, "array");
+        assert.equal(ids.items.type, "string");
+        assert.equal(ids.plain, undefined, "instanceIds takes outputs (from Instance.get or a stack reference)");
+        assert.equal((fleet.inputProperties!.activation as { $ref: string }).$ref, "#/types/tencentcloud-windows:index:TatActivationSettings");
+        const results = fleet.properties!.results as { type: string; additionalProperties: { $ref: string } };
+        assert.equal(results.type, "object");
+        assert.equal(results.additionalProperties.$ref, "#/types/tencentcloud-windows:index:InstanceActivation");
+        assert.equal((fleet.properties!.summary as { $ref: string }).$ref, "#/types/tencentcloud-windows:index:FleetSummary");
+        const tat = schema.types!["tencentcloud-windows:index:TatActivationSettings"].properties!;
+        for (const key of ["kmsHost", "maxAttempts", "failOnActivationError", "tatAgentTimeoutSeconds", "keepActivated", "keepActivatedCron"]) {
+            assert.ok(tat[key]?.description, `activation.${key}`);
+        }
+        assert.equal(tat.delivery, undefined, "TAT only: no delivery choice");
+        const summary = schema.types!["tencentcloud-windows:index:FleetSummary"].properties!;
+        assert.deepEqual(Object.keys(summary).sort(), ["failed", "failures", "licensed", "unknown"]);
+        const instance = schema.types!["tencentcloud-windows:index:InstanceActivation"].properties!;
+        assert.equal((instance.result as { $ref: string }).$ref, "#/types/tencentcloud-windows:index:ActivationResult");
+        assert.equal((instance.diagnosis as { $ref: string }).$ref, "#/types/tencentcloud-windows:index:ActivationDiagnosis");
+    });
+
+    test("the YAML examples use only inputs and outputs the schema has, with valid enum values", () => {
+        // js-yaml ships with @pulumi/pulumi (which reads Pulumi.yaml with it).
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const yaml: { load(text: string): any } = require("js-yaml");
+        for (const [file, token] of [["stacks/yaml/Pulumi.yaml", TOKEN], ["stacks/yaml-fleet/Pulumi.yaml", FLEET_TOKEN]]) {
+            const program = yaml.load(fs.readFileSync(path.join(root, file), "utf8"));
+            const [name, resource] = Object.entries(program.resources as Record<string, { type: string; properties: Record<string, unknown> }>).find(([, r]) => r.type === token)!;
+            const component = schema.resources![token];
+            for (const key of Object.keys(resource.properties)) {
+                assert.ok(component.inputProperties![key], `${file}: ${key} is an input of ${token}`);
+            }
+            for (const required of component.requiredInputs ?? []) {
+                assert.ok(required in resource.properties, `${file}: ${required} is set`);
+            }
+            for (const value of Object.values(program.outputs as Record<string, string>)) {
+                const m = /^\$\{(\w+)\.(\w+)\}$/.exec(value);
+                assert.ok(m && m[1] === name && component.properties![m[2]], `${file}: output ${value} is an output of ${token}`);
+            }
+        }
+        const fleetProgram = yaml.load(fs.readFileSync(path.join(root, "stacks/yaml-fleet/Pulumi.yaml"), "utf8"));
+        assert.ok(ACTIVATION_MODES.includes(fleetProgram.config.mode.default), "the default mode is a mode");
+        const activation = schema.types!["tencentcloud-windows:index:TatActivationSettings"].properties!;
+        for (const key of Object.keys(fleetProgram.resources.fleet.properties.activation)) {
+            assert.ok(activation[key], `activation.${key}`);
+        }
+    });
+
     test("the enumerations carry the code's values", () => {
         const values = (t: string) => schema.types![`tencentcloud-windows:index:${t}`].enum!.map((e) => e.value);
         assert.deepEqual(values("WindowsVersion"), [...WINDOWS_VERSIONS]);
@@ -66,6 +122,7 @@ describe("the multi-language schema (Pulumi's component analyzer)", () => {
         assert.deepEqual(values("Delivery"), [...DELIVERIES]);
         assert.deepEqual(values("SshHost"), [...SSH_HOSTS]);
         assert.deepEqual(values("ActivationStatus"), Object.values(ActivationStatus));
+        assert.deepEqual(values("ActivationMode"), [...ACTIVATION_MODES]);
     });
 
     test("the activation settings and the instance pass-through are object types with described properties", () => {

@@ -63,8 +63,8 @@ function startPlugin(dir: string, engineAddress: string, stderr: string[]): Prom
     });
 }
 
-/** The Construct call the engine sends for one server of a Python program. */
-function constructRequest(engine: TestEngine, name: string, inputs: Record<string, unknown>): unknown {
+/** The Construct call the engine sends for one component (a server, unless `type` says otherwise) of a Python program. */
+function constructRequest(engine: TestEngine, name: string, inputs: Record<string, unknown>, type = COMPONENT): unknown {
     const req = new provproto.ConstructRequest();
     req.setProject(PROJECT);
     req.setStack(STACK);
@@ -72,7 +72,7 @@ function constructRequest(engine: TestEngine, name: string, inputs: Record<strin
     req.setDryrun(false);
     req.setParallel(16);
     req.setMonitorendpoint(engine.monitorAddress);
-    req.setType(COMPONENT);
+    req.setType(type);
     req.setName(name);
     req.setParent("");
     req.setInputs(structproto.Struct.fromJavaScript(inputs));
@@ -154,5 +154,21 @@ describe("the package as a plugin: Construct calls of a Python/Go/C#/YAML progra
         );
         // Unbatched, each server's three polls would be a call of its own: nine.
         assert.ok(agentCalls.length < 9, `agent-status calls batched across the servers: ${JSON.stringify(agentCalls)}`);
+    });
+
+    test("WindowsActivation over existing instances: one Construct, one invocation each, the summary in the state", async () => {
+        const fleetType = "tencentcloud-windows:index:WindowsActivation";
+        const ids = cloud.addExistingInstances(3);
+        const response: any = await new Promise((resolve, reject) =>
+            client.construct(constructRequest(engine, "fleet", { instanceIds: ids, activation: { tatAgentPollSeconds: 1 } }, fleetType), (error: Error | null, r: unknown) =>
+                error ? reject(error) : resolve(r),
+            ),
+        );
+        const state = response.getState().toJavaScript();
+        assert.deepEqual(state.summary, { licensed: 3, failed: 0, unknown: 0, failures: [] }, `engine log: ${engine.logs.join("\n")}\nplugin stderr: ${stderr.join("")}`);
+        assert.deepEqual(Object.keys(state.results).sort(), [...ids].sort());
+        assert.equal(response.getUrn(), `urn:pulumi:${STACK}::${PROJECT}::${fleetType}::fleet`);
+        const attachments = cloud.resources.filter((r) => r.type === "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment" && r.name.startsWith("fleet-"));
+        assert.deepEqual(attachments.map((r) => r.inputs.instanceId).sort(), [...ids].sort());
     });
 });

@@ -152,35 +152,50 @@ function readChecks(value: unknown): ActivationChecks | undefined {
     };
 }
 
-/** Parses the last result line of the script's stdout. Throws ActivationResultError when there is none or it is malformed. */
-export function parseActivationOutput(output: unknown): ActivationResult {
+/** The last line of `output` that starts with `start`, as a JSON object whose `key` is the result schema. */
+function lastJsonLine(output: unknown, start: string, key: string, what: string): Record<string, unknown> {
     if (typeof output !== "string") {
-        throw new ActivationResultError("the activation output is not text");
+        throw new ActivationResultError(`the ${what} output is not text`);
     }
     if (output.length > MAX_OUTPUT_CHARS) {
-        throw new ActivationResultError(`the activation output is longer than ${MAX_OUTPUT_CHARS} characters`);
+        throw new ActivationResultError(`the ${what} output is longer than ${MAX_OUTPUT_CHARS} characters`);
     }
     const line = output
         .split(/\r?\n/)
         .map((l) => l.replace(BOM, "").trim())
-        .filter((l) => l.startsWith(LINE_START))
+        .filter((l) => l.startsWith(start))
         .pop();
     if (line === undefined) {
-        throw new ActivationResultError(`the activation output has no result line: the script did not finish (see ${ACTIVATION_LOG_PATH})`);
+        throw new ActivationResultError(`the ${what} output has no result line: the script did not finish (see ${ACTIVATION_LOG_PATH})`);
     }
     let obj: unknown;
     try {
         obj = JSON.parse(line);
     } catch {
-        throw new ActivationResultError("the activation result line is not valid JSON (truncated output?)");
+        throw new ActivationResultError(`the ${what} result line is not valid JSON (truncated output?)`);
     }
     if (obj === null || typeof obj !== "object" || Array.isArray(obj)) {
-        throw new ActivationResultError("the activation result line is not a JSON object");
+        throw new ActivationResultError(`the ${what} result line is not a JSON object`);
     }
     const o = obj as Record<string, unknown>;
-    if (o.activation !== RESULT_SCHEMA) {
-        throw new ActivationResultError(`the activation result line is not of schema ${RESULT_SCHEMA}`);
+    if (o[key] !== RESULT_SCHEMA) {
+        throw new ActivationResultError(`the ${what} result line is not of schema ${RESULT_SCHEMA}`);
     }
+    return o;
+}
+
+/** A root cause name from a result line; throws unless it is one of ROOT_CAUSES. */
+function rootCauseOf(o: Record<string, unknown>, what: string): RootCauseName {
+    const rootCause = field<string>(o, "rootCause", "string") as RootCauseName;
+    if (!Object.prototype.hasOwnProperty.call(ROOT_CAUSES, rootCause)) {
+        throw new ActivationResultError(`the ${what} result line has an unknown rootCause ${JSON.stringify(rootCause)}`);
+    }
+    return rootCause;
+}
+
+/** Parses the last result line of the script's stdout. Throws ActivationResultError when there is none or it is malformed. */
+export function parseActivationOutput(output: unknown): ActivationResult {
+    const o = lastJsonLine(output, LINE_START, "activation", "activation");
     const status = field<string>(o, "status", "string");
     const exitCode = field<number>(o, "exitCode", "number");
     const info = describeExitCode(exitCode);
@@ -189,10 +204,7 @@ export function parseActivationOutput(output: unknown): ActivationResult {
     }
     const licenseStatus = field<number>(o, "licenseStatus", "number");
     const lastErrorCode = field<number>(o, "lastErrorCode", "number");
-    const rootCause = field<string>(o, "rootCause", "string") as RootCauseName;
-    if (!Object.prototype.hasOwnProperty.call(ROOT_CAUSES, rootCause)) {
-        throw new ActivationResultError(`the activation result line has an unknown rootCause ${JSON.stringify(rootCause)}`);
-    }
+    const rootCause = rootCauseOf(o, "activation");
     return {
         status,
         exitCode,
@@ -219,10 +231,53 @@ export function parseActivationOutput(output: unknown): ActivationResult {
     };
 }
 
-/** Decodes TAT's base64 task output, then parses it like {@link parseActivationOutput}. */
-export function parseBase64ActivationOutput(output: unknown): ActivationResult {
+/** What `activate.cmd /diagnose` reported about one server: its license state and the root cause of what stands in the way, changing nothing. */
+export interface ActivationDiagnosis {
+    /** What would stop (or stops) a KMS activation (`none` when every check passed); see ROOT_CAUSES. */
+    rootCause: string;
+    /** The root cause's fix, in one sentence. */
+    rootCauseFix: string;
+    /** WMI LicenseStatus (1 = Licensed), -1 when unknown. */
+    licenseStatus: number;
+    /** True when Windows is licensed against one of the configured KMS hosts (an activation run would take the fast path). */
+    licensedByConfiguredHost: boolean;
+    /** The Windows build number. */
+    osBuild: number;
+    /** The Windows Server version the build belongs to. */
+    osVersion: string;
+    /** Standard, Datacenter, Enterprise or Other. */
+    edition: string;
+    /** What the diagnosis found. */
+    checks?: ActivationChecks;
+}
+
+const DIAGNOSIS_START = `{"diagnosis":"${RESULT_SCHEMA}"`;
+
+/** Parses the line `activate.cmd /diagnose` prints. Throws ActivationResultError when there is none or it is malformed. */
+export function parseDiagnosisOutput(output: unknown): ActivationDiagnosis {
+    const o = lastJsonLine(output, DIAGNOSIS_START, "diagnosis", "diagnosis");
+    const rootCause = rootCauseOf(o, "diagnosis");
+    return {
+        rootCause,
+        rootCauseFix: ROOT_CAUSES[rootCause].fix,
+        licenseStatus: field<number>(o, "licenseStatus", "number"),
+        licensedByConfiguredHost: field<boolean>(o, "licensedByConfiguredHost", "boolean"),
+        osBuild: field<number>(o, "osBuild", "number"),
+        osVersion: field<string>(o, "osVersion", "string"),
+        edition: field<string>(o, "edition", "string"),
+        checks: readChecks(o.checks),
+    };
+}
+
+/** Decodes TAT's base64 task output; throws ActivationResultError unless it is base64. */
+export function decodeTatOutput(output: unknown): string {
     if (typeof output !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(output.replace(/\s+/g, "")) || output.replace(/\s+/g, "").length % 4 !== 0) {
         throw new ActivationResultError("the TAT task output is not base64");
     }
-    return parseActivationOutput(Buffer.from(output.replace(/\s+/g, ""), "base64").toString("utf8"));
+    return Buffer.from(output.replace(/\s+/g, ""), "base64").toString("utf8");
+}
+
+/** Decodes TAT's base64 task output, then parses it like {@link parseActivationOutput}. */
+export function parseBase64ActivationOutput(output: unknown): ActivationResult {
+    return parseActivationOutput(decodeTatOutput(output));
 }

@@ -75,3 +75,8 @@ export function worstCaseSeconds(options: Pick<ResolvedActivationScriptOptions, 
     const perAttempt = TOOL_SECONDS.ato + clockSyncWorstSeconds() + statusReadWorstSeconds();
     return statusReadWorstSeconds() + domainMemberWorstSeconds() + clockSyncWorstSeconds() + options.maxAttempts * perAttempt + waits + TOOL_SECONDS.diagnosis + TOOL_SECONDS.rest;
 }
+
+/** Worst-case seconds of `activate.cmd /diagnose`: one status read, the diagnosis and the rest; it never activates or syncs. */
+export function diagnoseWorstCaseSeconds(): number {
+    return statusReadWorstSeconds() + TOOL_SECONDS.diagnosis + TOOL_SECONDS.rest;
+}

@@ -29,6 +29,9 @@ export type CarrierMode =
     /** TAT and SSH: always exit 0 (a TAT invocation then ends as SUCCESS); the result travels in the output. */
     | "report";
 
+/** The argument of one run of the script: none (activate), `/check` (report the first-boot run) or `/diagnose` (read-only). */
+export type ScriptArguments = "" | "/check" | "/diagnose";
+
 /** The exit code that asks cloudbase-init to run the user data again at the next boot, without rebooting. */
 export const CLOUDBASE_INIT_RUN_AGAIN = 1002;
 
@@ -135,7 +138,7 @@ export function renderScriptBytes(script: string): string {
  * {@link SCRIPT_PATH}, run it with `scriptArguments`, then run `then` (more statements, before the
  * carrier exits, outside its `try`: they must catch their own errors).
  */
-export function renderCarrierBody(mode: CarrierMode, scriptArguments: "" | "/check" = "", then?: string): string {
+export function renderCarrierBody(mode: CarrierMode, scriptArguments: ScriptArguments = "", then?: string): string {
     const { first, last } = TRANSIENT_EXIT_CODE_RANGE;
     const exit =
         mode === "report" ? ["exit 0"] : [`if ($code -ge ${first} -and $code -le ${last}) { exit ${CLOUDBASE_INIT_RUN_AGAIN} }`, "exit $code"];
@@ -157,6 +160,6 @@ export function renderCarrierBody(mode: CarrierMode, scriptArguments: "" | "/che
  * The whole carrier as TAT and SSH run it, in plain statements: `Expand-Packed`, the script's bytes,
  * then {@link renderCarrierBody}. Throws unless the script is printable ASCII with CRLF line ends.
  */
-export function renderCarrier(script: string, mode: CarrierMode, scriptArguments: "" | "/check" = "", then?: string): string {
+export function renderCarrier(script: string, mode: CarrierMode, scriptArguments: ScriptArguments = "", then?: string): string {
     return [EXPAND_PACKED_FUNCTION, renderScriptBytes(script), renderCarrierBody(mode, scriptArguments, then)].join("\n");
 }

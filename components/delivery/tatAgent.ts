@@ -81,7 +81,7 @@ class AgentWaiter {
 
     constructor(private readonly provider: pulumi.ProviderResource | undefined) {}
 
-    wait(instanceId: string, serverName: string, settings: AgentWaitSettings): Promise<AgentReadiness> {
+    wait(instanceId: string, serverName: string, settings: AgentWaitSettings, knownState: string | undefined): Promise<AgentReadiness> {
         return new Promise<AgentReadiness>((resolve, reject) => {
             const known = this.waiting.get(instanceId);
             if (known !== undefined) {
@@ -93,7 +93,7 @@ class AgentWaiter {
                 deadline: Date.now() + settings.timeoutSeconds * 1000,
                 timeoutSeconds: settings.timeoutSeconds,
                 lastState: "not reported yet",
-                instanceState: undefined,
+                instanceState: knownState,
                 waiters: [{ resolve, reject }],
             });
             this.pollMs = Math.min(this.pollMs, settings.pollSeconds * 1000);
@@ -165,17 +165,22 @@ class AgentWaiter {
 /**
  * The instance's readiness for TAT, released once its agent is online, or at once when the instance
  * is not running (`running: false`: invoke nothing on it), or at once in preview. Fails with
- * {@link agentTimeoutMessage} at the deadline.
+ * {@link agentTimeoutMessage} at the deadline. `knownState`: the instance state the caller already
+ * read from DescribeInstances (not asked again).
  */
 export function whenAgentOnline(
     serverName: string,
     instanceId: pulumi.Output<string>,
     settings: AgentWaitSettings,
     provider: pulumi.ProviderResource | undefined,
+    knownState?: string,
 ): pulumi.Output<AgentReadiness> {
     return instanceId.apply(async (id): Promise<AgentReadiness> => {
         if (pulumi.runtime.isDryRun()) {
             return { instanceId: id, running: true, instanceState: "RUNNING" };
+        }
+        if (knownState !== undefined && NOT_RUNNING_STATES.includes(knownState)) {
+            return { instanceId: id, running: false, instanceState: knownState };
         }
         const waiters = perDeployment("tatAgentWaiters", () => new Map<string, AgentWaiter>());
         const key = providerKey(provider);
@@ -184,6 +189,6 @@ export function whenAgentOnline(
             waiter = new AgentWaiter(provider);
             waiters.set(key, waiter);
         }
-        return waiter.wait(id, serverName, settings);
+        return waiter.wait(id, serverName, settings, knownState);
     });
 }

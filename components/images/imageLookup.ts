@@ -26,10 +26,14 @@ export function findWindowsImage(query: ImageQuery, provider: pulumi.ProviderRes
     );
 }
 
+/** The catalog's entry for an image ID (one invoke per ID and provider), or undefined when this region does not list it. */
+export function lookUpImage(imageId: string, provider: pulumi.ProviderResource | undefined): Promise<ImageInfo | undefined> {
+    return cachedGetImages({ imageId }, provider).then((r) => (r.images ?? []).find((i) => i.imageId === imageId));
+}
+
 /** Looks up an explicit image ID and refuses it unless it is a Tencent public Windows image. */
 export function checkPublicWindowsImage(imageId: string, provider: pulumi.ProviderResource | undefined): Promise<ImageInfo> {
-    return cachedGetImages({ imageId }, provider).then((r) => {
-        const image = (r.images ?? []).find((i) => i.imageId === imageId);
+    return lookUpImage(imageId, provider).then((image) => {
         if (image === undefined) {
             throw new Error(`Invalid argument 'imageId': image ${imageId} was not found in this region.`);
         }
@@ -53,8 +57,8 @@ export function runningImageName(imageId: string, chosen: ImageInfo, provider: p
     if (imageId === chosen.imageId) {
         return Promise.resolve(chosen.imageName);
     }
-    return cachedGetImages({ imageId }, provider).then(
-        (r) => (r.images ?? []).find((i) => i.imageId === imageId)?.imageName ?? "",
+    return lookUpImage(imageId, provider).then(
+        (image) => image?.imageName ?? "",
         () => "",
     );
 }

@@ -2,6 +2,7 @@
 // *** Written in the generator's (pulumi-language-nodejs) layout; replace it with the generated SDK, see README.md. ***
 
 import * as pulumi from "@pulumi/pulumi";
+import * as inputs from "./types/input";
 import * as outputs from "./types/output";
 import * as utilities from "./utilities";
 
@@ -72,22 +73,108 @@ export interface GetInstancesArgs {
  * A collection of values returned by getInstances.
  */
 export interface GetInstancesResult {
+    /**
+     * The available zone that the CVM instance locates at.
+     */
     readonly availabilityZone?: string;
+    /**
+     * Exclusive cluster id.
+     */
     readonly dedicatedClusterId?: string;
     /**
      * The provider-assigned unique ID for this managed resource.
      */
     readonly id: string;
+    /**
+     * ID of the instances.
+     */
     readonly instanceId?: string;
     /**
      * An information list of cvm instance. Each element contains the following attributes:
      */
     readonly instanceLists: outputs.GetInstancesInstanceList[];
+    /**
+     * Name of the instances.
+     */
     readonly instanceName?: string;
     readonly instanceSetIds?: string[];
+    /**
+     * The project CVM belongs to.
+     */
     readonly projectId?: number;
     readonly resultOutputFile?: string;
+    /**
+     * ID of a vpc subnetwork.
+     */
     readonly subnetId?: string;
+    /**
+     * Tags of the instance.
+     */
     readonly tags?: {[key: string]: string};
+    /**
+     * ID of the vpc.
+     */
     readonly vpcId?: string;
+}
+export function getInstancesOutput(args?: GetInstancesOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetInstancesResult> {
+    args = args || {};
+    opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
+    return pulumi.runtime.invokeOutput("tencentcloud:index/getInstances:getInstances", {
+        "availabilityZone": args.availabilityZone,
+        "dedicatedClusterId": args.dedicatedClusterId,
+        "instanceId": args.instanceId,
+        "instanceName": args.instanceName,
+        "instanceSetIds": args.instanceSetIds,
+        "projectId": args.projectId,
+        "resultOutputFile": args.resultOutputFile,
+        "subnetId": args.subnetId,
+        "tags": args.tags,
+        "vpcId": args.vpcId,
+    }, opts, utilities.getPackage());
+}
+
+/**
+ * A collection of arguments for invoking getInstances.
+ */
+export interface GetInstancesOutputArgs {
+    /**
+     * The available zone that the CVM instance locates at.
+     */
+    availabilityZone?: pulumi.Input<string | undefined>;
+    /**
+     * Exclusive cluster id.
+     */
+    dedicatedClusterId?: pulumi.Input<string | undefined>;
+    /**
+     * ID of the instances to be queried.
+     */
+    instanceId?: pulumi.Input<string | undefined>;
+    /**
+     * Name of the instances to be queried.
+     */
+    instanceName?: pulumi.Input<string | undefined>;
+    /**
+     * Instance set ids, max length is 100, conflict with other field.
+     */
+    instanceSetIds?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * The project CVM belongs to.
+     */
+    projectId?: pulumi.Input<number | undefined>;
+    /**
+     * Used to save results.
+     */
+    resultOutputFile?: pulumi.Input<string | undefined>;
+    /**
+     * ID of a vpc subnetwork.
+     */
+    subnetId?: pulumi.Input<string | undefined>;
+    /**
+     * Tags of the instance.
+     */
+    tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+    /**
+     * ID of the vpc to be queried.
+     */
+    vpcId?: pulumi.Input<string | undefined>;
 }

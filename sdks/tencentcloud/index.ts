@@ -10,9 +10,10 @@ export const getImages: typeof import("./getImages").getImages = null as any;
 export const getImagesOutput: typeof import("./getImages").getImagesOutput = null as any;
 utilities.lazyLoad(exports, ["getImages","getImagesOutput"], () => require("./getImages"));
 
-export { GetInstancesArgs, GetInstancesResult } from "./getInstances";
+export { GetInstancesArgs, GetInstancesResult, GetInstancesOutputArgs } from "./getInstances";
 export const getInstances: typeof import("./getInstances").getInstances = null as any;
-utilities.lazyLoad(exports, ["getInstances"], () => require("./getInstances"));
+export const getInstancesOutput: typeof import("./getInstances").getInstancesOutput = null as any;
+utilities.lazyLoad(exports, ["getInstances","getInstancesOutput"], () => require("./getInstances"));
 
 export { GetTatAgentArgs, GetTatAgentResult, GetTatAgentOutputArgs } from "./getTatAgent";
 export const getTatAgent: typeof import("./getTatAgent").getTatAgent = null as any;

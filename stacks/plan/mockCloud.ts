@@ -69,6 +69,32 @@ export const LICENSED_LINE =
     '{"activation":"tencentcloud-windows/2","status":"Licensed","exitCode":0,"licenseStatus":1,"kmsHost":"kms.tencentyun.com","kmsPort":1688,' +
     '"attempts":1,"lastErrorCode":0,"errorClass":"none","alreadyLicensed":false,"clockOffsetSeconds":0,"timeSource":"ntp","osBuild":20348,"osVersion":"2022","edition":"Datacenter","rootCause":"none","checks":{}}';
 
+/**
+ * The line `activate.cmd /diagnose` prints on a licensed 2022 with the default settings (the Windows
+ * bench checks that the real script, run under Wine, prints exactly this line).
+ */
+export const HEALTHY_DIAGNOSIS_LINE =
+    '{"diagnosis":"tencentcloud-windows/2","rootCause":"none","licenseStatus":1,"licensedByConfiguredHost":true,"osBuild":20348,"osVersion":"2022","edition":"Datacenter",' +
+    '"checks":{"kmsHosts":[{"host":"kms.tencentyun.com","resolves":true,"port":"open"},{"host":"kms1.tencentyun.com","resolves":true,"port":"open"}],"clockOffsetSeconds":0,' +
+    '"services":{"sppsvc":{"start":"auto","state":"stopped"},"w32time":{"start":"auto","state":"running"}},"sppsvcExecutable":"ok","channel":"kmsClient","graceMinutes":0}}';
+
+/** A CVM as DescribeInstances (the `getInstances` data source) reports it. */
+export interface CloudInstance {
+    instanceId: string;
+    /** InstanceState: RUNNING, STOPPED, ... */
+    status: string;
+    imageId: string;
+    osName: string;
+}
+
+/** What an invocation ran where: the instance, the command and the command's content. */
+export interface InvocationTarget {
+    instanceId: string;
+    commandId: string;
+    /** The TatCommand's content (the carrier), "" when the command is not in the stack. */
+    content: string;
+}
+
 function image(imageId: string, imageName: string, createdTime: string, imageType = "PUBLIC_IMAGE", platform = "Windows") {
     return { imageId, imageName, osName: imageName, platform, imageType, architecture: "x86_64", createdTime };
 }
@@ -161,8 +187,16 @@ export class MockCloud implements pulumi.runtime.Mocks {
     public deployments = 0;
     /** What getImages searches; tests change it between deployments (Tencent publishes new images). */
     public images = [...SAMPLE_IMAGES];
-    /** The base64 task output TAT returns for an invocation (undefined: no record). */
-    public tatOutput: (invocationId: string) => string | undefined = () => Buffer.from(`activation log...\r\n${LICENSED_LINE}\r\n`).toString("base64");
+    /**
+     * The base64 task output TAT returns for an invocation (undefined: no record). Default: the
+     * licensed line for an activation, the healthy diagnosis line for a `/diagnose` run.
+     */
+    public tatOutput: (invocationId: string, target: InvocationTarget) => string | undefined = (_, target) =>
+        Buffer.from(`activation log...\r\n${target.content.includes("/diagnose") ? HEALTHY_DIAGNOSIS_LINE : LICENSED_LINE}\r\n`).toString("base64");
+    /** Every CVM in the region, by ID: the stack's own and those made elsewhere ({@link addExistingInstances}). */
+    public readonly cloudInstances = new Map<string, CloudInstance>();
+    /** Invocations made so far, by invocation ID. */
+    public readonly invocationTargets = new Map<string, InvocationTarget>();
     /** The stdout an SSH command returns. */
     public sshStdout = `activation log...\r\n${LICENSED_LINE}\r\n`;
     /** How many agent-status answers say `Offline` before a new instance's TAT agent is `Online` (Infinity: never). */
@@ -175,8 +209,6 @@ export class MockCloud implements pulumi.runtime.Mocks {
     public readonly replaceTargets = new Set<string>();
     /** Provider Delete calls made so far, by resource ID. */
     public readonly deletes: string[] = [];
-    /** Instance states (DescribeInstances `InstanceState`) by instance ID: RUNNING when created. */
-    private readonly instanceStates = new Map<string, string>();
     /** Invocations whose record TAT no longer keeps. */
     private readonly expiredInvocations = new Set<string>();
     /** Stack entries this update replaced: deleted when it ends. */
@@ -250,6 +282,19 @@ export class MockCloud implements pulumi.runtime.Mocks {
     }
 
     /**
+     * Adds `count` CVMs made outside the stack (by hand, by Terraform, by another stack) from `imageId`,
+     * in `status`; returns their IDs.
+     */
+    addExistingInstances(count: number, imageId = "img-2022zh02", status = "RUNNING"): string[] {
+        const osName = this.images.find((i) => i.imageId === imageId)?.osName ?? "Windows Server";
+        return Array.from({ length: count }, () => {
+            const instanceId = `ins-e${String(++this.counter).padStart(7, "0")}`;
+            this.cloudInstances.set(instanceId, { instanceId, status, imageId, osName });
+            return instanceId;
+        });
+    }
+
+    /**
      * Ends an update: what it registered becomes the stack's state (a preview changes nothing), and
      * what it no longer registers or replaced is deleted through the provider (unless the state says
      * retainOnDelete). Returns the URNs it deletes; throws, as `pulumi up` fails, when a Delete fails.
@@ -284,7 +329,11 @@ export class MockCloud implements pulumi.runtime.Mocks {
 
     /** Sets an instance's state, as its owner stopping or starting it in the console would. */
     setInstanceState(instanceId: string, state: string): void {
-        this.instanceStates.set(instanceId, state);
+        const instance = this.cloudInstances.get(instanceId);
+        if (instance === undefined) {
+            throw new Error(`setInstanceState: no instance ${instanceId} in this cloud`);
+        }
+        instance.status = state;
     }
 
     /** TAT forgets every invocation made so far (it keeps records for a limited time). */
@@ -351,7 +400,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 outputs.osName = this.images.find((i) => i.imageId === inputs.imageId)?.osName ?? "Windows Server";
                 outputs.instanceStatus = "RUNNING";
                 if (!this.preview) {
-                    this.instanceStates.set(id, "RUNNING");
+                    this.cloudInstances.set(id, { instanceId: id, status: "RUNNING", imageId: inputs.imageId, osName: outputs.osName });
                 }
                 break;
             case "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment": {
@@ -366,6 +415,8 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 id = `${outputs.invocationId}#${instanceId}`;
                 if (!this.preview) {
                     this.invocations.set(instanceId, [...(this.invocations.get(instanceId) ?? []), String(inputs.commandId)]);
+                    const command = [...this.next.values(), ...this.state.values()].find((e) => e.id === inputs.commandId);
+                    this.invocationTargets.set(outputs.invocationId, { instanceId, commandId: String(inputs.commandId), content: String(command?.inputs.content ?? "") });
                 }
                 break;
             }
@@ -399,7 +450,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
 
     /** An instance's state (RUNNING unless set otherwise). */
     private instanceState(instanceId: string): string {
-        return this.instanceStates.get(instanceId) ?? "RUNNING";
+        return this.cloudInstances.get(instanceId)?.status ?? "RUNNING";
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
@@ -430,14 +481,18 @@ export class MockCloud implements pulumi.runtime.Mocks {
             case "tencentcloud:index/getInstances:getInstances": {
                 const ids: string[] = args.inputs.instanceSetIds ?? [];
                 if (ids.length > 100) {
-                    throw new Error("[TencentCloudSDKError] Code=InvalidParameterValue.LimitExceeded, Message=at most 100 instances per call");
+                    throw new Error("instance_set_ids: attribute supports 100 item maximum");
                 }
-                const instanceLists = ids.filter((id) => this.instanceStates.has(id)).map((instanceId) => ({ instanceId, status: this.instanceState(instanceId) }));
+                const instanceLists = ids.flatMap((id) => {
+                    const i = this.cloudInstances.get(id);
+                    return i === undefined ? [] : [{ ...i, instanceName: i.instanceId, privateIp: "10.0.0.2", dataDisks: [], gpuInfos: [], securityGroups: [], tags: {} }];
+                });
                 return { id: "instances", instanceLists, instanceSetIds: ids };
             }
             case "tencentcloud:index/getTatInvocationTask:getTatInvocationTask": {
                 const invocationId: string = args.inputs.filters?.[0]?.values?.[0];
-                const output = this.expiredInvocations.has(invocationId) ? undefined : this.tatOutput(invocationId);
+                const target = this.invocationTargets.get(invocationId) ?? { instanceId: "", commandId: "", content: "" };
+                const output = this.expiredInvocations.has(invocationId) ? undefined : this.tatOutput(invocationId, target);
                 return {
                     id: invocationId,
                     invocationTaskSets: output === undefined ? [] : [{ invocationId, taskStatus: "SUCCESS", taskResults: [{ exitCode: 0, output }] }],

@@ -13,7 +13,7 @@ import { worstCaseSeconds } from "../../components/activation/schedule";
 import { renderActivationScript } from "../../components/activation/script";
 import { renderUserData } from "../../components/delivery/userData";
 import { carriedScript } from "../support/carrier";
-import { LICENSED_LINE } from "../../stacks/plan/mockCloud";
+import { HEALTHY_DIAGNOSIS_LINE, LICENSED_LINE } from "../../stacks/plan/mockCloud";
 import { RunResult, Scenario, describeRun, harnessRetries, plantedTools, prepareBench, readRegistry, readServerFile, runScript, runTwoAtOnce, serverFileExists, stopBench } from "../windows/wineBench";
 
 const APP = "55c92734-d682-4d71-983e-d6ec3f16059f";
@@ -578,6 +578,12 @@ describe("activation script under Wine's cmd.exe", () => {
         assert.deepEqual(line.checks.services.sppsvc, { start: "auto", state: "stopped" });
         assert.deepEqual(withoutBench(r.state), withoutBench(healthy.state));
         assert.equal(r.state["event.last"], undefined, "no event");
+    });
+
+    scenario("/diagnose on a licensed 2022 prints exactly the line the mock cloud returns for an audit", () => {
+        const licensed2022 = { build: 20348, editionId: "ServerDatacenter", wineVersion: "win10", state: { "svc.w32time.state": "running", "lic.status": "1", "lic.kms": "kms.tencentyun.com", "svc.sppsvc.start": "delayed-auto", "svc.w32time.start": "auto" } };
+        const r = run(script, licensed2022, ["/diagnose"]);
+        assert.equal(r.stdout.trim().split(/\r?\n/).pop(), HEALTHY_DIAGNOSIS_LINE);
     });
 
     scenario("/diagnose on 2025 without wmic: the status through PowerShell, the same checks", () => {

@@ -7,13 +7,14 @@
  *   node --import tsx test/bench/child.ts eval bare 500 <user-data file>
  *   node --import tsx test/bench/child.ts calls oneVersion|threeVersions|tat 500
  *   node --import tsx test/bench/child.ts agents 500 <polls Offline before Online>
+ *   node --import tsx test/bench/child.ts fleet activate|audit|servers 1000
  *   node --import tsx test/bench/child.ts sizes
  *   node --import tsx test/bench/child.ts userData
  */
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
-import { ActivatedWindowsServer, ActivatedWindowsServerArgs } from "../../components";
+import { ActivatedWindowsServer, ActivatedWindowsServerArgs, WindowsActivation } from "../../components";
 import { pack } from "../../components/delivery/packed";
 import { MockCloud, valueOf } from "../../stacks/plan/mockCloud";
 import { WINDOWS_VERSIONS, WindowsVersion } from "../../components/images/imageNames";
@@ -148,6 +149,38 @@ async function agents(n: number, offlinePolls: number): Promise<object> {
     };
 }
 
+/**
+ * 1,000 existing instances through one WindowsActivation (`activate` or `audit`), or the same fleet as
+ * new ActivatedWindowsServers with TAT delivery (`servers`): wall time, invocations and every cloud read.
+ */
+async function fleet(kind: "activate" | "audit" | "servers", n: number): Promise<object> {
+    const cloud = await setUp();
+    const ids = kind === "servers" ? [] : cloud.addExistingInstances(n);
+    let statuses: string[] = [];
+    const m = await measure(async () => {
+        if (kind === "servers") {
+            const servers = Array.from({ length: n }, (_, i) => new ActivatedWindowsServer(`srv-${i}`, { ...BASE, windowsVersion: "2022", activation: { delivery: "tat" } }));
+            statuses = await Promise.all(servers.map((s) => valueOf(s.activationStatus)));
+        } else {
+            const f = new WindowsActivation("fleet", { instanceIds: ids, mode: kind });
+            statuses = Object.values(await valueOf(f.results)).map((r) => r.status);
+        }
+    });
+    const calls = (token: string) => cloud.calls.filter((c) => c.token === `tencentcloud:index/${token}:${token}`).length;
+    return {
+        ms: m.ms,
+        peakHeapBytes: m.peakHeapBytes,
+        invocations: [...cloud.invocations.values()].flat().length,
+        tatCommands: cloud.resources.filter((r) => r.type === "tencentcloud:index/tatCommand:TatCommand").length,
+        agentStatusCalls: calls("getTatAgent"),
+        getInstances: calls("getInstances"),
+        getImages: calls("getImages"),
+        getTatInvocationTask: calls("getTatInvocationTask"),
+        resources: cloud.resources.length,
+        licensed: statuses.filter((s) => s === "Licensed").length,
+    };
+}
+
 /** A distinct 253-character DNS name (the longest the validation accepts). */
 function longHost(tag: string): string {
     const label = (n: number) => (tag + "x".repeat(n)).slice(0, n);
@@ -223,6 +256,9 @@ async function main(): Promise<void> {
             break;
         case "agents":
             result = await agents(Number(a), Number(b));
+            break;
+        case "fleet":
+            result = await fleet(a as "activate" | "audit" | "servers", Number(b));
             break;
         case "sizes":
             result = await sizes();

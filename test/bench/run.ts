@@ -10,7 +10,7 @@
  * Each measurement runs in its own process (test/bench/child.ts): the component caches invokes
  * and TAT commands per process, and a fresh process gives a clean heap peak.
  */
-import { spawn, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -18,13 +18,13 @@ import { DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "../../components/activation/o
 import { CHECK_WAIT, clockSyncWorstSeconds, retryDelays, statusReadWorstSeconds, worstCaseSeconds, TOOL_SECONDS } from "../../components/activation/schedule";
 import { TAT_TIMEOUT_MARGIN_SECONDS } from "../../components/delivery/tat";
 import { USER_DATA_LIMIT_BYTES } from "../../components/delivery/userData";
+import { ChildRun, ROOT, child } from "./childProcess";
 import { summariseProfile } from "./profile";
 
-const ROOT = path.resolve(__dirname, "..", "..");
+
 const OUT_DIR = path.join(ROOT, ".bench");
 const RESULTS = path.join(OUT_DIR, "results.json");
 const WINDOWS_BENCH = path.join(OUT_DIR, "windows-bench.json");
-const CHILD = path.join(__dirname, "child.ts");
 
 const SIZES = [1, 10, 100, 500] as const;
 /** Rounds per size; each round runs both sides, in alternating order, and gives one ratio. */
@@ -45,32 +45,6 @@ function row(figure: string, value: string, target = "", pass?: boolean): void {
 }
 function section(title: string): void {
     rows.push({ figure: `-- ${title}`, value: "", target: "", result: "" });
-}
-
-interface ChildRun<T> {
-    result: T;
-    processMs: number;
-}
-
-/** Runs test/bench/child.ts with `args` in a fresh Node process and parses its JSON line. */
-function child<T>(args: string[], nodeFlags: string[] = []): Promise<ChildRun<T>> {
-    return new Promise((resolve, reject) => {
-        const t0 = Date.now();
-        const p = spawn(process.execPath, [...nodeFlags, "--import", "tsx", CHILD, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        p.stdout.on("data", (d) => (stdout += d));
-        p.stderr.on("data", (d) => (stderr += d));
-        p.on("error", reject);
-        p.on("close", (code) => {
-            const line = stdout.split("\n").find((l) => l.startsWith("{"));
-            if (code !== 0 || line === undefined) {
-                reject(new Error(`bench child ${args.join(" ")} exited ${code}: ${stderr.trim() || stdout.trim()}`));
-                return;
-            }
-            resolve({ result: JSON.parse(line) as T, processMs: Date.now() - t0 });
-        });
-    });
 }
 
 /** Runs the tasks at most `limit` at a time (for runs whose timing is not a figure). */

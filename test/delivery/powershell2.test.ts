@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { renderActivationScript } from "../../components/activation/script";
-import { renderCarrier } from "../../components/delivery/carrier";
+import { SCRIPT_RUNS, renderScriptRunCarrier } from "../../components/delivery/activationCommand";
 import { renderOpenSshEnable } from "../../components/delivery/openSsh";
 import { SSH_RUN_COMMAND } from "../../components/delivery/ssh";
 import { renderUserData } from "../../components/delivery/userData";
@@ -16,8 +16,10 @@ const scripts = [renderActivationScript(), renderActivationScript({ installKmsCl
 function libraryPowerShell(): { name: string; text: string; server2019: boolean }[] {
     const texts: { name: string; text: string; server2019: boolean }[] = [];
     for (const [i, script] of scripts.entries()) {
-        texts.push({ name: `TAT/SSH carrier ${i}`, text: renderCarrier(script, "report"), server2019: false });
-        texts.push({ name: `TAT check carrier ${i}`, text: renderCarrier(script, "report", "/check"), server2019: false });
+        // Every TAT command's carrier: activate (also the SSH carrier), /check, and /diagnose (WindowsActivation's audit mode).
+        for (const run of SCRIPT_RUNS) {
+            texts.push({ name: `TAT ${run} carrier ${i}`, text: renderScriptRunCarrier(script, run), server2019: false });
+        }
         // The batch script's powershell.exe calls (status fallback, diagnosis probe), with the KMS port cmd.exe puts in.
         for (const [j, text] of powershellInBatch(script.replace(/%KMS_PORT%/g, "1688")).entries()) {
             texts.push({ name: `batch ${i} call ${j}`, text, server2019: false });
@@ -42,6 +44,13 @@ describe("static PowerShell 2.0 check", () => {
         for (const { name, text, server2019 } of texts) {
             assert.deepEqual(ps2Violations(text, readPs2Table({ server2019 })), [], name);
         }
+    });
+
+    test("every run of a TAT command is checked, the audit's /diagnose included", () => {
+        for (const run of ["activate", "check", "diagnose"]) {
+            assert.ok(texts.some((t) => t.name.startsWith(`TAT ${run} carrier`)), run);
+        }
+        assert.ok(texts.some((t) => t.text.includes("/c $p /diagnose")), "the audit carrier runs the script with /diagnose");
     });
 
     test("the extraction reaches every emitter: carriers, loader, first-boot runner, status fallback, probe, OpenSSH, SSH command", () => {

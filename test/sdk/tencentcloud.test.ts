@@ -19,6 +19,8 @@ const instanceLists = [
         publicIp: "",
         createTime: "2026-08-21T10:00:00Z",
         status: "STOPPED",
+        dataDisks: [],
+        gpuInfos: [],
     },
 ];
 const agentSets = [
@@ -111,12 +113,15 @@ describe("hand-kept @pulumi/tencentcloud subset", () => {
         assert.equal(callInputs[token].resultOutputFile, "agents.json");
     });
 
-    test("getInstances reaches the engine with the generated token and returns instanceLists", async () => {
+    test("getInstances / getInstancesOutput reach the engine with the generated token, send instanceSetIds and return instanceLists", async () => {
         const token = "tencentcloud:index/getInstances:getInstances";
-        const result = await tc.getInstances({ instanceSetIds: ["ins-1", "ins-2"] });
+        const plain = await tc.getInstances({ instanceSetIds: ["ins-abcd1234"] });
         assert.ok(tokens.includes(token));
-        assert.deepEqual(callInputs[token].instanceSetIds, ["ins-1", "ins-2"]);
-        assert.deepEqual(result.instanceLists, instanceLists);
+        assert.deepEqual(callInputs[token].instanceSetIds, ["ins-abcd1234"]);
+        assert.deepEqual(plain.instanceLists, instanceLists);
+        const out = tc.getInstancesOutput({ instanceSetIds: [pulumi.output("ins-efgh5678")] });
+        const result = await new Promise<any>((resolve) => out.apply(resolve));
+        assert.deepEqual(callInputs[token].instanceSetIds, ["ins-efgh5678"]);
         assert.equal(result.instanceLists[0].status, "STOPPED");
     });
 

@@ -89,17 +89,53 @@ export interface GetImagesImageSnapshot {
 
 export interface GetInstancesInstanceList {
     /**
+     * Indicates whether public ip is assigned.
+     */
+    allocatePublicIp: boolean;
+    /**
      * The available zone that the CVM instance locates at.
      */
     availabilityZone: string;
+    /**
+     * CAM role name authorized to access.
+     */
+    camRoleName: string;
+    /**
+     * The number of CPU cores of the instance.
+     */
+    cpu: number;
     /**
      * Creation time of the instance.
      */
     createTime: string;
     /**
+     * An information list of data disk. Each element contains the following attributes:
+     */
+    dataDisks: outputs.GetInstancesInstanceListDataDisk[];
+    /**
+     * Exclusive cluster id.
+     */
+    dedicatedClusterId: string;
+    /**
+     * Expired time of the instance.
+     */
+    expiredTime: string;
+    /**
+     * Instance GPU info.
+     */
+    gpuInfos: outputs.GetInstancesInstanceListGpuInfo[];
+    /**
      * ID of the image.
      */
     imageId: string;
+    /**
+     * The charge type of the instance.
+     */
+    instanceChargeType: string;
+    /**
+     * The way that CVM instance will be renew automatically or not when it reach the end of the prepaid tenancy.
+     */
+    instanceChargeTypePrepaidRenewFlag: string;
     /**
      * ID of the instances.
      */
@@ -113,7 +149,19 @@ export interface GetInstancesInstanceList {
      */
     instanceType: string;
     /**
-     * Name of the os.
+     * The charge type of the instance.
+     */
+    internetChargeType: string;
+    /**
+     * Public network maximum output bandwidth of the instance.
+     */
+    internetMaxBandwidthOut: number;
+    /**
+     * Instance memory capacity, unit in GB.
+     */
+    memory: number;
+    /**
+     * Instance os name.
      */
     osName: string;
     /**
@@ -121,13 +169,87 @@ export interface GetInstancesInstanceList {
      */
     privateIp: string;
     /**
+     * The project CVM belongs to.
+     */
+    projectId: number;
+    /**
      * Public IP of the instance.
      */
     publicIp: string;
     /**
+     * The rack ID of the instance resource pool to which the instance belongs.
+     */
+    rackId: string;
+    /**
+     * Security groups of the instance.
+     */
+    securityGroups: string[];
+    /**
      * Status of the instance.
      */
     status: string;
+    /**
+     * ID of a vpc subnetwork.
+     */
+    subnetId: string;
+    /**
+     * Image ID of the system disk.
+     */
+    systemDiskId: string;
+    /**
+     * Size of the system disk.
+     */
+    systemDiskSize: number;
+    /**
+     * Type of the system disk.
+     */
+    systemDiskType: string;
+    /**
+     * Tags of the instance.
+     */
+    tags: {[key: string]: string};
+    /**
+     * Globally unique ID of the instance.
+     */
+    uuid: string;
+    /**
+     * ID of the vpc.
+     */
+    vpcId: string;
+}
+
+export interface GetInstancesInstanceListDataDisk {
+    /**
+     * Image ID of the data disk.
+     */
+    dataDiskId: string;
+    /**
+     * Size of the data disk.
+     */
+    dataDiskSize: number;
+    /**
+     * Type of the data disk.
+     */
+    dataDiskType: string;
+    /**
+     * Indicates whether the data disk is destroyed with the instance.
+     */
+    deleteWithInstance: boolean;
+}
+
+export interface GetInstancesInstanceListGpuInfo {
+    /**
+     * Number of instance GPUs. A value less than 1 indicates a VGPU type, and a value greater than 1 indicates a GPU passthrough type.
+     */
+    gpuCount: number;
+    /**
+     * Instance GPU address.
+     */
+    gpuIds: string[];
+    /**
+     * Instance GPU type.
+     */
+    gpuType: string;
 }
 
 export interface GetTatAgentAutomationAgentSet {

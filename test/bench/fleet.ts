@@ -1,0 +1,74 @@
+/**
+ * The fleet benchmark (`npm run bench:fleet`): 1,000 existing instances through one WindowsActivation
+ * (activate, then audit) beside the same fleet as 1,000 new ActivatedWindowsServers with TAT delivery,
+ * under the mock engine: TAT invocations, agent-status calls and every other cloud read, resources
+ * registered, program evaluation time and peak heap. Each side runs in a fresh process, one after
+ * another (timings on a shared machine are noisy; the counts are exact). Prints a table and writes
+ * .bench/fleet.json.
+ *
+ *   npm run bench:fleet              # 1,000 instances (about 4 minutes on 2 cores)
+ *   npm run bench:fleet -- 250       # another size
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ROOT, child } from "./childProcess";
+
+interface FleetRun {
+    ms: number;
+    peakHeapBytes: number;
+    invocations: number;
+    tatCommands: number;
+    agentStatusCalls: number;
+    getInstances: number;
+    getImages: number;
+    getTatInvocationTask: number;
+    resources: number;
+    licensed: number;
+}
+
+const KINDS = [
+    ["activate", "existing, WindowsActivation activate"],
+    ["audit", "existing, WindowsActivation audit"],
+    ["servers", "new, ActivatedWindowsServer (tat)"],
+] as const;
+
+async function main(): Promise<void> {
+    const n = Number(process.argv[2] ?? 1000);
+    const runs: Record<string, FleetRun> = {};
+    for (const [kind] of KINDS) {
+        process.stderr.write(`bench:fleet: ${kind} x${n}\n`);
+        runs[kind] = (await child<FleetRun>(["fleet", kind, String(n)])).result;
+    }
+    const figures: [string, (r: FleetRun) => string][] = [
+        ["TAT invocations", (r) => String(r.invocations)],
+        ["TatCommand resources", (r) => String(r.tatCommands)],
+        ["agent-status calls (getTatAgent)", (r) => String(r.agentStatusCalls)],
+        ["instance reads (getInstances)", (r) => String(r.getInstances)],
+        ["image reads (getImages)", (r) => String(r.getImages)],
+        ["task reads (getTatInvocationTask)", (r) => String(r.getTatInvocationTask)],
+        ["resources registered", (r) => String(r.resources)],
+        ["instances Licensed", (r) => String(r.licensed)],
+        ["program evaluation (mock engine)", (r) => `${(r.ms / 1000).toFixed(1)} s`],
+        ["peak heap", (r) => `${(r.peakHeapBytes / 1024 / 1024).toFixed(0)} MB`],
+    ];
+    const header = [`${n} instances`, ...KINDS.map(([, label]) => label)];
+    const table = [header, ...figures.map(([label, f]) => [label, ...KINDS.map(([kind]) => f(runs[kind]))])];
+    const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
+    console.log(`Fleet benchmark (${os.cpus().length} CPUs, Node ${process.version}; one run each, timings noisy on a shared machine)\n`);
+    for (const [i, row] of table.entries()) {
+        console.log(row.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd());
+        if (i === 0) {
+            console.log(widths.map((w) => "-".repeat(w)).join("  "));
+        }
+    }
+    const out = path.join(ROOT, ".bench", "fleet.json");
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, JSON.stringify({ generatedAt: new Date().toISOString(), node: process.version, cpus: os.cpus().length, instances: n, runs }, null, 2) + "\n");
+    console.log(`\nFigures written to ${out}`);
+}
+
+main().catch((e) => {
+    console.error(e instanceof Error ? e.stack : e);
+    process.exit(1);
+});

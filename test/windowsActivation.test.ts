@@ -1,0 +1,250 @@
+/**
+ * WindowsActivation under the mock cloud: existing CVMs (made outside the stack) activated or
+ * audited through one shared TAT command, for 1, 250 and 1,000 instances, with the calls and
+ * invocations counted; failures named, refusals before anything runs.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { describe, test } from "node:test";
+import { HEALTHY_DIAGNOSIS_LINE, LICENSED_LINE, MockCloud, valueOf } from "../stacks/plan/mockCloud";
+import { deploy } from "./support/deploy";
+import { FLEET_FAILURES, FailingFleetCase, MISSING_INSTANCE, fleetOf } from "./support/failingFleetProgram";
+import { useMockCloud } from "./support/mockProgram";
+
+const { mod } = useMockCloud();
+
+/** Runs a failing fleet program in its own process (as `pulumi up` would run it): its exit code and output. */
+function runFailing(which: FailingFleetCase) {
+    const run = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "support", "failingFleetProgram.ts"), which], { encoding: "utf8", timeout: 120000 });
+    const line = (key: string) => (run.stdout.split("\n").find((l) => l.startsWith(`${key}: `)) ?? "").slice(key.length + 2);
+    return { status: run.status, stderr: run.stderr, registered: line("registered").split(",").filter(Boolean), invoked: line("invoked").split(",").filter(Boolean) };
+}
+
+const TYPES = {
+    command: "tencentcloud:index/tatCommand:TatCommand",
+    attachment: "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment",
+    invoker: "tencentcloud:index/tatInvoker:TatInvoker",
+    getInstances: "tencentcloud:index/getInstances:getInstances",
+    getImages: "tencentcloud:index/getImages:getImages",
+    getTatAgent: "tencentcloud:index/getTatAgent:getTatAgent",
+    getTask: "tencentcloud:index/getTatInvocationTask:getTatInvocationTask",
+};
+const b64 = (text: string) => Buffer.from(`log...\r\n${text}\r\n`).toString("base64");
+
+/** A failed activation's result line, as the script prints it after its diagnosis named `rootCause`. */
+export function failedActivationLine(rootCause: string): string {
+    return JSON.stringify({
+        ...JSON.parse(LICENSED_LINE),
+        status: "KmsUnreachable",
+        exitCode: 10,
+        licenseStatus: 5,
+        attempts: 5,
+        lastErrorCode: -1073418124,
+        errorClass: "kmsUnreachable",
+        rootCause,
+    });
+}
+
+/** An audit's line for a server that is not licensed, with `rootCause`. */
+export function unlicensedDiagnosisLine(rootCause: string): string {
+    return JSON.stringify({ ...JSON.parse(HEALTHY_DIAGNOSIS_LINE), licenseStatus: 5, licensedByConfiguredHost: false, rootCause });
+}
+
+type Lib = typeof import("../components");
+
+/** Declares WindowsActivation `fleet` over `ids` and waits for its outputs. */
+function fleet(ids: string[], args: Record<string, unknown> = {}) {
+    return async (lib: Lib) => {
+        const f = new lib.WindowsActivation("fleet", { instanceIds: ids, ...args });
+        return { summary: await valueOf(f.summary), results: await valueOf(f.results), script: await valueOf(f.activationScript) };
+    };
+}
+
+const count = (cloud: MockCloud, type: string) => cloud.resources.filter((r) => r.type === type).length;
+const calls = (cloud: MockCloud, token: string) => cloud.calls.filter((c) => c.token === token);
+
+describe("WindowsActivation at 1, 250 and 1,000 existing instances", () => {
+    for (const mode of ["activate", "audit"] as const) {
+        for (const n of [1, 250, 1000]) {
+            test(`mode ${mode}, ${n} instances: one shared command, one invocation per instance, batched reads`, async () => {
+                const cloud = new MockCloud();
+                const ids = cloud.addExistingInstances(n);
+                const { result } = await deploy(cloud, fleet(ids, { mode }));
+                const batches = Math.ceil(n / 100);
+                assert.equal(count(cloud, TYPES.command), 1, "one TatCommand for the whole fleet");
+                assert.equal(count(cloud, TYPES.attachment), n, "the provider has no invocation resource taking a list: one per instance");
+                assert.deepEqual([...cloud.invocations.keys()].sort(), [...ids].sort(), "every instance ran it once");
+                assert.ok([...cloud.invocations.values()].every((v) => v.length === 1));
+                assert.equal(calls(cloud, TYPES.getInstances).length, batches, "instances read 100 at a time");
+                assert.ok(calls(cloud, TYPES.getInstances).every((c) => c.inputs.instanceSetIds.length <= 100));
+                assert.equal(calls(cloud, TYPES.getImages).length, 1, "one image lookup per distinct image");
+                assert.equal(calls(cloud, TYPES.getTatAgent).length, batches, "agents asked about 100 at a time");
+                assert.equal(calls(cloud, TYPES.getTask).length, n);
+                assert.equal(count(cloud, TYPES.invoker), 0, "no schedule unless keepActivated");
+                const content: string = cloud.resources.find((r) => r.type === TYPES.command)!.inputs.content;
+                assert.equal(/cmd\.exe" \/c \$p \/diagnose/.test(content), mode === "audit", "audit runs /diagnose and nothing else");
+                assert.deepEqual(result.summary, { licensed: n, failed: 0, unknown: 0, failures: [] });
+                assert.deepEqual(Object.keys(result.results), ids);
+                const first = result.results[ids[0]];
+                assert.equal(first.status, "Licensed");
+                if (mode === "activate") {
+                    assert.equal(first.result?.status, "Licensed");
+                    assert.equal(first.diagnosis, undefined);
+                } else {
+                    assert.equal(first.diagnosis?.licensedByConfiguredHost, true);
+                    assert.equal(first.result, undefined);
+                }
+            });
+        }
+    }
+});
+
+describe("a fleet with failures", () => {
+    const broken = new Map([
+        [3, "kmsPort"],
+        [117, "clockSkew"],
+        [249, "serviceDisabled"],
+    ]);
+
+    function failingCloud(mode: "activate" | "audit") {
+        const cloud = new MockCloud();
+        const ids = cloud.addExistingInstances(250);
+        const cause = new Map([...broken].map(([i, c]) => [ids[i], c]));
+        cloud.tatOutput = (_, target) => {
+            const c = cause.get(target.instanceId);
+            if (mode === "audit") {
+                return b64(c ? unlicensedDiagnosisLine(c) : HEALTHY_DIAGNOSIS_LINE);
+            }
+            return b64(c ? failedActivationLine(c) : LICENSED_LINE);
+        };
+        return { cloud, ids, cause };
+    }
+
+    test("pulumi up fails naming every failed instance, with its root cause and fix, and no healthy one", () => {
+        const ids = fleetOf(new MockCloud(), "failedFleet");
+        const run = runFailing("failedFleet");
+        assert.notEqual(run.status, 0);
+        assert.match(run.stderr, /Windows activation failed on 3 of 250 instances of WindowsActivation 'failing-failedFleet' \(247 licensed, 0 unknown\)/);
+        for (const [i, cause] of FLEET_FAILURES) {
+            assert.ok(run.stderr.includes(`server '${ids[i]}' failed: KmsUnreachable`), ids[i]);
+            assert.ok(run.stderr.includes(`Root cause: ${cause}:`), cause);
+        }
+        assert.ok(run.stderr.includes("Fix: Allow outbound TCP to the KMS port (1688)"));
+        assert.ok(run.stderr.includes("Fix: Allow outbound UDP 123"));
+        const named = new Set([...run.stderr.matchAll(/server '(ins-[a-z0-9]+)' failed/g)].map((m) => m[1]));
+        assert.deepEqual([...named], [...FLEET_FAILURES.keys()].map((i) => ids[i]), "exactly the failed ones, in order");
+        assert.equal(run.invoked.length, 250, "every instance ran the script: one failure does not stop the others");
+    });
+
+    test("failOnActivationError false: the deployment succeeds and the summary lists the three", async () => {
+        const { cloud, ids, cause } = failingCloud("activate");
+        const { result } = await deploy(cloud, fleet(ids, { activation: { failOnActivationError: false } }));
+        assert.equal(result.summary.licensed, 247);
+        assert.equal(result.summary.failed, 3);
+        assert.deepEqual(
+            result.summary.failures.map((f) => [f.instanceId, f.rootCause]),
+            [...cause],
+        );
+        assert.equal(result.results[ids[3]].status, "Failed");
+        assert.equal(result.results[ids[3]].rootCause, "kmsPort");
+        assert.match(result.results[ids[3]].fix, /TCP to the KMS port/);
+        assert.equal(result.results[ids[3]].result?.exitCode, 10);
+    });
+
+    test("audit reports the same failures with their root causes, and never fails the deployment", async () => {
+        const { cloud, ids, cause } = failingCloud("audit");
+        const { result } = await deploy(cloud, fleet(ids, { mode: "audit" }));
+        assert.deepEqual({ ...result.summary, failures: result.summary.failures.map((f) => [f.instanceId, f.rootCause]) }, { licensed: 247, failed: 3, unknown: 0, failures: [...cause] });
+        assert.match(result.summary.failures[0].message, /^Windows on instance 'ins-[a-z0-9]+' is not licensed \(LicenseStatus 5, Windows Server 2022 Datacenter\)\. Root cause: kmsPort: .* Fix: Allow outbound TCP/);
+        assert.equal(result.results[ids[117]].diagnosis?.rootCause, "clockSkew");
+    });
+
+    test("an instance whose TAT record expired is Unknown, not Failed", async () => {
+        const cloud = new MockCloud();
+        const ids = cloud.addExistingInstances(2);
+        cloud.tatOutput = (_, t) => (t.instanceId === ids[1] ? undefined : b64(LICENSED_LINE));
+        const { result } = await deploy(cloud, fleet(ids));
+        assert.deepEqual([result.summary.licensed, result.summary.failed, result.summary.unknown], [1, 0, 1]);
+        assert.equal(result.results[ids[1]].error, "no invocation record was found");
+    });
+});
+
+describe("instances the component will not touch", () => {
+    test("not Windows, not a public image, not found: refused in one error naming each, before anything runs", () => {
+        const [good1, good2, linux, custom, gone] = fleetOf(new MockCloud(), "refused");
+        const run = runFailing("refused");
+        assert.notEqual(run.status, 0);
+        assert.match(run.stderr, /WindowsActivation 'failing-refused' refuses 4 of 6 instances \(nothing was run on any instance\)/);
+        assert.match(run.stderr, new RegExp(`- ${linux} \\(TencentOS Server 3\\.1, image img-linux001\\): not Windows`));
+        assert.match(run.stderr, new RegExp(`- ${custom} \\(.*, image img-custom01\\): not from a Tencent public image \\(image type PRIVATE_IMAGE\\)`));
+        assert.match(run.stderr, new RegExp(`- ${gone} \\(.*image img-retired9\\): its image is not listed in this region`));
+        assert.match(run.stderr, new RegExp(`- ${MISSING_INSTANCE}: not found in the provider's region`));
+        assert.doesNotMatch(run.stderr, new RegExp(`${good1}|${good2}`));
+        assert.deepEqual(run.invoked, []);
+        assert.deepEqual(run.registered, ["tencentcloud-windows:index:WindowsActivation"], "no TAT resource was registered");
+    });
+
+    test("a malformed ID that arrives as an output is refused by name, before anything runs", () => {
+        const run = runFailing("badId");
+        assert.notEqual(run.status, 0);
+        assert.match(run.stderr, /Invalid argument 'instanceIds\[1\]': must be a CVM instance ID/);
+        assert.deepEqual(run.invoked, []);
+        assert.deepEqual(run.registered, ["tencentcloud-windows:index:WindowsActivation"]);
+    });
+
+    test("a stopped instance is left alone and reported Unknown; the running ones are activated", async () => {
+        const cloud = new MockCloud();
+        const running = cloud.addExistingInstances(2);
+        const [stopped] = cloud.addExistingInstances(1, "img-2022zh02", "STOPPED");
+        const { result } = await deploy(cloud, fleet([...running, stopped], { activation: { keepActivated: true } }));
+        assert.deepEqual([result.summary.licensed, result.summary.failed, result.summary.unknown], [2, 0, 1]);
+        assert.equal(result.results[stopped].status, "Unknown");
+        assert.match(result.results[stopped].error ?? "", /STOPPED, not RUNNING/);
+        assert.match(result.results[stopped].fix, /Start the instance/);
+        assert.equal(cloud.invocations.has(stopped), false);
+        assert.equal(calls(cloud, TYPES.getTatAgent).some((c) => c.inputs.instanceIds.includes(stopped)), false, "no agent wait for it");
+        const invoker = cloud.resources.find((r) => r.type === TYPES.invoker)!;
+        assert.deepEqual([...invoker.inputs.instanceIds].sort(), [...running].sort(), "no schedule on it (CreateInvoker refuses an offline agent)");
+    });
+
+    test("a starting instance is not skipped: its agent is waited for as a new server's, and its state is read once", async () => {
+        const cloud = new MockCloud();
+        const [starting] = cloud.addExistingInstances(1, "img-2022zh02", "STARTING");
+        const { result } = await deploy(cloud, fleet([starting]));
+        assert.equal(result.results[starting].status, "Licensed");
+        assert.equal(cloud.invocations.get(starting)?.length, 1);
+        assert.equal(calls(cloud, TYPES.getInstances).length, 1, "the agent gate does not ask DescribeInstances again");
+    });
+
+    test("a preview reads the instances but invokes nothing", async () => {
+        const cloud = new MockCloud();
+        const ids = cloud.addExistingInstances(3);
+        await deploy(cloud, async (lib) => {
+            new lib.WindowsActivation("fleet", { instanceIds: ids });
+        }, { preview: true });
+        assert.equal(calls(cloud, TYPES.getInstances).length, 1);
+        assert.equal(cloud.invocations.size, 0);
+    });
+});
+
+describe("bad arguments", () => {
+    const cases: [string, Record<string, unknown>, string][] = [
+        ["a malformed ID", { instanceIds: ["ins-1"] }, "instanceIds[0]"],
+        ["a repeated ID", { instanceIds: ["ins-abcd1234", "ins-abcd1234"] }, "instanceIds[1]"],
+        ["an unknown mode", { instanceIds: [], mode: "fix" }, "mode"],
+        ["keepActivated in an audit", { instanceIds: [], mode: "audit", activation: { keepActivated: true } }, "activation.keepActivated"],
+        ["failOnActivationError in an audit", { instanceIds: [], mode: "audit", activation: { failOnActivationError: false } }, "activation.failOnActivationError"],
+        ["a delivery setting", { instanceIds: [], activation: { delivery: "ssh" } }, "activation.delivery"],
+        ["a bad KMS port", { instanceIds: [], activation: { kmsPort: 0 } }, "activation.kmsPort"],
+        ["no instanceIds", {}, "instanceIds"],
+    ];
+    for (const [what, args, field] of cases) {
+        test(`${what} is refused naming ${field}, in the constructor`, () => {
+            assert.throws(
+                () => new mod.WindowsActivation(`bad-${field}`, args as never),
+                (e: unknown) => e instanceof mod.ArgumentError && e.field === field,
+            );
+        });
+    }
+});
