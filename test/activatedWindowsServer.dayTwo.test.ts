@@ -64,7 +64,7 @@ describe("a newer public image", () => {
     });
 });
 
-describe("the README's list of what replaces or restarts a server", () => {
+describe("the list of what replaces or restarts a server (docs/day-two.md)", () => {
     const cases: [string, Record<string, unknown>, string][] = [
         ["availabilityZone", { availabilityZone: "ap-guangzhou-4" }, "replace"],
         ["publicIpBandwidthMbps added", { publicIpBandwidthMbps: 10 }, "replace"],

@@ -12,7 +12,7 @@ import { ACTIVATION_LOG_PATH } from "../activation/script";
 export interface InstanceActivation {
     /** `Licensed`, `Failed` (activation failed, or the audit found Windows not licensed) or `Unknown` (not running, or no record). */
     status: ActivationStatus;
-    /** The root cause of a failure (`none` when licensed, `unknown` when not known); see the README's root causes. */
+    /** The root cause of a failure (`none` when licensed, `unknown` when not known); see docs/script.md's root causes. */
     rootCause: string;
     /** What to do about it, in one sentence. */
     fix: string;
