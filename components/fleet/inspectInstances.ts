@@ -8,11 +8,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
+import { AGENT_STATUS_BATCH } from "../delivery/tatAgent";
 import { lookUpImage } from "../images/imageLookup";
 import { isPublicWindowsImage } from "../images/imageNames";
 
-/** Instance IDs per `getInstances` call (`instance_set_ids` MaxItems in the provider; DescribeInstances' limit). */
-export const INSTANCES_PER_CALL = 100;
+/** Instance IDs per `getInstances` call (`instance_set_ids` MaxItems in the provider; DescribeInstances' limit): the agent wait's batch. */
+export const INSTANCES_PER_CALL = AGENT_STATUS_BATCH;
 
 /** One listed instance, checked: a Windows CVM of a Tencent public image. */
 export interface FleetInstance {
