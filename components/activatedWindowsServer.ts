@@ -84,7 +84,7 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
             {
                 ...p.instanceSettings,
                 availabilityZone: args.availabilityZone,
-                imageId: pulumi.output(image).apply((i) => i.imageId),
+                imageId: pulumi.output(image.then((i) => i.imageId)),
                 instanceType: args.instanceType,
                 instanceName: args.instanceName ?? name,
                 hostname,
@@ -128,40 +128,38 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
             keepActivated(name, ready!, command, p.activation.keepActivatedCron, provider);
         }
         const failOnError = p.activation.failOnActivationError;
-        const checked = report.apply((r) => {
-            if (failOnError && r.status === "Failed") {
-                throw new Error(activationFailureMessage(name, r));
-            }
-            return r;
-        });
+        const checked = pulumi.Output.isInstance(report)
+            ? report.apply((r) => {
+                  if (failOnError && r.status === "Failed") {
+                      throw new Error(activationFailureMessage(name, r));
+                  }
+                  return r;
+              })
+            : report;
 
         this.instanceId = this.instance.id;
         this.privateIp = this.instance.privateIp;
         this.publicIp = this.instance.publicIp as pulumi.Output<string | undefined>;
         // What the server runs: its own image ID (kept when a newer image appears), and that image's name.
         this.imageId = this.instance.imageId;
-        this.imageName = pulumi.all([this.instance.imageId, image]).apply(([id, chosen]) => runningImageName(id, chosen, provider));
+        this.imageName = this.instance.imageId.apply((id) => image.then((chosen) => runningImageName(id, chosen, provider)));
         this.osName = this.instance.osName;
         this.activationScript = pulumi.output(p.script);
         this.password = password;
-        this.activationStatus = checked.apply((r) => r.status);
-        this.activationResult = checked.apply((r) => r.result);
+        this.activationStatus = pulumi.Output.isInstance(checked) ? checked.apply((r) => r.status) : pulumi.output(checked.status);
+        this.activationResult = pulumi.Output.isInstance(checked) ? checked.apply((r) => r.result) : pulumi.output(checked.result);
         this.delivery = pulumi.output(summary.delivery);
         this.verifyWithTat = pulumi.output(summary.verifyWithTat);
         this.keepActivated = pulumi.output(summary.keepActivated);
-        this.registerOutputs({
-            ...summary,
-            instanceId: this.instanceId,
-            privateIp: this.privateIp,
-            publicIp: this.publicIp,
-            imageId: this.imageId,
-            osName: this.osName,
-            activationStatus: this.activationStatus,
-            activationResult: this.activationResult,
-        });
+        // The component's own findings (the instance's attributes are in its child's state), as plain
+        // values where they are known now: a first-boot server registers no output to wait for.
+        const findings = pulumi.Output.isInstance(checked)
+            ? { activationStatus: this.activationStatus, activationResult: this.activationResult }
+            : { activationStatus: checked.status, activationResult: checked.result };
+        this.registerOutputs({ ...summary, ...findings });
     }
 
-    /** Creates the delivery's resources and returns its report. */
+    /** Creates the delivery's resources and returns its report: a plain one when the delivery reports nothing during `pulumi up`. */
     private deliver(
         name: string,
         p: ResolvedServerArgs,
@@ -169,7 +167,7 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
         sshRules: pulumi.Resource[],
         ready: pulumi.Output<AgentReadiness> | undefined,
         provider: pulumi.ProviderResource | undefined,
-    ): pulumi.Output<ActivationReport> {
+    ): pulumi.Output<ActivationReport> | ActivationReport {
         const { activation, script } = p;
         if (activation.delivery === "tat" || activation.verifyWithTat) {
             const check = activation.verifyWithTat;
@@ -191,6 +189,6 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
             );
             return stdout.apply((o) => readActivationOutput(o, "text"));
         }
-        return pulumi.output({ status: "PendingFirstBoot" as const });
+        return { status: "PendingFirstBoot" };
     }
 }

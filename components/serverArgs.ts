@@ -8,6 +8,7 @@ import * as tencentcloud from "@pulumi/tencentcloud";
 import { ActivationSettings, ResolvedActivationArgs, resolveActivationArgs } from "./activationArgs";
 import { renderActivationScript } from "./activation/script";
 import { renderUserData } from "./delivery/userData";
+import { memoize } from "./memo";
 import { IMAGE_EDITIONS, IMAGE_LANGUAGES, ImageEdition, ImageLanguage, WINDOWS_VERSIONS, WindowsVersion, defaultEdition } from "./images/imageNames";
 import { ArgumentError, requireBoolean, requireInteger, requireOneOf, requireWindowsHostname, requireWindowsPassword, validateInput } from "./validation";
 
@@ -175,6 +176,11 @@ export interface ResolvedServerArgs {
     userData: pulumi.Input<string> | undefined;
 }
 
+/** The script of some settings, rendered once however many servers share them. */
+const renderScript = memoize(renderActivationScript, (options) => JSON.stringify(options ?? null));
+/** The user data of some parts, rendered (and deflated) once however many servers share them. */
+const renderUserDataOnce = memoize(renderUserData, (parts) => JSON.stringify(parts));
+
 /** Checks every plain argument and renders the script and user data; throws an ArgumentError before any resource exists. */
 export function resolveServerArgs(args: ActivatedWindowsServerArgs): ResolvedServerArgs {
     if (args === undefined || args === null || typeof args !== "object") {
@@ -200,12 +206,12 @@ export function resolveServerArgs(args: ActivatedWindowsServerArgs): ResolvedSer
     const hostname = args.hostname === undefined ? undefined : validateInput(args.hostname, (v) => requireWindowsHostname("hostname", v));
     const instanceSettings = resolveInstanceSettings(args.instanceSettings);
     const activation = resolveActivationArgs(args.activation, { windowsVersion, hasPublicIp: bandwidth !== undefined });
-    const script = renderActivationScript(activation.script);
+    const script = renderScript(activation.script);
     const parts = { activationScript: activation.delivery === "userData" ? script : undefined, enableOpenSsh: activation.enableOpenSsh };
     const userData =
         args.firstBootPowerShell === undefined
-            ? renderUserData(parts)
-            : validateInput(args.firstBootPowerShell, (v) => renderUserData({ ...parts, firstBootPowerShell: requireText("firstBootPowerShell", v) })!);
+            ? renderUserDataOnce(parts)
+            : validateInput(args.firstBootPowerShell, (v) => renderUserDataOnce({ ...parts, firstBootPowerShell: requireText("firstBootPowerShell", v) })!);
     return { windowsVersion, edition, language, bandwidth, systemDiskSize, replaceOnImageChange, password, hostname, instanceSettings, activation, script, userData };
 }
 
