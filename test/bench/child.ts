@@ -5,6 +5,8 @@
  *
  *   node --import tsx test/bench/child.ts eval component 500
  *   node --import tsx test/bench/child.ts eval bare 500 <user-data file>
+ *   node --import tsx test/bench/child.ts eval emptyComponent 500 <user-data file>
+ *   node --import tsx test/bench/child.ts work component|bare|emptyComponent 100 [<user-data file>]
  *   node --import tsx test/bench/child.ts calls oneVersion|threeVersions|tat 500
  *   node --import tsx test/bench/child.ts agents 500 <polls Offline before Online>
  *   node --import tsx test/bench/child.ts fleet activate|audit|servers 1000
@@ -18,6 +20,7 @@ import { ActivatedWindowsServer, ActivatedWindowsServerArgs, WindowsActivation }
 import { pack } from "../../components/delivery/packed";
 import { MockCloud, valueOf } from "../../stacks/plan/mockCloud";
 import { WINDOWS_VERSIONS, WindowsVersion } from "../../components/images/imageNames";
+import { installWorkCounter } from "./workCounter";
 
 const INSTANCE = "tencentcloud:index/instance:Instance";
 const PASSWORD = "Str0ng(Passw0rd)";
@@ -57,43 +60,76 @@ async function measure(work: () => Promise<void>): Promise<{ ms: number; peakHea
     return { ms, peakHeapBytes: peak, startHeapBytes };
 }
 
-async function evalComponents(n: number): Promise<object> {
-    const cloud = await setUp();
-    const m = await measure(async () => {
-        const servers: ActivatedWindowsServer[] = [];
-        for (let i = 0; i < n; i++) {
-            servers.push(new ActivatedWindowsServer(`srv-${i}`, { ...BASE, windowsVersion: "2022" }));
+/** The sides the evaluation compares. */
+type Side = "component" | "bare" | "emptyComponent";
+
+/** A bare CVM as a user would declare it, with the component's user data (under `parent` when given). */
+function bareInstance(i: number, userData: string, parent?: pulumi.Resource): tencentcloud.Instance {
+    return new tencentcloud.Instance(
+        `srv-${i}-instance`,
+        {
+            availabilityZone: BASE.availabilityZone,
+            imageId: "img-2022zh02",
+            instanceType: BASE.instanceType,
+            instanceName: `srv-${i}`,
+            password: pulumi.secret(PASSWORD),
+            vpcId: BASE.vpcId,
+            subnetId: BASE.subnetId,
+            orderlySecurityGroups: [],
+            allocatePublicIp: false,
+            disableAutomationService: false,
+            userDataRaw: userData,
+        },
+        { parent, ignoreChanges: ["imageId", "userDataRaw"] },
+    );
+}
+
+/** The floor of any component: the bare instance inside a component that does nothing else. */
+class EmptyComponent extends pulumi.ComponentResource {
+    public readonly instanceId: pulumi.Output<string>;
+    constructor(i: number, userData: string) {
+        super("bench:index:EmptyComponent", `srv-${i}`, {}, {});
+        this.instanceId = bareInstance(i, userData, this).id;
+        this.registerOutputs({});
+    }
+}
+
+/** Declares n servers of one side and waits for what a program would read of each. */
+async function declare(side: Side, n: number, userData: string): Promise<void> {
+    const waits: Promise<unknown>[] = [];
+    for (let i = 0; i < n; i++) {
+        if (side === "component") {
+            const s = new ActivatedWindowsServer(`srv-${i}`, { ...BASE, windowsVersion: "2022" });
+            waits.push(valueOf(s.instanceId), valueOf(s.activationStatus));
+        } else {
+            waits.push(valueOf(side === "bare" ? bareInstance(i, userData).id : new EmptyComponent(i, userData).instanceId));
         }
-        await Promise.all(servers.flatMap((s) => [valueOf(s.instanceId), valueOf(s.activationStatus)]));
-    });
+    }
+    await Promise.all(waits);
+}
+
+/** One side's program evaluation: wall time, peak heap and what reached the mock engine. */
+async function evaluate(side: Side, n: number, userDataFile: string | undefined): Promise<object> {
+    const userData = userDataFile === undefined ? "" : fs.readFileSync(userDataFile, "utf8");
+    const cloud = await setUp();
+    const m = await measure(() => declare(side, n, userData));
     return { ...m, resources: cloud.resources.length, calls: cloud.calls.length };
 }
 
-async function evalBare(n: number, userDataFile: string): Promise<object> {
-    const userData = fs.readFileSync(userDataFile, "utf8");
+/** One side's work per server, counted in the SDK (a slower run: its time is not a figure). */
+async function work(side: Side, n: number, userDataFile: string | undefined): Promise<object> {
+    const userData = userDataFile === undefined ? "" : fs.readFileSync(userDataFile, "utf8");
     const cloud = await setUp();
-    const m = await measure(async () => {
-        const instances: tencentcloud.Instance[] = [];
-        for (let i = 0; i < n; i++) {
-            instances.push(
-                new tencentcloud.Instance(`srv-${i}-instance`, {
-                    availabilityZone: BASE.availabilityZone,
-                    imageId: "img-2022zh02",
-                    instanceType: BASE.instanceType,
-                    instanceName: `srv-${i}`,
-                    password: pulumi.secret(PASSWORD),
-                    vpcId: BASE.vpcId,
-                    subnetId: BASE.subnetId,
-                    orderlySecurityGroups: [],
-                    allocatePublicIp: false,
-                    disableAutomationService: false,
-                    userDataRaw: userData,
-                }, { ignoreChanges: ["imageId", "userDataRaw"] }),
-            );
-        }
-        await Promise.all(instances.map((i) => valueOf(i.id)));
-    });
-    return { ...m, resources: cloud.resources.length, calls: cloud.calls.length };
+    const counts = installWorkCounter();
+    await measure(() => declare(side, n, userData));
+    const c = counts();
+    return {
+        registrations: cloud.resources.length / n,
+        registeredOutputs: cloud.registeredOutputs.size / n,
+        invokes: cloud.calls.length / n,
+        stackTraces: c.stackTraces / n,
+        applies: c.applies / n,
+    };
 }
 
 async function countCalls(scenario: string, n: number): Promise<object> {
@@ -249,7 +285,10 @@ async function main(): Promise<void> {
     let result: object;
     switch (mode) {
         case "eval":
-            result = a === "component" ? await evalComponents(Number(b)) : await evalBare(Number(b), c);
+            result = await evaluate(a as Side, Number(b), c);
+            break;
+        case "work":
+            result = await work(a as Side, Number(b), c);
             break;
         case "calls":
             result = await countCalls(a, Number(b));
