@@ -127,15 +127,25 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
             const { command } = scriptTatCommand(p.script, "activate", p.activation.script, provider);
             keepActivated(name, ready!, command, p.activation.keepActivatedCron, provider);
         }
-        const failOnError = p.activation.failOnActivationError;
-        const checked = pulumi.Output.isInstance(report)
-            ? report.apply((r) => {
-                  if (failOnError && r.status === "Failed") {
-                      throw new Error(activationFailureMessage(name, r));
-                  }
-                  return r;
-              })
-            : report;
+        // The component's own findings: plain values where they are known at once (a first-boot
+        // server), so nothing has to be waited for; else read from the delivery's report.
+        let findings: { activationStatus: pulumi.Input<ActivationStatus>; activationResult: pulumi.Input<ActivationResult | undefined> };
+        if (pulumi.Output.isInstance(report)) {
+            const failOnError = p.activation.failOnActivationError;
+            const checked = report.apply((r) => {
+                if (failOnError && r.status === "Failed") {
+                    throw new Error(activationFailureMessage(name, r));
+                }
+                return r;
+            });
+            this.activationStatus = checked.apply((r) => r.status);
+            this.activationResult = checked.apply((r) => r.result);
+            findings = { activationStatus: this.activationStatus, activationResult: this.activationResult };
+        } else {
+            this.activationStatus = pulumi.output(report.status);
+            this.activationResult = pulumi.output(report.result);
+            findings = { activationStatus: report.status, activationResult: report.result };
+        }
 
         this.instanceId = this.instance.id;
         this.privateIp = this.instance.privateIp;
@@ -146,16 +156,11 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
         this.osName = this.instance.osName;
         this.activationScript = pulumi.output(p.script);
         this.password = password;
-        this.activationStatus = pulumi.Output.isInstance(checked) ? checked.apply((r) => r.status) : pulumi.output(checked.status);
-        this.activationResult = pulumi.Output.isInstance(checked) ? checked.apply((r) => r.result) : pulumi.output(checked.result);
         this.delivery = pulumi.output(summary.delivery);
         this.verifyWithTat = pulumi.output(summary.verifyWithTat);
         this.keepActivated = pulumi.output(summary.keepActivated);
-        // The component's own findings (the instance's attributes are in its child's state), as plain
-        // values where they are known now: a first-boot server registers no output to wait for.
-        const findings = pulumi.Output.isInstance(checked)
-            ? { activationStatus: this.activationStatus, activationResult: this.activationResult }
-            : { activationStatus: checked.status, activationResult: checked.result };
+        // Registered: the delivery settings (the policy pack reads them) and the findings; the
+        // instance's own attributes are in its state.
         this.registerOutputs({ ...summary, ...findings });
     }
 

@@ -20,6 +20,7 @@ import { ActivatedWindowsServer, ActivatedWindowsServerArgs, WindowsActivation }
 import { pack } from "../../components/delivery/packed";
 import { MockCloud, valueOf } from "../../stacks/plan/mockCloud";
 import { WINDOWS_VERSIONS, WindowsVersion } from "../../components/images/imageNames";
+import { Side } from "./childProcess";
 import { installWorkCounter } from "./workCounter";
 
 const INSTANCE = "tencentcloud:index/instance:Instance";
@@ -60,9 +61,6 @@ async function measure(work: () => Promise<void>): Promise<{ ms: number; peakHea
     return { ms, peakHeapBytes: peak, startHeapBytes };
 }
 
-/** The sides the evaluation compares. */
-type Side = "component" | "bare" | "emptyComponent";
-
 /** A bare CVM as a user would declare it, with the component's user data (under `parent` when given). */
 function bareInstance(i: number, userData: string, parent?: pulumi.Resource): tencentcloud.Instance {
     return new tencentcloud.Instance(
@@ -94,6 +92,11 @@ class EmptyComponent extends pulumi.ComponentResource {
     }
 }
 
+/** The bare sides' user data, as recorded from the component (none for the component side). */
+function readUserData(file: string | undefined): string {
+    return file === undefined ? "" : fs.readFileSync(file, "utf8");
+}
+
 /** Declares n servers of one side and waits for what a program would read of each. */
 async function declare(side: Side, n: number, userData: string): Promise<void> {
     const waits: Promise<unknown>[] = [];
@@ -110,18 +113,16 @@ async function declare(side: Side, n: number, userData: string): Promise<void> {
 
 /** One side's program evaluation: wall time, peak heap and what reached the mock engine. */
 async function evaluate(side: Side, n: number, userDataFile: string | undefined): Promise<object> {
-    const userData = userDataFile === undefined ? "" : fs.readFileSync(userDataFile, "utf8");
     const cloud = await setUp();
-    const m = await measure(() => declare(side, n, userData));
+    const m = await measure(() => declare(side, n, readUserData(userDataFile)));
     return { ...m, resources: cloud.resources.length, calls: cloud.calls.length };
 }
 
 /** One side's work per server, counted in the SDK (a slower run: its time is not a figure). */
 async function work(side: Side, n: number, userDataFile: string | undefined): Promise<object> {
-    const userData = userDataFile === undefined ? "" : fs.readFileSync(userDataFile, "utf8");
     const cloud = await setUp();
     const counts = installWorkCounter();
-    await measure(() => declare(side, n, userData));
+    await measure(() => declare(side, n, readUserData(userDataFile)));
     const c = counts();
     return {
         registrations: cloud.resources.length / n,

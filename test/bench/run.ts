@@ -1,8 +1,8 @@
 /**
  * The benchmark (`npm run bench`): program evaluation under the mock engine against bare
  * instances (as a user would compare them: each run a fresh process, the same user data on both
- * sides, best against best and median against median), the SDK's work per server, cloud API calls, script and user data sizes, the retry budget against the TAT
- * timeout, and the Windows bench's figures when present. Prints a table and writes the same
+ * sides, best against best and median against median), the SDK's work per server, cloud API
+ * calls, script and user data sizes, the retry budget against the TAT timeout, and the Windows bench's figures when present. Prints a table and writes the same
  * figures to .bench/results.json. Timings never make it exit non-zero.
  *
  *   npm run bench                 # everything (about 6 minutes on 2 cores)
@@ -19,7 +19,7 @@ import { DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "../../components/activation/o
 import { CHECK_WAIT, clockSyncWorstSeconds, retryDelays, statusReadWorstSeconds, worstCaseSeconds, TOOL_SECONDS } from "../../components/activation/schedule";
 import { TAT_TIMEOUT_MARGIN_SECONDS } from "../../components/delivery/tat";
 import { USER_DATA_LIMIT_BYTES } from "../../components/delivery/userData";
-import { ChildRun, ROOT, child } from "./childProcess";
+import { ChildRun, ROOT, Side, child } from "./childProcess";
 import { summariseProfile } from "./profile";
 
 
@@ -105,7 +105,6 @@ interface SideRuns {
     best: EvalResult;
     median: EvalResult;
 }
-type Side = "component" | "bare" | "emptyComponent";
 
 /** The evaluation of one size, compared as a user would: the component's best run against the bare side's best, median against median. */
 interface SizeEvaluation {
