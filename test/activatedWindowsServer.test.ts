@@ -6,7 +6,7 @@ import { isSecretValue, valueOf } from "../stacks/plan/mockCloud";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { BAD_SECRET_PASSWORD } from "./support/failingProgram";
-import { expanded } from "./support/carrier";
+import { PACKED_TEXT, expanded } from "./support/carrier";
 
 const { cloud, mod } = useMockCloud();
 
@@ -87,7 +87,7 @@ describe("the user's own first boot and instance settings", () => {
         assert.deepEqual(inputs.dataDisks, [{ dataDiskType: "CLOUD_PREMIUM", dataDiskSize: 100 }]);
         assert.equal(inputs.camRoleName, "cvm-role");
         assert.equal(inputs.disableApiTermination, true);
-        const packed = [...inputs.userDataRaw.matchAll(/Expand-Packed '([A-Za-z0-9+/=]+)'/g)].map((m) => expanded(m[1]).toString("utf8"));
+        const packed = [...inputs.userDataRaw.matchAll(new RegExp(`Expand-Packed '(${PACKED_TEXT}+)'`, "g"))].map((m) => expanded(m[1]).toString("utf8"));
         assert.ok(packed.includes("\ufeffInstall-WindowsFeature Web-Server"), "the user's code is in the user data, packed (UTF-8 with a BOM)");
         assert.equal(inputs.disableAutomationService, false);
     });

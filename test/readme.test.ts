@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "../components/activation/options";
-import { CARRIER_FAILED, EXIT_CODES } from "../components/activation/exitCodes";
+import { CARRIER_FAILED, EXIT_CODES, FOLDER_BLOCKED } from "../components/activation/exitCodes";
 import { worstCaseSeconds } from "../components/activation/schedule";
 import { ROOT_CAUSES } from "../components/activation/rootCauses";
 import { TAT_TIMEOUT_MARGIN_SECONDS } from "../components/delivery/tat";
@@ -39,7 +39,7 @@ test("the README starts with the offline plan and the test command, and .ci/run 
 
 test("the exit code table (docs/script.md) is the code's table: every code, status, transience and meaning, in order", () => {
     const rows = doc("script.md").split("\n").filter((l) => /^\| \d+ \| `\w+` \|/.test(l));
-    const expected = [...Object.values(EXIT_CODES), CARRIER_FAILED].map((i) => `| ${i.code} | \`${i.status}\` | ${i.transient ? "yes" : ""} | ${i.meaning} |`);
+    const expected = [...Object.values(EXIT_CODES), CARRIER_FAILED, FOLDER_BLOCKED].map((i) => `| ${i.code} | \`${i.status}\` | ${i.transient ? "yes" : ""} | ${i.meaning} |`);
     assert.deepEqual(rows, expected);
 });
 

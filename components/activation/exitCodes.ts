@@ -28,10 +28,13 @@ export const EXIT_CODES = {
     statusUnavailable: { code: 14, status: "StatusUnavailable", transient: true, meaning: "The license status could not be read through wmic or PowerShell after several tries: check the WMI service (winmgmt)." },
     serviceNotRunning: { code: 15, status: "ServiceNotRunning", transient: true, meaning: "The licensing service was stopped or disabled (0x80070426, 0x80070422) on the last attempt although the script started it: check the sppsvc service." },
     kmsCountTooLow: { code: 16, status: "KmsCountTooLow", transient: true, meaning: "The KMS answered that it has too few clients to activate (0xC004F038) on the last attempt: the KMS side must fix it; retry later." },
-    busy: { code: 17, status: "Busy", transient: true, meaning: "Another run of the script was in progress on the server (its lock, run.lock in the server folder, was younger than the worst-case run time): this run changed nothing; run it again later." },
+    busy: { code: 17, status: "Busy", transient: true, meaning: "Another run of the script was in progress on the server (its lock, activation.lock in the server folder, was younger than the worst-case run time): this run changed nothing; run it again later." },
+    firstBootRunning: { code: 18, status: "FirstBootRunning", transient: true, meaning: "/check (verifyWithTat): the first-boot run still held its lock when the check had waited its worst-case run time: it is still going, or died without its lock becoming stale yet; check again later." },
+    noFirstBootResult: { code: 19, status: "NoFirstBootResult", transient: true, meaning: "/check (verifyWithTat): no first-boot run was going and none had left a result: cloudbase-init has not run the user data (yet), or the run died before it reported." },
     keyRejected: { code: 20, status: "KeyRejected", transient: false, meaning: "The product key is invalid, blocked or of a SKU KMS cannot activate: not retried; install the right KMS client key (installKmsClientKey) or use a Tencent public image." },
     noKmsClientKey: { code: 21, status: "NoKmsClientKey", transient: false, meaning: "installKmsClientKey is on but no KMS client key is known for this version and edition." },
     vbscriptMissing: { code: 22, status: "VbscriptMissing", transient: false, meaning: "VBScript, an optional Windows feature, is not installed (vbscript.dll or cscript.exe is missing), so slmgr.vbs cannot run: install the VBScript feature, then run the activation again." },
+    scriptHostDisabled: { code: 23, status: "ScriptHostDisabled", transient: false, meaning: "Windows Script Host is turned off by policy (its Settings\\Enabled value is 0), so slmgr.vbs cannot run: turn it back on for the server, then run the activation again." },
 } as const satisfies Record<string, ExitCodeInfo>;
 
 /** Name of an exit code in {@link EXIT_CODES}. */
@@ -51,7 +54,18 @@ export const CARRIER_FAILED = {
     meaning: "The delivery's PowerShell carrier failed before the script could report (securing the server folder, writing or starting the script): carrierError names the step and PowerShell's error.",
 } as const satisfies ExitCodeInfo;
 
+/**
+ * What the carrier reports when the server folder was not trusted and could not be moved aside (a
+ * process holds a file in it open). Transient: the next run (user data: the next boot) moves it.
+ */
+export const FOLDER_BLOCKED = {
+    code: 31,
+    status: "FolderBlocked",
+    transient: true,
+    meaning: "The server folder was not trusted and could not be moved aside, because a process holds a file in it open: carrierError names the error; the next run moves it aside once it is closed.",
+} as const satisfies ExitCodeInfo;
+
 /** Looks up an exit code of the script or the carrier; undefined when neither ends with it. */
 export function describeExitCode(code: number): ExitCodeInfo | undefined {
-    return [...Object.values(EXIT_CODES), CARRIER_FAILED].find((info) => info.code === code);
+    return [...Object.values(EXIT_CODES), CARRIER_FAILED, FOLDER_BLOCKED].find((info) => info.code === code);
 }

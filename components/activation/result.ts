@@ -42,6 +42,8 @@ export interface ActivationChecks {
     graceMinutes?: number;
     /** False when VBScript (vbscript.dll or cscript.exe), which slmgr.vbs needs, is missing; absent in lines of earlier versions of the script. */
     vbscript?: boolean;
+    /** False when Windows Script Host is turned off by policy (its Settings\\Enabled value is 0); absent in lines of earlier versions of the script. */
+    scriptHost?: boolean;
 }
 
 /** What the script reported about one run. */
@@ -149,6 +151,7 @@ function readChecks(value: unknown): ActivationChecks | undefined {
         channel: field<string>(c, "channel", "string"),
         graceMinutes: optionalNumber("graceMinutes"),
         vbscript: c.vbscript === undefined ? undefined : field<boolean>(c, "vbscript", "boolean"),
+        scriptHost: c.scriptHost === undefined ? undefined : field<boolean>(c, "scriptHost", "boolean"),
     };
 }
 

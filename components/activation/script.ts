@@ -32,20 +32,25 @@
  * Every user value reaches the script only after `resolveActivationScriptOptions` has checked
  * it against a rule that admits no batch metacharacter.
  */
-import { POWERSHELL_COMMAND, SLMGR, SYSTEM32, tool } from "./batch";
+import { SLMGR, SYSTEM32, tool } from "./batch";
 import { EXIT_CODES, ExitCodeName } from "./exitCodes";
 import { EXHAUSTED_EXIT, KNOWN_HRESULTS } from "./hresults";
 import { MIN_SUPPORTED_BUILD } from "./kmsClientKeys";
 import { ActivationScriptOptions, ntpHost, ntpPeer, resolveActivationScriptOptions } from "./options";
-import { CHECK_WAIT, MAX_DELAY_FACTOR, worstCaseSeconds } from "./schedule";
+import { CHECK_WAIT, MAX_DELAY_FACTOR, diagnoseWorstCaseSeconds, worstCaseSeconds } from "./schedule";
 import { W32TIME_CONFIG_KEY, clockLines, ensureServiceLines } from "./scriptClock";
 import { installKeyLines, kmsHostLines } from "./scriptKms";
-import { VBSCRIPT_FILES, diagnosisLines } from "./scriptDiagnosis";
+import { VBSCRIPT_FILES, diagnosisLines, scriptHostLines } from "./scriptDiagnosis";
+import { RUN_MODES, lockLines, lockName } from "./scriptLock";
 import { EVENT_SOURCE } from "./rootCauses";
 import { detectOsLines, domainMemberLines, matchHostLines, readStatusLines } from "./scriptStatus";
 
-/** The script's folder on the server (`%ProgramData%\\TencentCloudWindows`): log, status and result files. */
-export const SERVER_DIR = "C:\\ProgramData\\TencentCloudWindows";
+/**
+ * The server folder (`%SystemRoot%\\TencentCloudWindows`): the script, its logs, status and result
+ * files. Only SYSTEM, Administrators and TrustedInstaller can create anything in `%SystemRoot%`
+ * itself, so no ordinary user can make this folder before the carrier does (docs/security.md).
+ */
+export const SERVER_DIR = "C:\\Windows\\TencentCloudWindows";
 
 /** Where the script writes its log on the server. */
 export const ACTIVATION_LOG_PATH = `${SERVER_DIR}\\activation.log`;
@@ -66,6 +71,16 @@ function endLabel(name: ExitCodeName): string[] {
     return [...aliases, `:end_${name}`, `set "EXIT_CODE=${info.code}" & set "STATUS=${info.status}" & goto done`];
 }
 
+/** The outcomes only `/check` reports: they end no activation run. */
+const CHECK_OUTCOMES = ["firstBootRunning", "noFirstBootResult"] as const satisfies readonly ExitCodeName[];
+
+/** Lines that end `/check` with one of {@link CHECK_OUTCOMES}: its result line on stdout, nothing written. */
+function checkEnding(name: (typeof CHECK_OUTCOMES)[number]): string[] {
+    const info = EXIT_CODES[name];
+    const rootCause = name === "firstBootRunning" ? "busy" : name;
+    return [`set "EXIT_CODE=${info.code}" & set "STATUS=${info.status}" & set "ROOT_CAUSE=${rootCause}"`, "goto check_line"];
+}
+
 /** The JSON result line, built from the script's variables. */
 const RESULT_LINE =
     `set "RESULT={"activation":"${RESULT_SCHEMA}","status":"%STATUS%","exitCode":%EXIT_CODE%,"licenseStatus":%LICENSE_STATUS%,` +
@@ -77,34 +92,6 @@ const RESULT_LINE =
 const DIAGNOSIS_LINE =
     `set "DIAGNOSIS={"diagnosis":"${RESULT_SCHEMA}","rootCause":"%ROOT_CAUSE%","licenseStatus":%LICENSE_STATUS%,"licensedByConfiguredHost":%CONFIGURED%,` +
     '"osBuild":%BUILD%,"osVersion":"%OS_VERSION%","edition":"%EDITION%","checks":%CHECKS%}"';
-
-/** The lock folder (in the server folder) that one run at a time holds; `mkdir` creates it atomically or fails. */
-export const LOCK_NAME = "run.lock";
-
-/**
- * `:take_lock`: errorlevel 0 with the lock taken (LOCKED=yes), 1 when another run holds it. A lock
- * older than LOCK_STALE_MINUTES (the worst-case run time) was left by a run that died: it is
- * cleared and taken. Its age is the minutes since it was last written (a run touches it after each
- * clock sync, so a clock it moved does not age it), read through PowerShell's exit code, never
- * from its text.
- */
-function takeLockLines(): string[] {
-    return [
-        ":take_lock",
-        'mkdir "%LOCK%" 2>nul',
-        "if not errorlevel 1 goto lock_taken",
-        `${POWERSHELL_COMMAND} "exit [int](((Get-Date)-(Get-Item -LiteralPath '%LOCK%').LastWriteTime).TotalMinutes)" <nul >nul 2>&1`,
-        'set "LOCK_AGE=%errorlevel%"',
-        "if %LOCK_AGE% LSS %LOCK_STALE_MINUTES% exit /b 1",
-        'call :log "lock: %LOCK_AGE% min old: stale, cleared"',
-        'rmdir /s /q "%LOCK%"',
-        'mkdir "%LOCK%" 2>nul',
-        "if errorlevel 1 exit /b 1",
-        ":lock_taken",
-        'set "LOCKED=yes"',
-        "exit /b 0",
-    ];
-}
 
 /** Renders the activation batch script (CRLF line endings) for the given options. */
 export function renderActivationScript(options?: ActivationScriptOptions): string {
@@ -124,12 +111,15 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         `set "MAX_ATTEMPTS=${o.maxAttempts}"`,
         `set "DELAY=${o.retryDelaySeconds}"`,
         `set "MAX_DELAY=${o.retryDelaySeconds * MAX_DELAY_FACTOR}"`,
-        'set "LOG_DIR=%ProgramData%\\TencentCloudWindows"',
-        'set "LOG=%LOG_DIR%\\activation.log"',
-        'set "STATUS_FILE=%LOG_DIR%\\license-status.txt"',
+        'set "LOG_DIR=%SystemRoot%\\TencentCloudWindows"',
+        // Nowhere until the run holds its mode's lock (`:use_files`, scriptLock.ts).
+        'set "LOG=nul"',
+        'set "STATUS_FILE=nul"',
         'set "RESULT_FILE=%LOG_DIR%\\result.json"',
-        `set "LOCK=%LOG_DIR%\\${LOCK_NAME}"`,
+        'set "LIMITS_FILE=%LOG_DIR%\\clock-limits.txt"',
+        `set "RUN_LOCK=%LOG_DIR%\\${lockName("activation")}"`,
         `set "LOCK_STALE_MINUTES=${Math.ceil(worstCaseSeconds(o) / 60)}"`,
+        `set "DIAGNOSE_STALE_MINUTES=${Math.ceil(diagnoseWorstCaseSeconds() / 60)}"`,
         `set "W32_KEY=${W32TIME_CONFIG_KEY}"`,
         'set "NT_KEY=HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion"',
         ...KNOWN_HRESULTS.map((h) => `set "HR_${h.exitCode}=${h.errorClass}"`),
@@ -144,20 +134,26 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         'set "LICENSE_STATUS="',
         'set "HOST_INDEX=1"',
         'set "CUR_HOST=%KMS_HOST_1%"',
+        // /check writes nothing, not even the folder.
+        'if /i "%~1"=="/check" goto check_only',
         // A folder the script creates itself is closed to everyone but SYSTEM and Administrators
         // (the carriers create and repair it before they write the script into it).
         'if exist "%LOG_DIR%\\" goto dir_ready',
         'mkdir "%LOG_DIR%"',
         `${tool("icacls")} "%LOG_DIR%" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F >nul 2>&1`,
         ":dir_ready",
-        'if /i "%~1"=="/check" goto check_only',
         'if /i "%~1"=="/diagnose" goto diagnose_only',
-        'call :log "start: KMS %KMS_HOST_1%:%KMS_PORT%, NTP %NTP_PEERS%"',
         "",
-        // 1. Version and edition, from the registry (language-neutral); then one run at a time.
+        // 1. Version and edition, from the registry (language-neutral); then one run at a time, and
+        // only then a log: a run that finds another one writes no file.
         "call :detect_os",
-        "call :take_lock",
+        `call :take_lock ${RUN_MODES.activation} %LOCK_STALE_MINUTES%`,
         "if errorlevel 1 goto end_busy",
+        `call :use_files ${RUN_MODES.activation}`,
+        'call :log "start: KMS %KMS_HOST_1%:%KMS_PORT%, NTP %NTP_PEERS%"',
+        "call :log_os",
+        'if defined LOCK_CLEARED call :log "lock: %LOCK_CLEARED% min old: stale, cleared"',
+        'if exist "%LIMITS_FILE%" call :recover_limits',
         `if %BUILD% LSS ${MIN_SUPPORTED_BUILD} goto end_unsupportedOs`,
         "",
         // 2. Already licensed against a configured KMS host: change nothing.
@@ -167,6 +163,8 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         'if "%LICENSE_STATUS%%HOST_MATCH%"=="1yes" goto fast_path',
         // slmgr.vbs needs VBScript, an optional feature that Windows is phasing out.
         ...VBSCRIPT_FILES.map((file) => `if not exist ${file} goto end_vbscriptMissing`),
+        "call :script_host",
+        'if "%SCRIPT_HOST%"=="false" goto end_scriptHostDisabled',
         "",
         // 3. Services: the SPP Notification Service on 2008 R2, then the time service and the clock.
         "if %BUILD% LSS 9200 call :ensure_service sppuinotify demand",
@@ -216,7 +214,7 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         'call :log "already licensed: no change"',
         "goto end_licensed",
         "",
-        ...(Object.keys(EXIT_CODES) as ExitCodeName[]).flatMap(endLabel),
+        ...(Object.keys(EXIT_CODES) as ExitCodeName[]).filter((name) => !(CHECK_OUTCOMES as readonly string[]).includes(name)).flatMap(endLabel),
         "",
         ":done",
         // A failure is diagnosed (read-only) before the result line is printed.
@@ -232,13 +230,13 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         ":report",
         'if not defined LICENSE_STATUS set "LICENSE_STATUS=-1"',
         'call :log "result: %STATUS% (%EXIT_CODE%)"',
-        RESULT_LINE,
+        "call :result_line",
         '>>"%LOG%" echo %RESULT%',
         'if not "%LOCKED%"=="yes" goto result_written',
         // Written whole to a new file, then moved over the old one: a /check never reads half a result.
         '>"%RESULT_FILE%.new" echo %RESULT%',
         'move /y "%RESULT_FILE%.new" "%RESULT_FILE%" >nul',
-        'rmdir "%LOCK%"',
+        'rmdir /s /q "%LOCK%"',
         ":result_written",
         // One Application event per run, for Windows' own monitoring: ID 100 + the exit code, the result line (quotes as ').
         'set "EVENT_TYPE=ERROR"',
@@ -252,9 +250,14 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         "",
         // /diagnose: the read-only checks on demand, one JSON line, exit 0.
         ":diagnose_only",
-        // Its own status file: a run in progress keeps reading the one it wrote.
-        'set "STATUS_FILE=%LOG_DIR%\\diagnose-status.txt"',
         "call :detect_os",
+        // Its own lock and files, beside any activation run: a /diagnose that finds another one
+        // running reports `busy` and writes nothing.
+        `call :take_lock ${RUN_MODES.diagnose} %DIAGNOSE_STALE_MINUTES%`,
+        "if errorlevel 1 goto diagnose_busy",
+        `call :use_files ${RUN_MODES.diagnose}`,
+        "call :log_os",
+        'if defined LOCK_CLEARED call :log "lock: %LOCK_CLEARED% min old: stale, cleared"',
         "call :read_status",
         "call :match_host",
         'set "CONFIGURED=false"',
@@ -262,25 +265,57 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         'set "DIAG_DEFAULT=none"',
         "call :diagnose",
         'if not defined LICENSE_STATUS set "LICENSE_STATUS=-1"',
+        ":diagnose_report",
         DIAGNOSIS_LINE,
         ">>\"%LOG%\" echo %DIAGNOSIS%",
+        'if "%LOCKED%"=="yes" rmdir /s /q "%LOCK%"',
         "echo %DIAGNOSIS%",
         "exit /b 0",
+        ":diagnose_busy",
+        'set "ROOT_CAUSE=busy"',
+        'set "LICENSE_STATUS=-1"',
+        'set "CONFIGURED=false"',
+        'set "CHECKS={}"',
+        "goto diagnose_report",
         "",
-        // /check: report the result of the run that user data started, changing nothing.
+        // /check: report the result of the run that user data started, changing nothing and writing
+        // no file. While that run holds its lock, wait for it, up to its worst case; a lock older than
+        // that was left by a run that died. Before it starts, wait up to CHECK_WAIT for it.
         ":check_only",
+        "call :detect_os",
         'set "CHECK_TRY=0"',
+        'set "RUN_WAITED=0"',
         ":check_wait",
+        'if exist "%RUN_LOCK%\\" goto check_running',
         'if exist "%RESULT_FILE%" goto check_report',
         "set /a CHECK_TRY+=1",
         `if %CHECK_TRY% GTR ${CHECK_WAIT.tries} goto check_none`,
         `call :sleep ${CHECK_WAIT.pauseSeconds}`,
         "goto check_wait",
+        ":check_running",
+        'call :lock_age "%RUN_LOCK%"',
+        'if "%AGE%"=="unknown" goto check_running_live',
+        "if %AGE% GEQ %LOCK_STALE_MINUTES% goto check_dead_run",
+        ":check_running_live",
+        `set /a RUN_WAITED+=${CHECK_WAIT.pauseSeconds}`,
+        "set /a RUN_WAIT_LIMIT=LOCK_STALE_MINUTES*60",
+        "if %RUN_WAITED% GTR %RUN_WAIT_LIMIT% goto check_still_running",
+        `call :sleep ${CHECK_WAIT.pauseSeconds}`,
+        "goto check_wait",
+        ":check_dead_run",
+        'if exist "%RESULT_FILE%" goto check_report',
+        ":check_none",
+        ...checkEnding("noFirstBootResult"),
+        ":check_still_running",
+        ...checkEnding("firstBootRunning"),
+        ":check_line",
+        'set "LICENSE_STATUS=-1"',
+        'set "CHECKS={}"',
+        "call :result_line",
+        "echo %RESULT%",
+        "exit /b 0",
         ":check_report",
         'type "%RESULT_FILE%"',
-        "exit /b 0",
-        ":check_none",
-        'call :log "check: no result"',
         "exit /b 0",
         "",
         // ---- subroutines ----
@@ -288,6 +323,10 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         ":log",
         '>>"%LOG%" echo [%date% %time%] %~1',
         "echo [%date% %time%] %~1",
+        "exit /b 0",
+        "",
+        ":result_line",
+        RESULT_LINE,
         "exit /b 0",
         "",
         ":sleep",
@@ -307,9 +346,11 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         "",
         ...domainMemberLines(),
         "",
-        ...takeLockLines(),
+        ...lockLines(),
         "",
         ...diagnosisLines(hosts),
+        "",
+        ...scriptHostLines(),
         "",
         ...kmsHostLines(),
         "",

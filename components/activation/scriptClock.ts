@@ -44,11 +44,16 @@ export const W32TIME_CONFIG_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W3
  * `:sync_clock`, `:resync_clock`, the correction limits and `:clock_offset` (CLOCK_OFFSET in
  * whole seconds or `null`, CLOCK_SYNCED true/false).
  *
- * On a domain member the time source is left alone (`/syncfromflags:manual` would take it off the
- * domain hierarchy, which Kerberos needs): only a resync, and TIME_SOURCE=domain says so. Elsewhere
- * TIME_SOURCE=ntp: the 15-hour correction limits (MaxPos/NegPhaseCorrection) are lifted so that a
- * far-off clock is set right in one step, and put back to their previous values (or removed, when
- * they were not set) as soon as a sync is confirmed, and at the end of the run in any case.
+ * On a domain member, and on a server whose membership could not be read, the time source is left
+ * alone (`/syncfromflags:manual` would take a member off the domain hierarchy, which Kerberos
+ * needs): one resync, and no offset measured against an NTP server the member does not use
+ * (TIME_SOURCE=domain, or `unchanged` when the membership is unknown). Elsewhere TIME_SOURCE=ntp:
+ * the 15-hour correction limits (MaxPos/NegPhaseCorrection) are lifted so that a far-off clock is
+ * set right in one step, and put back as soon as a sync is confirmed, and at the end of the run in
+ * any case. Their values before the lift are saved first in LIMITS_FILE (in the server folder,
+ * which only SYSTEM and Administrators can write), so a run that dies with the limits lifted (TAT's
+ * timeout, a reboot, a cancelled invocation) leaves the originals behind: the next run puts them
+ * back before anything else (`:recover_limits`), and never takes lifted limits for originals.
  */
 export function clockLines(): string[] {
     const w32tm = tool("w32tm");
@@ -58,11 +63,14 @@ export function clockLines(): string[] {
         "call :ensure_service w32time auto",
         "call :domain_member",
         'if "%DOMAIN_MEMBER%"=="yes" goto sync_domain',
+        'if "%DOMAIN_MEMBER%"=="unknown" goto sync_unknown',
         'set "TIME_SOURCE=ntp"',
         'call :log "time: peers %NTP_PEERS%"',
+        "call :save_limits",
+        "if errorlevel 1 goto sync_peers",
         'set "LIMITS_LIFTED=yes"',
-        "for %%d in (Pos Neg) do call :save_limit %%d",
         `for %%d in (Pos Neg) do ${reg} add "%W32_KEY%" /v Max%%dPhaseCorrection /t REG_DWORD /d 0xFFFFFFFF /f >>"%LOG%" 2>&1`,
+        ":sync_peers",
         `${w32tm} /config /syncfromflags:manual /manualpeerlist:"%NTP_PEERS%" /update >>"%LOG%" 2>&1`,
         'if not "%errorlevel%"=="0" call :log "warning: w32tm /config failed: %errorlevel%"',
         "call :resync_clock",
@@ -72,11 +80,46 @@ export function clockLines(): string[] {
         'call :log "time: domain member: time source left alone, resync only"',
         "call :resync_clock",
         "exit /b 0",
+        ":sync_unknown",
+        'call :log "time: domain membership unknown: time source left alone, resync only"',
+        "call :resync_clock",
+        "exit /b 0",
         "",
-        // %1 Pos or Neg: OLD_Pos / OLD_Neg, the value before the script lifted it (empty when not set).
-        ":save_limit",
-        'set "OLD_%1="',
+        // OLD_Pos / OLD_Neg: the values before the lift (`none`: not set), read from the registry and
+        // written to LIMITS_FILE before anything is lifted; when the file is there, a run that died left
+        // the limits lifted, and the file, not the registry, holds the originals.
+        ":save_limits",
+        'if exist "%LIMITS_FILE%" goto load_limits',
+        "for %%d in (Pos Neg) do call :read_limit %%d",
+        '>"%LIMITS_FILE%.new" echo Pos=%OLD_Pos%',
+        '>>"%LIMITS_FILE%.new" echo Neg=%OLD_Neg%',
+        'move /y "%LIMITS_FILE%.new" "%LIMITS_FILE%" >nul',
+        'if exist "%LIMITS_FILE%" exit /b 0',
+        'call :log "warning: the correction limits could not be saved, so they are not lifted"',
+        "exit /b 1",
+        ":read_limit",
+        'set "OLD_%1=none"',
         `for /f "tokens=3" %%v in ('${reg} query "%W32_KEY%" /v Max%1PhaseCorrection 2^>nul ^| ${tool("find")} "REG_DWORD"') do set "OLD_%1=%%v"`,
+        "exit /b 0",
+        // Each value must be `none` or a hex number; anything else is taken as `none` (Windows' default).
+        ":load_limits",
+        'set "OLD_Pos=none"',
+        'set "OLD_Neg=none"',
+        `for /f "tokens=1,2 delims==" %%a in ('type "%LIMITS_FILE%"') do call :load_limit %%a %%b`,
+        "exit /b 0",
+        // Only `none` or a hex number is taken (nothing that could change the `reg add` line).
+        ":load_limit",
+        'set "LIMIT_VALUE=%~2"',
+        'for /f "delims=0123456789abcdefABCDEFxnoe" %%x in ("%LIMIT_VALUE%") do set "LIMIT_VALUE=none"',
+        'if "%1"=="Pos" set "OLD_Pos=%LIMIT_VALUE%"',
+        'if "%1"=="Neg" set "OLD_Neg=%LIMIT_VALUE%"',
+        "exit /b 0",
+        "",
+        // At the start of a run: limits a dead run left lifted go back to the originals it saved.
+        ":recover_limits",
+        'call :log "time: correction limits left lifted by a run that ended early"',
+        "call :load_limits",
+        "call :restore_limits",
         "exit /b 0",
         "",
         ":restore_limits",
@@ -84,23 +127,21 @@ export function clockLines(): string[] {
         "call :restore_limit Pos %OLD_Pos%",
         "call :restore_limit Neg %OLD_Neg%",
         `${w32tm} /config /update >>"%LOG%" 2>&1`,
+        'del "%LIMITS_FILE%" 2>nul',
         'call :log "time: correction limits restored"',
         "exit /b 0",
         // %1 Pos or Neg, %2 the value to put back (none: the value is removed, so Windows' default applies).
         ":restore_limit",
-        `if "%2"=="" ${reg} delete "%W32_KEY%" /v Max%1PhaseCorrection /f >>"%LOG%" 2>&1`,
-        `if not "%2"=="" ${reg} add "%W32_KEY%" /v Max%1PhaseCorrection /t REG_DWORD /d %2 /f >>"%LOG%" 2>&1`,
+        `if "%2"=="none" ${reg} delete "%W32_KEY%" /v Max%1PhaseCorrection /f >>"%LOG%" 2>&1`,
+        `if not "%2"=="none" ${reg} add "%W32_KEY%" /v Max%1PhaseCorrection /t REG_DWORD /d %2 /f >>"%LOG%" 2>&1`,
         "exit /b 0",
         "",
         ":resync_clock",
+        'if not "%TIME_SOURCE%"=="ntp" goto resync_once',
         'set "RESYNC_TRY=0"',
         ":resync_again",
         "set /a RESYNC_TRY+=1",
-        `${w32tm} /resync /rediscover >>"%LOG%" 2>&1`,
-        'if not "%errorlevel%"=="0" call :log "time: /resync failed: %errorlevel%"',
-        // The clock may have moved: the lock's age starts again from the new time.
-        'type nul >"%LOCK%\\alive"',
-        'del "%LOCK%\\alive"',
+        "call :resync_once",
         "call :clock_offset",
         'if "%CLOCK_SYNCED%"=="true" goto resync_done',
         `if %RESYNC_TRY% GEQ ${RESYNC_TRIES} goto resync_failed`,
@@ -112,6 +153,13 @@ export function clockLines(): string[] {
         "exit /b 0",
         ":resync_failed",
         'call :log "warning: clock not confirmed after %RESYNC_TRY% tries, offset %CLOCK_OFFSET% s"',
+        "exit /b 0",
+        // One resync; alone (nothing measured) for the domain's time or a source this run cannot name.
+        // The clock may have moved: the lock's age starts again from the new time.
+        ":resync_once",
+        `${w32tm} /resync /rediscover >>"%LOG%" 2>&1`,
+        'if not "%errorlevel%"=="0" call :log "time: /resync failed: %errorlevel%"',
+        "call :touch_lock",
         "exit /b 0",
         "",
         // The last line is the data line, `hh:mm:ss, +00.0123456s`, whose second token (split at

@@ -12,7 +12,8 @@
  *   are not localized);
  * - the key's channel (the license's Description: VOLUME_KMSCLIENT, VOLUME_MAK, RETAIL, OEM; not
  *   localized) and GracePeriodRemaining, from the status the script read;
- * - VBScript: `vbscript.dll` and `cscript.exe` present (slmgr.vbs needs both).
+ * - VBScript: `vbscript.dll` and `cscript.exe` present (slmgr.vbs needs both);
+ * - Windows Script Host not disabled by policy (`:script_host`).
  *
  * The probe's lines are told apart by the last three letters of their first field (`kms`, `exe`):
  * PowerShell 2.0 started from TAT (whose console is UTF-8) writes a byte-order mark before its first
@@ -24,6 +25,27 @@ import { CLOCK_SKEW_LIMIT_SECONDS } from "./rootCauses";
 
 /** The files slmgr.vbs needs: VBScript's engine and its host. Both go when the VBScript optional feature is removed. */
 export const VBSCRIPT_FILES = [`${SYSTEM32}\\vbscript.dll`, tool("cscript")] as const;
+
+/** The registry key whose `Enabled` value of 0 turns Windows Script Host off (a common hardening setting): cscript then runs no script, slmgr.vbs included. */
+export const SCRIPT_HOST_SETTINGS_KEY = "SOFTWARE\\Microsoft\\Windows Script Host\\Settings";
+
+/**
+ * `:script_host`: SCRIPT_HOST=false when Windows Script Host is turned off: its `Enabled` value is 0
+ * (hardening guides write it as REG_DWORD or REG_SZ) in HKLM or in the current (SYSTEM) user's
+ * settings. No Microsoft page documents the value; docs/script.md names the sources.
+ */
+export function scriptHostLines(): string[] {
+    return [
+        ":script_host",
+        'set "SCRIPT_HOST=true"',
+        `for %%k in (HKLM HKCU) do for /f "tokens=3" %%v in ('${tool("reg")} query "%%k\\${SCRIPT_HOST_SETTINGS_KEY}" /v Enabled 2^>nul ^| ${tool("find")} "REG_"') do call :script_host_value %%v`,
+        "exit /b 0",
+        ":script_host_value",
+        'if "%~1"=="0" set "SCRIPT_HOST=false"',
+        'if "%~1"=="0x0" set "SCRIPT_HOST=false"',
+        "exit /b 0",
+    ];
+}
 
 /** Milliseconds the TCP check waits for each KMS host. */
 export const PORT_CHECK_TIMEOUT_MS = 3000;
@@ -101,6 +123,7 @@ export function diagnosisLines(hosts: string[]): string[] {
         ...["mak", "retail", "oem"].map((channel) => `if "%CHANNEL%"=="${channel}" set "NOT_KMS_CLIENT=yes"`),
         'set "VBSCRIPT=true"',
         ...VBSCRIPT_FILES.map((file) => `if not exist ${file} set "VBSCRIPT=false"`),
+        "call :script_host",
         'set "GRACE=null"',
         'set "GRACE_RAW="',
         `for /f "tokens=2 delims==" %%a in ('type "%STATUS_FILE%" 2^>nul ^| ${find} "GracePeriodRemaining="') do for /f "delims=" %%b in ("%%a") do set "GRACE_RAW=%%b"`,
@@ -117,10 +140,11 @@ export function diagnosisLines(hosts: string[]): string[] {
         'if "%NOT_KMS_CLIENT%"=="yes" set "ROOT_CAUSE=notKmsClient"',
         'if "%EXE_CHECK%"=="denied" set "ROOT_CAUSE=sppPermissions"',
         'if defined DISABLED set "ROOT_CAUSE=serviceDisabled"',
+        'if "%SCRIPT_HOST%"=="false" set "ROOT_CAUSE=scriptHostDisabled"',
         'if "%VBSCRIPT%"=="false" set "ROOT_CAUSE=vbscriptMissing"',
         'if not defined LICENSE_STATUS set "ROOT_CAUSE=wmiUnavailable"',
         'if "%ERROR_CLASS%"=="accessDenied" set "ROOT_CAUSE=accessDenied"',
-        `set "CHECKS={"kmsHosts":[%KMS_CHECKS%],"clockOffsetSeconds":%CLOCK_OFFSET%,"services":{%SVC_CHECKS%},"sppsvcExecutable":"%EXE_CHECK%","channel":"%CHANNEL%","graceMinutes":%GRACE%,"vbscript":%VBSCRIPT%}"`,
+        `set "CHECKS={"kmsHosts":[%KMS_CHECKS%],"clockOffsetSeconds":%CLOCK_OFFSET%,"services":{%SVC_CHECKS%},"sppsvcExecutable":"%EXE_CHECK%","channel":"%CHANNEL%","graceMinutes":%GRACE%,"vbscript":%VBSCRIPT%,"scriptHost":%SCRIPT_HOST%}"`,
         'call :log "diagnosis: %ROOT_CAUSE%"',
         "exit /b 0",
         "",

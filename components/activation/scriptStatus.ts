@@ -40,7 +40,7 @@ export const POWERSHELL_DOMAIN_QUERY = `${POWERSHELL_COMMAND} "'PartOfDomain='+(
 
 /**
  * `:domain_member`: DOMAIN_MEMBER yes, no, or unknown when neither wmic nor PowerShell answered
- * (then the script treats the server as standalone, as it did before it asked). The value is
+ * (then the script leaves the time source alone, as on a domain member: the safe case). The value is
  * a WMI boolean (TRUE/FALSE from wmic, True/False from PowerShell); the inner `for /f` drops
  * wmic's trailing CR and a line that starts with a byte-order mark still splits at `=`.
  */
@@ -67,7 +67,7 @@ export function domainMemberLines(): string[] {
     ];
 }
 
-/** `:detect_os`: BUILD, OS_VERSION, EDITION_ID and EDITION (Standard, Datacenter, Enterprise or Other). */
+/** `:detect_os`: BUILD, OS_VERSION, EDITION_ID and EDITION (Standard, Datacenter, Enterprise or Other); `:log_os` logs them. */
 export function detectOsLines(): string[] {
     const find = tool("find");
     const reg = (value: string) =>
@@ -86,6 +86,8 @@ export function detectOsLines(): string[] {
             `echo.%EDITION_ID%| ${find} "${edition}" >nul`,
             `if not errorlevel 1 set "EDITION=${edition}"`,
         ]),
+        "exit /b 0",
+        ":log_os",
         'call :log "os: build %BUILD% (%OS_VERSION%), %EDITION_ID%"',
         "exit /b 0",
     ];

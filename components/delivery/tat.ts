@@ -4,10 +4,10 @@
  * `getTatInvocationTask`. The carrier always exits 0, because the attachment waits for SUCCESS and
  * would otherwise hang `pulumi up` until its create timeout; the result travels in the output.
  */
-import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
 import { accountNameTag, perDeployment, providerKey } from "../deployment";
+import { scriptHash } from "./carrier";
 
 /**
  * The working directory TAT runs the carrier in: a folder only Administrators can write (the
@@ -16,11 +16,6 @@ import { accountNameTag, perDeployment, providerKey } from "../deployment";
 export const TAT_WORKING_DIRECTORY = "C:\\Windows\\System32";
 /** Seconds added to a script's worst case for the TAT command timeout. */
 export const TAT_TIMEOUT_MARGIN_SECONDS = 300;
-
-/** A short, stable hash of a script, used in resource names and triggers. */
-export function scriptHash(content: string): string {
-    return createHash("sha256").update(content).digest("hex").slice(0, 12);
-}
 
 /** The longest TAT command name Tencent accepts (CreateCommand `CommandName`: "up to 60 bytes"; provider `resource_tc_tat_command.go`). */
 export const TAT_NAME_MAX = 60;

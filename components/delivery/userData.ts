@@ -4,13 +4,15 @@
  * script, and run the user's own first-boot PowerShell after the activation. The provider
  * base64-encodes it (`userDataRaw`).
  *
- * To fit Tencent's limit it is a short loader: `Expand-Packed`, the packed script bytes (`$s`), the
- * packed user code (`$f`), and the statements themselves (OpenSSH, the carrier body) packed too and
- * dot-sourced, so they run exactly as if they stood in the user data.
+ * To fit Tencent's limit it is a short loader: `Expand-Packed`, one packed literal (`$u`) holding
+ * the statements themselves (OpenSSH, the carrier body), a NUL byte and the script's bytes (packed
+ * together, they share one deflate window), the packed user code (`$f`), and the line that
+ * dot-sources the statements, so they run exactly as if they stood in the user data; their first
+ * statement takes the script's bytes after the NUL into `$s`.
  */
 import { SERVER_DIR } from "../activation/script";
 import { ArgumentError } from "../validation";
-import { renderCarrierBody, renderFolderCarrierBody, renderScriptBytes } from "./carrier";
+import { checkScript, renderCarrierBody, renderFolderCarrierBody } from "./carrier";
 import { EXPAND_PACKED_FUNCTION, expandPacked } from "./packed";
 import { renderOpenSshEnable } from "./openSsh";
 
@@ -62,70 +64,87 @@ function firstBootBytes(code: string): Buffer {
     return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(code, "utf8")]);
 }
 
-/** The statement that runs a packed PowerShell body in the loader's scope (dot-sourced: its functions, variables and `exit` are the loader's). */
-export function renderRunPacked(body: string): string {
-    return `. ([ScriptBlock]::Create([Text.Encoding]::ASCII.GetString(${expandPacked(Buffer.from(body, "latin1"))})))`;
-}
+/** The loader's statement that runs the statements before the NUL in `$u`, in the loader's scope (dot-sourced: their functions, variables and `exit` are the loader's). */
+export const RUN_STATEMENTS = "$k = [Array]::IndexOf($u, [byte]0); . ([ScriptBlock]::Create([Text.Encoding]::ASCII.GetString($u, 0, $k)))";
+
+/** The statements' first statement when the user data carries the script: its bytes, after the NUL in `$u`, into `$s`. */
+export const SCRIPT_FROM_LOADER = "$s = New-Object byte[] ($u.Length - $k - 1); [Array]::Copy($u, $k + 1, $s, 0, $s.Length)";
 
 /**
  * The statements user data runs, in plain text (what the loader carries packed): OpenSSH first,
  * then the activation carrier (with the user's code after the activation), or only the user's code.
  */
 export function renderUserDataBody(parts: UserDataParts): string | undefined {
-    const sections: string[] = [];
+    const sections: string[] = parts.activationScript === undefined ? [] : [SCRIPT_FROM_LOADER];
     if (parts.enableOpenSsh) {
         sections.push(renderOpenSshEnable());
     }
     const own = parts.firstBootPowerShell === undefined ? undefined : renderFirstBoot();
     if (parts.activationScript !== undefined) {
-        sections.push(renderCarrierBody("userData", "", own));
+        sections.push(renderCarrierBody(parts.activationScript, "userData", "", own));
     } else if (own !== undefined) {
         sections.push(renderFolderCarrierBody(own));
     }
     return sections.length === 0 ? undefined : sections.join("\n");
 }
 
-/**
- * Renders the user data, or undefined when there is nothing to do. Throws an ArgumentError naming
- * `firstBootPowerShell` (or `activation`, without it) when the total would exceed {@link USER_DATA_LIMIT_BYTES}.
- */
-export function renderUserData(parts: UserDataParts): string | undefined {
+/** The user data for `parts` (undefined when there is nothing to do), whatever its size. */
+function composeUserData(parts: UserDataParts): string | undefined {
     const body = renderUserDataBody(parts);
     if (body === undefined) {
         return undefined;
     }
+    if (parts.activationScript !== undefined) {
+        checkScript(parts.activationScript);
+    }
+    const statements = Buffer.concat([Buffer.from(body, "latin1"), Buffer.from([0]), Buffer.from(parts.activationScript ?? "", "latin1")]);
     const loader = [
         EXPAND_PACKED_FUNCTION,
-        ...(parts.activationScript === undefined ? [] : [renderScriptBytes(parts.activationScript)]),
+        `$u = ${expandPacked(statements)}`,
         ...(parts.firstBootPowerShell === undefined ? [] : [`$f = ${expandPacked(firstBootBytes(parts.firstBootPowerShell))}`]),
-        renderRunPacked(body),
+        RUN_STATEMENTS,
     ];
-    const userData = ["<powershell>", ...loader, "</powershell>", ""].join("\n");
-    const bytes = Buffer.byteLength(userData, "utf8");
-    if (bytes > USER_DATA_LIMIT_BYTES) {
-        if (parts.firstBootPowerShell === undefined) {
-            throw new ArgumentError(
-                "activation",
-                `makes the user data ${bytes} bytes, over Tencent's limit of ${USER_DATA_LIMIT_BYTES} (16 KB once base64-encoded): use fewer or shorter KMS hosts and NTP servers`,
-            );
-        }
-        const size = (firstBootPowerShell?: string) => Buffer.byteLength(renderUserData({ ...parts, firstBootPowerShell }) ?? "", "utf8");
-        const rest = size(undefined);
-        const run = size("") - rest;
+    return ["<powershell>", ...loader, "</powershell>", ""].join("\n");
+}
+
+/** The size in bytes of the user data for `parts` (0 when there is none). */
+function userDataBytes(parts: UserDataParts): number {
+    return Buffer.byteLength(composeUserData(parts) ?? "", "utf8");
+}
+
+/**
+ * Renders the user data, or undefined when there is nothing to do. Throws an ArgumentError naming
+ * `firstBootPowerShell` (or `activation`, without it or when the rest alone is too large) when the
+ * total would exceed {@link USER_DATA_LIMIT_BYTES}.
+ */
+export function renderUserData(parts: UserDataParts): string | undefined {
+    const userData = composeUserData(parts);
+    const bytes = userDataBytes(parts);
+    if (bytes <= USER_DATA_LIMIT_BYTES) {
+        return userData;
+    }
+    const rest = userDataBytes({ ...parts, firstBootPowerShell: undefined });
+    const run = userDataBytes({ ...parts, firstBootPowerShell: "" }) - rest;
+    if (parts.firstBootPowerShell === undefined || rest + run > USER_DATA_LIMIT_BYTES) {
         throw new ArgumentError(
-            "firstBootPowerShell",
-            `makes the user data ${bytes} bytes, over Tencent's limit of ${USER_DATA_LIMIT_BYTES} (16 KB once base64-encoded): ` +
-                `the rest of the user data takes ${rest} bytes and leaves ${USER_DATA_LIMIT_BYTES - rest} for your first-boot PowerShell, ` +
-                `which takes ${bytes - rest}: ${run} to run it and ${bytes - rest - run} for your code once packed (deflated, then base64)`,
+            "activation",
+            `makes the user data ${parts.firstBootPowerShell === undefined ? bytes : rest + run} bytes${parts.firstBootPowerShell === undefined ? "" : " before any firstBootPowerShell"}, ` +
+                `over Tencent's limit of ${USER_DATA_LIMIT_BYTES} (16 KB once base64-encoded): use fewer or shorter KMS hosts and NTP servers` +
+                (parts.firstBootPowerShell === undefined ? "" : ", or delivery 'tat', whose user data carries only your first-boot PowerShell"),
         );
     }
-    return userData;
+    throw new ArgumentError(
+        "firstBootPowerShell",
+        `makes the user data ${bytes} bytes, over Tencent's limit of ${USER_DATA_LIMIT_BYTES} (16 KB once base64-encoded): ` +
+            `the rest of the user data takes ${rest} bytes and leaves ${USER_DATA_LIMIT_BYTES - rest} for your first-boot PowerShell, ` +
+            `which takes ${bytes - rest}: ${run} to run it and ${bytes - rest - run} for your code once packed (deflated, then base 85); ` +
+            "delivery 'tat' leaves the whole user data to it",
+    );
 }
 
 /** How many bytes of packed `firstBootPowerShell` (deflated: typical PowerShell shrinks to a third) fit next to the rest of the user data (`parts` without it). */
 export function firstBootCapacity(parts: Omit<UserDataParts, "firstBootPowerShell">): number {
-    const emptyCode = renderUserData({ ...parts, firstBootPowerShell: "" })!;
-    const left = USER_DATA_LIMIT_BYTES - Buffer.byteLength(emptyCode, "utf8");
-    // base64 takes 4 bytes for every 3.
-    return Math.max(0, Math.floor(left / 4) * 3);
+    const left = USER_DATA_LIMIT_BYTES - userDataBytes({ ...parts, firstBootPowerShell: "" });
+    // Base 85 takes 5 characters for every 4 bytes.
+    return Math.max(0, Math.floor(left / 5) * 4);
 }

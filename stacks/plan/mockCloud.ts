@@ -76,7 +76,7 @@ export const LICENSED_LINE =
 export const HEALTHY_DIAGNOSIS_LINE =
     '{"diagnosis":"tencentcloud-windows/2","rootCause":"none","licenseStatus":1,"licensedByConfiguredHost":true,"osBuild":20348,"osVersion":"2022","edition":"Datacenter",' +
     '"checks":{"kmsHosts":[{"host":"kms.tencentyun.com","resolves":true,"port":"open"},{"host":"kms1.tencentyun.com","resolves":true,"port":"open"}],"clockOffsetSeconds":0,' +
-    '"services":{"sppsvc":{"start":"auto","state":"stopped"},"w32time":{"start":"auto","state":"running"}},"sppsvcExecutable":"ok","channel":"kmsClient","graceMinutes":0,"vbscript":true}}';
+    '"services":{"sppsvc":{"start":"auto","state":"stopped"},"w32time":{"start":"auto","state":"running"}},"sppsvcExecutable":"ok","channel":"kmsClient","graceMinutes":0,"vbscript":true,"scriptHost":true}}';
 
 /** A CVM as DescribeInstances (the `getInstances` data source) reports it. */
 export interface CloudInstance {

@@ -58,12 +58,15 @@ describe("renderActivationScript", () => {
         assert.ok(lines.indexOf(restore, lines.indexOf(":done")) < lines.indexOf(RESULT_ECHO), "and at the end of the run in any case");
     });
 
-    test("a domain member keeps its time source: membership asked before any w32tm /config, which it skips", () => {
-        const sync = lines.slice(lines.indexOf(":sync_clock"), lines.indexOf(":save_limit"));
+    test("a domain member, or a server whose membership is unknown, keeps its time source: membership asked before any w32tm /config, which it skips", () => {
+        const sync = lines.slice(lines.indexOf(":sync_clock"), lines.indexOf(":save_limits"));
         assert.ok(sync.indexOf("call :domain_member") < sync.indexOf('if "%DOMAIN_MEMBER%"=="yes" goto sync_domain'));
-        assert.ok(sync.indexOf('if "%DOMAIN_MEMBER%"=="yes" goto sync_domain') < sync.findIndex((l) => l.includes("w32tm.exe /config")));
+        assert.equal(sync.indexOf('if "%DOMAIN_MEMBER%"=="unknown" goto sync_unknown'), sync.indexOf('if "%DOMAIN_MEMBER%"=="yes" goto sync_domain') + 1, "unknown is the safe case");
+        assert.ok(sync.indexOf('if "%DOMAIN_MEMBER%"=="unknown" goto sync_unknown') < sync.findIndex((l) => l.includes("w32tm.exe /config")));
         const domain = sync.slice(sync.indexOf(":sync_domain"));
-        assert.deepEqual(domain.filter((l) => /w32tm\.exe \/config|reg\.exe/.test(l)), []);
+        assert.deepEqual(domain.filter((l) => /w32tm\.exe \/config|reg\.exe|:save_limits/.test(l)), []);
+        const resync = lines.slice(lines.indexOf(":resync_clock"), lines.indexOf(":resync_again"));
+        assert.equal(resync[1], 'if not "%TIME_SOURCE%"=="ntp" goto resync_once', "no offset measured against an NTP server the domain member does not use");
         assert.ok(script.includes("%SYS%\\wbem\\wmic.exe computersystem get PartOfDomain /value"));
     });
 
@@ -109,7 +112,7 @@ describe("renderActivationScript", () => {
         for (const cls of ["unknown", "unverified"]) {
             assert.ok(lines.includes(`:end_${cls}`));
         }
-        for (const [name, info] of Object.entries(EXIT_CODES)) {
+        for (const [name, info] of Object.entries(EXIT_CODES).filter(([name]) => !["firstBootRunning", "noFirstBootResult"].includes(name))) {
             const i = lines.indexOf(`:end_${name}`);
             assert.ok(i >= 0, name);
             assert.equal(lines[i + 1], `set "EXIT_CODE=${info.code}" & set "STATUS=${info.status}" & goto done`);
@@ -192,7 +195,7 @@ describe("renderActivationScript", () => {
         const from = lines.indexOf(":diagnose_cause");
         const decision = lines.slice(from, lines.findIndex((l, i) => i > from && l.startsWith('set "CHECKS={')));
         const order = decision.filter((l) => /^if .* set "ROOT_CAUSE=\w+"$/.test(l)).map((l) => l.match(/ROOT_CAUSE=(\w+)/)![1]).reverse();
-        assert.equal(order.length, 10);
+        assert.equal(order.length, 11);
         const ranked = Object.keys(ROOT_CAUSES).filter((c) => order.includes(c));
         assert.deepEqual(order, ranked, "the script decides in the documented order");
     });

@@ -12,6 +12,7 @@ import { DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "../../components/activation/o
 import { worstCaseSeconds } from "../../components/activation/schedule";
 import { renderActivationScript } from "../../components/activation/script";
 import { renderUserData } from "../../components/delivery/userData";
+import { scriptPath } from "../../components/delivery/carrier";
 import { carriedScript } from "../support/carrier";
 import { HEALTHY_DIAGNOSIS_LINE, LICENSED_LINE } from "../../stacks/plan/mockCloud";
 import { RunResult, Scenario, describeRun, harnessRetries, plantedTools, prepareBench, readRegistry, readServerFile, runScript, runTwoAtOnce, serverFileExists, stopBench } from "../windows/wineBench";
@@ -23,7 +24,8 @@ const PS =
     `powershell -NoProfile -NonInteractive -Command foreach($p in @(Get-WmiObject SoftwareLicensingProduct -Filter 'ApplicationID=''${APP}'' AND PartialProductKey IS NOT NULL AND LicenseIsAddon=FALSE')){` +
     "'Description='+$p.Description;'GracePeriodRemaining='+$p.GracePeriodRemaining;'KeyManagementServiceMachine='+$p.KeyManagementServiceMachine;'LicenseStatus='+$p.LicenseStatus}";
 const W32TIME_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Config";
-const ICACLS = "icacls C:\\ProgramData\\TencentCloudWindows /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F";
+const WSH_KEY = (hive: string) => `${hive}\\SOFTWARE\\Microsoft\\Windows Script Host\\Settings`;
+const ICACLS = "icacls C:\\windows\\TencentCloudWindows /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F";
 const W32TM_CONFIG = "w32tm /config /syncfromflags:manual /manualpeerlist:ntpupdate.tencentyun.com,0x8 /update";
 const RESYNC = "w32tm /resync /rediscover";
 const STRIPCHART = "w32tm /stripchart /computer:ntpupdate.tencentyun.com /samples:1 /dataonly";
@@ -127,10 +129,12 @@ function run(s: string, setup: Scenario, args: string[] = [], ntpHost?: string):
         return { ...r, calls: named, rawCalls: r.calls };
     }
     assert.equal(r.result.exitCode, r.exitCode, "the JSON line carries the process exit code");
-    assert.ok(r.log.includes(JSON.stringify(r.result)), "the result line is in the log");
     const code = r.exitCode;
+    // A run that found another one's lock writes no file: its result line is in no log.
+    const busy = code === EXIT_CODES.busy.code;
+    assert.equal(r.log.includes(JSON.stringify(r.result)), !busy, busy ? "a Busy run's result line is in no log" : "the result line is in the log");
     // Exit 2 (too old) and 17 (another run holds the lock) end without a diagnosis.
-    const undiagnosed = code === 2 || code === EXIT_CODES.busy.code;
+    const undiagnosed = code === 2 || busy;
     const ending = code === 0 ? [event("INFORMATION", 100)] : undiagnosed ? [event("ERROR", 100 + code)] : [...diagnosis(setup.build, ntpHost), event("ERROR", 100 + code)];
     assert.deepEqual(named.slice(-ending.length), ending, "the run's ending");
     const description = r.calls[r.calls.length - 1].replace(/^eventcreate .* \/D /, "");
@@ -621,7 +625,9 @@ describe("activation script under Wine's cmd.exe", () => {
         assert.match(r.log, /domain member: no/);
     });
 
-    const LOCK_AGE = "powershell -NoProfile -NonInteractive -Command exit [int](((Get-Date)-(Get-Item -LiteralPath 'C:\\ProgramData\\TencentCloudWindows\\run.lock').LastWriteTime).TotalMinutes)";
+    const lockAge = (folder: string) =>
+        `powershell -NoProfile -NonInteractive -Command exit (10+[Math]::Min(5000,[int](((Get-Date)-(Get-Item -LiteralPath 'C:\\windows\\TencentCloudWindows\\${folder}').LastWriteTime).TotalMinutes)))`;
+    const LOCK_AGE = lockAge("activation.lock");
     const staleMinutes = Math.ceil(worstCaseSeconds(DEFAULT_ACTIVATION_SCRIPT_OPTIONS) / 60);
 
     scenario("two runs at once: the second finds the first's lock, reports Busy (17, transient) and changes nothing; the first ends Licensed", async () => {
@@ -636,8 +642,49 @@ describe("activation script under Wine's cmd.exe", () => {
         assert.equal(first.result.status, "Licensed");
         assert.ok(first.log.includes(JSON.stringify(first.result)), "the first run's result line is in the log");
         assert.equal(readServerFile("result.json").trim(), JSON.stringify(first.result), "the result file is the first run's, whole");
-        assert.equal(serverFileExists("run.lock"), false, "the first run released its lock");
+        assert.equal(serverFileExists("activation.lock"), false, "the first run released its lock");
         assert.equal(serverFileExists("result.json.new"), false);
+        assert.ok(!first.log.includes('"status":"Busy"'), "the Busy run wrote nothing into the running one's log");
+        assert.deepEqual(Object.keys(second.logs), ["activation.log"], "and no log of its own");
+    });
+
+    scenario("/diagnose while an activation run holds its lock: its own lock, log and status file; the activation's log and files untouched", async () => {
+        const { first, second } = await runTwoAtOnce(script, fresh2012R2, ["/diagnose"]);
+        lastRun = first;
+        const diagnosis = JSON.parse(second.stdout.trim().split(/\r?\n/).pop()!);
+        assert.equal(diagnosis.licenseStatus, 5, "the status was read: nothing it redirected into was held by the other run");
+        assert.equal(diagnosis.rootCause, "none");
+        assert.match(second.logs["diagnose.log"], /diagnosis: read-only checks/);
+        assert.ok(second.logs["diagnose.log"].includes(JSON.stringify(diagnosis)), "its line in its own log");
+        assert.doesNotMatch(first.log, /diagnosis|"diagnosis"/, "nothing of the diagnosis in the activation run's log");
+        assert.equal(first.exitCode, 0);
+        assert.deepEqual(first.calls.slice(0, -1), [ICACLS, WMIC, ...TIME_RUNNING, SKMS, ATO, WMIC], "the activation run did all it does, nothing skipped");
+        assert.equal(serverFileExists("diagnose.lock"), false, "the diagnosis released its lock");
+        assert.equal(serverFileExists("activation.lock"), false);
+    });
+
+    scenario("a newer script version arriving while a run of the older one is held: written to its own file, it finds the lock (Busy); the older run's file is untouched and it ends as it would have", async () => {
+        const newer = render({ maxAttempts: 3 });
+        const file = (s: string) => scriptPath(s).split("\\").pop()!;
+        assert.notEqual(file(script), file(newer));
+        const { first, second } = await runTwoAtOnce(script, fresh2012R2, [], { first: { file: file(script), script }, second: { file: file(newer), script: newer } });
+        lastRun = first;
+        assert.equal(second.result.status, "Busy");
+        assert.equal(readServerFile(file(script)), script, "the running version's file is byte for byte what it was");
+        assert.equal(readServerFile(file(newer)), newer);
+        assert.equal(first.exitCode, 0);
+        assert.deepEqual(first.calls.slice(0, -1), [WMIC, ...TIME_RUNNING, SKMS, ATO, WMIC]);
+        assert.equal(first.result.status, "Licensed");
+    });
+
+    scenario("/diagnose while another /diagnose holds its lock: a diagnosis line with root cause busy, nothing read, nothing written", () => {
+        const r = run(script, { ...fresh2012R2, lockAgeMinutes: 1, lockName: "diagnose.lock" }, ["/diagnose"]);
+        assert.deepEqual(r.calls, [lockAge("diagnose.lock")]);
+        const line = JSON.parse(r.stdout.trim().split(/\r?\n/).pop()!);
+        assert.equal(line.rootCause, "busy");
+        assert.equal(line.licenseStatus, -1);
+        assert.deepEqual(Object.keys(r.logs), [], "no log written");
+        assert.equal(serverFileExists("diagnose.lock"), true, "the other run's lock kept");
     });
 
     scenario("a live lock left by a run in progress: Busy, its result file untouched, its lock kept", () => {
@@ -646,21 +693,37 @@ describe("activation script under Wine's cmd.exe", () => {
         assert.deepEqual(r.calls, [LOCK_AGE]);
         assertResult(r, { status: "Busy", exitCode: 17, rootCause: "busy", licenseStatus: -1 });
         assert.equal(readServerFile("result.json").trim(), previous);
-        assert.equal(serverFileExists("run.lock"), true);
+        assert.equal(serverFileExists("activation.lock"), true);
     });
 
     scenario(`a stale lock (older than the worst case, ${staleMinutes} min) left by a run that died: cleared, then a normal run`, () => {
         const r = run(script, { ...fresh2012R2, lockAgeMinutes: staleMinutes + 1 });
-        assert.deepEqual(r.calls, [LOCK_AGE, WMIC, ...TIME_RUNNING, SKMS, ATO, WMIC]);
+        assert.deepEqual(r.calls, [LOCK_AGE, LOCK_AGE, WMIC, ...TIME_RUNNING, SKMS, ATO, WMIC], "the age read again once the breaker is held");
         assertResult(r, { status: "Licensed" });
         assert.match(r.log, new RegExp(`lock: ${staleMinutes + 1} min old: stale, cleared`));
-        assert.equal(serverFileExists("run.lock"), false);
+        assert.equal(serverFileExists("activation.lock"), false);
+        assert.equal(serverFileExists("activation.lock.break"), false, "the breaker released");
     });
 
-    scenario("a domain member: its time source is left alone (no w32tm /config, no limits lifted), only resynced; the result says so", () => {
+    scenario("a stale lock whose breaker another run holds: that run clears it, this one is Busy and clears nothing", () => {
+        const r = run(script, { ...fresh2012R2, lockAgeMinutes: staleMinutes + 1, locks: { "activation.lock.break": 1 } });
+        assert.deepEqual(r.calls, [LOCK_AGE, lockAge("activation.lock.break")]);
+        assertResult(r, { status: "Busy", exitCode: 17 });
+        assert.equal(serverFileExists("activation.lock"), true);
+        assert.equal(serverFileExists("activation.lock.break"), true, "a breaker younger than 10 minutes is kept");
+    });
+
+    scenario("a lock whose age cannot be read (no PowerShell): live, whatever its age; Busy, nothing cleared", () => {
+        const r = run(script, { ...fresh2012R2, lockAgeMinutes: staleMinutes + 100, noPowerShell: true });
+        assert.deepEqual(r.calls, [], "no PowerShell to ask: cmd's 9009 is never read as an age");
+        assertResult(r, { status: "Busy", exitCode: 17, rootCause: "busy" });
+        assert.equal(serverFileExists("activation.lock"), true);
+    });
+
+    scenario("a domain member: its time source is left alone (no w32tm /config, no limits lifted), resynced once, nothing measured against an NTP server it does not use", () => {
         const r = run(script, withState(fresh2012R2, { "domain.member": "yes" }));
-        assert.deepEqual(r.calls, [ICACLS, WMIC, "sc qc w32time", "sc query w32time", DOMAIN, ...SYNC, SKMS, ATO, WMIC]);
-        assertResult(r, { status: "Licensed", timeSource: "domain", clockOffsetSeconds: 0 });
+        assert.deepEqual(r.calls, [ICACLS, WMIC, "sc qc w32time", "sc query w32time", DOMAIN, RESYNC, SKMS, ATO, WMIC]);
+        assertResult(r, { status: "Licensed", timeSource: "domain", clockOffsetSeconds: null });
         assert.equal(r.state["ntp.peers"], undefined, "the peers were not touched");
         assert.equal(readRegistry(W32TIME_KEY, "MaxPosPhaseCorrection"), undefined);
         assert.match(r.log, /time: domain member: time source left alone, resync only/);
@@ -674,6 +737,88 @@ describe("activation script under Wine's cmd.exe", () => {
         assert.equal(readRegistry(W32TIME_KEY, "MaxNegPhaseCorrection"), "0xd2f0");
         assert.equal(r.state["w32time.limits"], "54000,54000", "w32time read the restored limits");
         assert.match(r.log, /time: correction limits restored/);
+    });
+
+    scenario("domain membership unknown (WMI answers neither wmic nor PowerShell): treated as a member, the safe case: time source left alone, one resync", () => {
+        const r = run(script, withState(fresh2012R2, { "seq.wmi": "ok,fail,fail" }));
+        assert.deepEqual(r.calls, [ICACLS, WMIC, "sc qc w32time", "sc query w32time", DOMAIN, PS_DOMAIN, RESYNC, SKMS, ATO, WMIC]);
+        assertResult(r, { status: "Licensed", timeSource: "unchanged", clockOffsetSeconds: null });
+        assert.equal(r.state["ntp.peers"], undefined, "the peers were not touched");
+        assert.equal(readRegistry(W32TIME_KEY, "MaxPosPhaseCorrection"), undefined, "no limits lifted");
+        assert.match(r.log, /time: domain membership unknown: time source left alone, resync only/);
+    });
+
+    scenario("correction limits a run that died left lifted: the next run puts back the originals it saved, not the lifted values it finds", () => {
+        const leftovers = { "clock-limits.txt": "Pos=0xd2f0\r\nNeg=0xa8c0\r\n" };
+        const r = run(script, withState(fresh2012R2, {}, { phaseLimits: 0xffffffff, serverFiles: leftovers }));
+        assert.deepEqual(r.calls, [W32TM_UPDATE, WMIC, ...TIME_RUNNING, SKMS, ATO, WMIC], "restored before anything else, then a normal run");
+        assertResult(r, { status: "Licensed", timeSource: "ntp" });
+        assert.equal(readRegistry(W32TIME_KEY, "MaxPosPhaseCorrection"), "0xd2f0");
+        assert.equal(readRegistry(W32TIME_KEY, "MaxNegPhaseCorrection"), "0xa8c0");
+        assert.equal(r.state["w32time.limits"], "54000,43200", "w32time read the originals back");
+        assert.equal(serverFileExists("clock-limits.txt"), false, "the saved values are gone once restored");
+        assert.match(r.log, /time: correction limits left lifted by a run that ended early/);
+    });
+
+    scenario("limits left lifted where none were set before, on a server already licensed: removed again, and nothing else changed", () => {
+        const leftovers = { "clock-limits.txt": "Pos=none\r\nNeg=none\r\n" };
+        const r = run(script, withState(fresh2012R2, { "lic.status": "1", "lic.kms": "kms.tencentyun.com" }, { phaseLimits: 0xffffffff, serverFiles: leftovers }));
+        assert.deepEqual(r.calls, [W32TM_UPDATE, WMIC]);
+        assertResult(r, { status: "Licensed", alreadyLicensed: true });
+        assert.equal(readRegistry(W32TIME_KEY, "MaxPosPhaseCorrection"), undefined);
+        assert.equal(readRegistry(W32TIME_KEY, "MaxNegPhaseCorrection"), undefined);
+        assert.equal(r.state["w32time.limits"], "54000,54000");
+    });
+
+    scenario("the originals are saved in the server folder before the limits are lifted, and gone after they are put back", () => {
+        // A clock that never confirms: the limits stay lifted until the end of the run, and the file with them.
+        const r = run(render({ maxAttempts: 1 }), withState(fresh2012R2, { "seq.resync": Array(8).fill("-2147023436").join(","), "seq.ato": HR.noKms }, { phaseLimits: 54000 }));
+        assert.match(r.log, /time: correction limits restored/);
+        assert.equal(readRegistry(W32TIME_KEY, "MaxPosPhaseCorrection"), "0xd2f0");
+        assert.equal(serverFileExists("clock-limits.txt"), false);
+        assert.equal(serverFileExists("clock-limits.txt.new"), false);
+    });
+
+    scenario("Windows Script Host turned off by policy (HKLM Enabled = 0): ScriptHostDisabled (23, not transient) before any change, its own root cause", () => {
+        const r = run(script, withState(fresh2012R2, {}, { registry: [{ key: WSH_KEY("HKLM"), value: "Enabled", type: "REG_DWORD", data: "0" }] }));
+        assert.deepEqual(r.calls, [ICACLS, WMIC]);
+        assertResult(r, { status: "ScriptHostDisabled", exitCode: 23, rootCause: "scriptHostDisabled", attempts: 0 });
+        assert.equal(checksOf(r).scriptHost, false);
+        assert.equal(checksOf(r).vbscript, true);
+        assert.equal(r.state["lic.kms"], "", "nothing changed");
+    });
+
+    scenario("Windows Script Host turned off in the running account's settings (HKCU, REG_SZ 0): ScriptHostDisabled too; Enabled = 1 leaves it on", () => {
+        const off = run(script, withState(fresh2012R2, {}, { registry: [{ key: WSH_KEY("HKCU"), value: "Enabled", type: "REG_SZ", data: "0" }] }));
+        assertResult(off, { status: "ScriptHostDisabled", rootCause: "scriptHostDisabled" });
+        const on = run(script, withState(fresh2012R2, {}, { registry: [{ key: WSH_KEY("HKLM"), value: "Enabled", type: "REG_DWORD", data: "1" }] }));
+        assertResult(on, { status: "Licensed" });
+    });
+
+    scenario("/check with no result and no run going (the first-boot run never started): NoFirstBootResult (19) after the wait, nothing written", () => {
+        const r = run(script, fresh2012R2, ["/check"]);
+        assert.deepEqual(r.calls, Array(80).fill(wait(15)), "80 waits of 15 s for the run to start");
+        assertResult(r, { status: "NoFirstBootResult", exitCode: 19, rootCause: "noFirstBootResult", licenseStatus: -1, osBuild: 9600 });
+        assert.equal(r.exitCode, 0);
+        assert.deepEqual(Object.keys(r.logs), []);
+    });
+
+    scenario("/check while the first-boot run holds its lock: waits for it up to its worst case, then reports FirstBootRunning (18), nothing written", () => {
+        const quick = render({ maxAttempts: 1, retryDelaySeconds: 1 });
+        const stale = Number(quick.match(/set "LOCK_STALE_MINUTES=(\d+)"/)![1]);
+        const r = run(quick, { ...fresh2012R2, lockAgeMinutes: 0 }, ["/check"]);
+        const rounds = (stale * 60) / 15;
+        assert.equal(r.calls.filter((c) => c === lockAge("activation.lock")).length, rounds + 1, `the lock read every 15 s for ${stale} min`);
+        assert.equal(r.sleeps, rounds);
+        assertResult(r, { status: "FirstBootRunning", exitCode: 18, rootCause: "busy" });
+        assert.equal(serverFileExists("activation.lock"), true, "the run's lock untouched");
+    });
+
+    scenario("/check finding a dead run's stale lock reports the result that run's predecessor left, at once", () => {
+        const previous = '{"activation":"tencentcloud-windows/2","status":"Licensed","exitCode":0}';
+        const r = run(script, { ...fresh2012R2, lockAgeMinutes: staleMinutes + 1, previousResult: previous }, ["/check"]);
+        assert.deepEqual(r.calls, [LOCK_AGE]);
+        assert.equal(r.stdout.trim().split(/\r?\n/).pop(), previous);
     });
 
     scenario("VBScript not installed: VbscriptMissing (22, not transient) before any change, its own root cause", () => {
@@ -712,6 +857,18 @@ describe("activation script under Wine's cmd.exe", () => {
     scenario("causes vbscriptMissing and serviceDisabled at once: vbscriptMissing wins", () => {
         const r = run(script, withState(fresh2012R2, { "svc.sppsvc.start": "disabled" }, { noVbscript: true }));
         assertResult(r, { status: "VbscriptMissing", rootCause: "vbscriptMissing" });
+        assert.equal(checksOf(r).services.sppsvc.start, "disabled");
+    });
+
+    scenario("causes vbscriptMissing and scriptHostDisabled at once: vbscriptMissing wins", () => {
+        const r = run(script, withState(fresh2012R2, {}, { noVbscript: true, registry: [{ key: WSH_KEY("HKLM"), value: "Enabled", type: "REG_DWORD", data: "0" }] }));
+        assertResult(r, { status: "VbscriptMissing", rootCause: "vbscriptMissing" });
+        assert.equal(checksOf(r).scriptHost, false);
+    });
+
+    scenario("causes scriptHostDisabled and serviceDisabled at once: scriptHostDisabled wins", () => {
+        const r = run(script, withState(fresh2012R2, { "svc.sppsvc.start": "disabled" }, { registry: [{ key: WSH_KEY("HKLM"), value: "Enabled", type: "REG_DWORD", data: "0" }] }));
+        assertResult(r, { status: "ScriptHostDisabled", rootCause: "scriptHostDisabled" });
         assert.equal(checksOf(r).services.sppsvc.start, "disabled");
     });
 

@@ -263,7 +263,7 @@ async function sizes(): Promise<object> {
             const recorded = cloud.resources.find((r) => r.type === INSTANCE && r.name === `${name}-instance`);
             const userData: unknown = recorded?.inputs.userDataRaw;
             row[`${v.key}ScriptBytes`] = Buffer.byteLength(script);
-            row[`${v.key}PackedBytes`] = Buffer.from(pack(Buffer.from(script)), "base64").length;
+            row[`${v.key}PackedBytes`] = (pack(Buffer.from(script)).length / 5) * 4;
             row[`${v.key}UserDataBytes`] = typeof userData === "string" ? Buffer.byteLength(userData) : null;
         }
         rows.push(row);

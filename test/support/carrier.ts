@@ -1,35 +1,75 @@
 /**
  * Reads back what a PowerShell carrier writes. PowerShell cannot run here, so this applies what
- * the carrier's statements do: `$s = (Expand-Packed '<base64>')`, where Expand-Packed (pinned word
- * for word by the tests) inflates the raw deflate of the base64 literal, and `$s` is written
- * unchanged (`WriteAllBytes`). A carrier that did anything else to the bytes would fail the tests.
+ * the carrier's statements do: `$s = (Expand-Packed '<packed>')`, where Expand-Packed (pinned word
+ * for word by the tests) reads each 5 characters as a base-85 number (digits: printable ASCII from
+ * `#` to `~` without `$ ' < > \ \` |`), writes it as 4 little-endian bytes, and inflates the raw
+ * deflate of what it wrote; `$s` is written unchanged (`WriteAllBytes`). A carrier that did anything
+ * else to the bytes would fail the tests.
  */
 import { inflateRawSync } from "zlib";
 
+/** The digits of the packed text, written out here rather than taken from the code under test. */
+const DIGITS = "#%&()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{}~";
+
+/** A regular expression source for one packed literal's text. */
+export const PACKED_TEXT = "[#%&()*+,\\-./0-9:;=?@A-Z\\[\\]^_a-z{}~]";
+
 /** The bytes of a packed literal, as Expand-Packed returns them. */
 export function expanded(literal: string): Buffer {
-    return inflateRawSync(Buffer.from(literal, "base64"));
+    if (literal.length % 5 !== 0) {
+        throw new Error(`a packed literal of ${literal.length} characters is not whole groups of 5`);
+    }
+    const bytes = Buffer.alloc((literal.length / 5) * 4);
+    for (let i = 0; i < literal.length; i += 5) {
+        let value = 0;
+        for (const c of literal.slice(i, i + 5)) {
+            const digit = DIGITS.indexOf(c);
+            if (digit < 0) {
+                throw new Error(`${JSON.stringify(c)} is not a digit of the packed text`);
+            }
+            value = value * 85 + digit;
+        }
+        bytes.writeUInt32LE(value, (i / 5) * 4);
+    }
+    return inflateRawSync(bytes);
 }
 
-/** The batch script a carrier writes to disk, as text (the script is ASCII). */
+/** The bytes of the user data's `$u` literal: the statements, a NUL byte, then the script's bytes (none without a script). */
+function userDataStatements(userData: string): [string, string] {
+    const m = userData.match(new RegExp(`^\\$u = \\(Expand-Packed '(${PACKED_TEXT}*)'\\)$`, "m"));
+    if (m === null) {
+        throw new Error("the user data holds no packed statements");
+    }
+    const bytes = expanded(m[1]);
+    const nul = bytes.indexOf(0);
+    if (nul < 0) {
+        throw new Error("the user data's statements end without a NUL byte");
+    }
+    return [bytes.subarray(0, nul).toString("latin1"), bytes.subarray(nul + 1).toString("latin1")];
+}
+
+/** The batch script a carrier (or user data) writes to disk, as text (the script is ASCII). */
 export function carriedScript(carrier: string): string {
-    const literals = [...carrier.matchAll(/^\$s = \(Expand-Packed '([A-Za-z0-9+/=]*)'\)$/gm)];
+    if (/^\$u = /m.test(carrier)) {
+        const script = userDataStatements(carrier)[1];
+        if (script === "") {
+            throw new Error("the user data carries no script");
+        }
+        return script;
+    }
+    const literals = [...carrier.matchAll(new RegExp(`^\\$s = \\(Expand-Packed '(${PACKED_TEXT}*)'\\)$`, "gm"))];
     if (literals.length !== 1) {
         throw new Error(`expected one packed script in the carrier, found ${literals.length}`);
     }
     return expanded(literals[0][1]).toString("latin1");
 }
 
-/** The statements the user data's loader dot-sources, unpacked (the loader's last line). */
+/** The statements the user data's loader dot-sources, unpacked (before the NUL byte of `$u`). */
 export function userDataBody(userData: string): string {
-    const m = userData.match(/^\. \(\[ScriptBlock\]::Create\(\[Text\.Encoding\]::ASCII\.GetString\(\(Expand-Packed '([A-Za-z0-9+/=]*)'\)\)\)\)$/m);
-    if (m === null) {
-        throw new Error("the user data dot-sources no packed body");
-    }
-    return expanded(m[1]).toString("latin1");
+    return userDataStatements(userData)[0];
 }
 
-/** The user data as PowerShell runs it: the loader's statements, then the packed body that its last line dot-sources. */
+/** The user data as PowerShell runs it: the loader's statements, then the packed statements that its last line dot-sources. */
 export function userDataAsRun(userData: string): string {
     return `${userData.replace(/^<\/?powershell>$/gm, "")}\n${userDataBody(userData)}`;
 }
@@ -41,20 +81,24 @@ const ESCAPE_STATEMENT =
 /**
  * What a carrier's catch prints when `$step + ': ' + $_` is `error`: applies the pinned escape
  * statement (every UTF-16 unit outside printable ASCII, `"` and `\` as `\uXXXX`) and the catch's
- * `[Console]::Out.WriteLine('<before>' + $e + '<after>')`, read from the catch itself.
+ * `[Console]::Out.WriteLine('<before>' + $e + '<after>')`: the FolderBlocked one when the step (the
+ * text before the first `: `) is the one the catch's `if` names, else the CarrierFailed one; both read
+ * from the catch itself.
  */
 export function printedCarrierFailure(catchText: string, error: string): string {
     const lines = catchText.split("\n");
     if (lines[1] !== ESCAPE_STATEMENT) {
         throw new Error(`the carrier's catch does not escape as pinned: ${lines[1]}`);
     }
-    const write = lines[2].match(/^\[Console\]::Out\.WriteLine\('([^']*)' \+ \$e \+ '([^']*)'\)$/);
-    if (write === null) {
-        throw new Error(`the carrier's catch does not print one line: ${lines[2]}`);
+    const blocked = lines[2].match(/^if \(\$step -eq '([^']*)'\) \{ \[Console\]::Out\.WriteLine\('([^']*)' \+ \$e \+ '([^']*)'\); exit \d+ \}$/);
+    const write = lines[3].match(/^\[Console\]::Out\.WriteLine\('([^']*)' \+ \$e \+ '([^']*)'\)$/);
+    if (blocked === null || write === null) {
+        throw new Error(`the carrier's catch does not print one line: ${lines.slice(2, 4).join(" | ")}`);
     }
+    const [before, after] = error.slice(0, error.indexOf(": ")) === blocked[1] ? [blocked[2], blocked[3]] : [write[1], write[2]];
     const escaped = [...Array(error.length).keys()]
         .map((i) => error.charCodeAt(i))
         .map((c) => (c < 32 || c > 126 || c === 34 || c === 92 ? `\\u${c.toString(16).padStart(4, "0")}` : String.fromCharCode(c)))
         .join("");
-    return write[1] + escaped + write[2];
+    return before + escaped + after;
 }

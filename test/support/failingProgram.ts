@@ -31,7 +31,7 @@ export const BAD_SECRET_PASSWORD = "Leak(Me)1";
 
 async function main(which: FailingCase): Promise<void> {
     const cloud = new MockCloud();
-    const line = which === "tatCarrier" || which === "sshCarrier" ? printedCarrierFailure(renderCarrierCatch(0), CARRIER_ERROR) : FAILED_LINE;
+    const line = which === "tatCarrier" || which === "sshCarrier" ? printedCarrierFailure(renderCarrierCatch(0, 0), CARRIER_ERROR) : FAILED_LINE;
     cloud.tatOutput = () => Buffer.from(`${line}\r\n`).toString("base64");
     cloud.sshStdout = `${line}\r\n`;
     cloud.agentOfflinePolls = which === "agentNeverOnline" ? Number.POSITIVE_INFINITY : 0;

@@ -21,7 +21,7 @@ const PREFIX = path.join(BUILD_DIR, "prefix");
 const DRIVE_C = path.join(PREFIX, "drive_c");
 const BENCH_DIR = path.join(DRIVE_C, "bench");
 const SYSTEM32 = path.join(DRIVE_C, "windows", "system32");
-const LOG_DIR = path.join(DRIVE_C, "ProgramData", "TencentCloudWindows");
+const LOG_DIR = path.join(DRIVE_C, "windows", "TencentCloudWindows");
 /** The working directory of every run: TAT's old default, writable by every local user. */
 const WORK_DIR = path.join(DRIVE_C, "windows", "temp");
 const CMD = "C:\\windows\\system32\\cmd.exe";
@@ -76,8 +76,18 @@ export interface Scenario {
     noVbscript?: boolean;
     /** MaxPosPhaseCorrection and MaxNegPhaseCorrection in w32time's registry key before the run (absent by default). */
     phaseLimits?: number;
-    /** A lock folder (run.lock) left in the server folder, last written this many minutes ago. */
+    /** A lock folder (`activation.lock`, or `lockName`) left in the server folder, last written this many minutes ago. */
     lockAgeMinutes?: number;
+    /** The lock folder `lockAgeMinutes` makes (default `activation.lock`). */
+    lockName?: string;
+    /** More folders of the server folder (a breaker, another mode's lock), each last written this many minutes ago. */
+    locks?: Record<string, number>;
+    /** Files left in the server folder before the run (name: content), e.g. what a run that died wrote. */
+    serverFiles?: Record<string, string>;
+    /** Registry values set before the run (`key`, `value`, `type`, `data`); removed again before the next scenario. */
+    registry?: { key: string; value: string; type: "REG_DWORD" | "REG_SZ"; data: string }[];
+    /** Remove Windows PowerShell (powershell.exe), as on a Server Core without it. */
+    noPowerShell?: boolean;
 }
 
 /** What one run produced. */
@@ -88,8 +98,10 @@ export interface RunResult {
     calls: string[];
     /** The number of waits (ping calls). */
     sleeps: number;
-    /** The script's log file. */
+    /** The activation run's log file (`activation.log`). */
     log: string;
+    /** Every log file of the server folder (`<mode>.log`) by name. */
+    logs: Record<string, string>;
     /** The stand-ins' state after the run. */
     state: Record<string, string>;
     /** The parsed final JSON line of stdout. */
@@ -227,12 +239,20 @@ export function runScript(script: string, scenario: Scenario, scriptArgs: string
 }
 
 const W32TIME_CONFIG = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Config";
+/** The values a scenario's `registry` may set (key, value): removed before every scenario. */
+const SCENARIO_VALUES = ["HKLM", "HKCU"].flatMap((hive) => ["Enabled", "IgnoreUserSettings"].map((value) => [`${hive}\\SOFTWARE\\Microsoft\\Windows Script Host\\Settings`, value]));
 const RELEASE = path.join(BENCH_DIR, "release");
 const CALLS = path.join(BENCH_DIR, "calls.log");
 
 /** Sets up the prefix for a scenario; a string says why the bench itself failed. */
 function setUp(script: string, scenario: Scenario): string | undefined {
     const wmic = path.join(SYSTEM32, "wbem", "wmic.exe");
+    const powershell = path.join(SYSTEM32, "WindowsPowerShell", "v1.0", "powershell.exe");
+    if (scenario.noPowerShell) {
+        fs.rmSync(powershell, { force: true });
+    } else if (!fs.existsSync(powershell)) {
+        fs.copyFileSync(path.join(BUILD_DIR, "standin.exe"), powershell);
+    }
     const vbscript = path.join(SYSTEM32, "vbscript.dll");
     if (scenario.noVbscript && fs.existsSync(vbscript)) {
         fs.renameSync(vbscript, `${vbscript}.removed`);
@@ -252,10 +272,15 @@ function setUp(script: string, scenario: Scenario): string | undefined {
         fs.mkdirSync(LOG_DIR, { recursive: true });
         fs.writeFileSync(path.join(LOG_DIR, "result.json"), scenario.previousResult + "\r\n");
     }
-    if (scenario.lockAgeMinutes !== undefined) {
-        const lock = path.join(LOG_DIR, "run.lock");
+    for (const [name, content] of Object.entries(scenario.serverFiles ?? {})) {
+        fs.mkdirSync(LOG_DIR, { recursive: true });
+        fs.writeFileSync(path.join(LOG_DIR, name), content);
+    }
+    const locks = { ...(scenario.lockAgeMinutes === undefined ? {} : { [scenario.lockName ?? "activation.lock"]: scenario.lockAgeMinutes }), ...scenario.locks };
+    for (const [name, minutes] of Object.entries(locks)) {
+        const lock = path.join(LOG_DIR, name);
         fs.mkdirSync(lock, { recursive: true });
-        const then = new Date(Date.now() - scenario.lockAgeMinutes * 60000);
+        const then = new Date(Date.now() - minutes * 60000);
         fs.utimesSync(lock, then, then);
     }
     fs.rmSync(CALLS, { force: true });
@@ -269,6 +294,8 @@ function setUp(script: string, scenario: Scenario): string | undefined {
         `${REG} add "${ntKey}" /v EditionID /t REG_SZ /d ${scenario.editionId} /f >nul`,
         `${REG} add "HKCU\\Software\\Wine" /v Version /t REG_SZ /d ${scenario.wineVersion ?? "win10"} /f >nul`,
         `${REG} delete "${W32TIME_CONFIG}" /f >nul 2>&1`,
+        ...SCENARIO_VALUES.map(([key, value]) => `${REG} delete "${key}" /v ${value} /f >nul 2>&1`),
+        ...(scenario.registry ?? []).map((r) => `${REG} add "${r.key}" /v ${r.value} /t ${r.type} /d ${r.data} /f >nul`),
         ...(scenario.phaseLimits === undefined
             ? []
             : ["Pos", "Neg"].map((d) => `${REG} add "${W32TIME_CONFIG}" /v Max${d}PhaseCorrection /t REG_DWORD /d ${scenario.phaseLimits} /f >nul`)),
@@ -300,19 +327,28 @@ function runOnce(script: string, scenario: Scenario, scriptArgs: string[]): RunR
 
 /** A run's result from its output and calls, with the log and state as the run left them. */
 function finish(run: { status: number; stdout: string }, calls: string[], wallMs: number): RunResult {
-    const logFile = path.join(LOG_DIR, "activation.log");
+    const logs = Object.fromEntries(
+        (fs.existsSync(LOG_DIR) ? fs.readdirSync(LOG_DIR) : []).filter((f) => f.endsWith(".log")).map((f) => [f, fs.readFileSync(path.join(LOG_DIR, f), "latin1")]),
+    );
     const lines = run.stdout.split(/\r?\n/).filter((l) => l.startsWith("{"));
     return {
         exitCode: run.status,
         stdout: run.stdout,
         calls,
         sleeps: calls.filter((c) => c.startsWith("ping ")).length,
-        log: fs.existsSync(logFile) ? fs.readFileSync(logFile, "latin1") : "",
+        log: logs["activation.log"] ?? "",
+        logs,
         state: readState(path.join(BENCH_DIR, "state.txt")),
         result: lines.length ? JSON.parse(lines[lines.length - 1]) : {},
         wallMs,
         trace: readIfThere(path.join(BENCH_DIR, "trace.log")),
     };
+}
+
+/** Two versions of the script, each in its own file of the server folder, as the carriers write them: the first runs first, the second is written and run while the first is held. */
+export interface VersionFiles {
+    first: { file: string; script: string };
+    second: { file: string; script: string };
 }
 
 /** What two runs at once produced: the first, and the second that started while the first was inside `slmgr -ato`. */
@@ -323,19 +359,24 @@ export interface TwoRuns {
 
 /**
  * Runs `script` twice at once: the first run is held inside its first `slmgr -ato` (the stand-in's
- * `ato.hold`), the second runs from start to end meanwhile, then the first is released. Each run's
+ * `ato.hold`), the second (with `secondArgs`) runs from start to end meanwhile, then the first is released. Each run's
  * calls are those logged while it was the one running. Wine failing to start a process fails the
  * scenario here (no repeat).
  */
-export async function runTwoAtOnce(script: string, scenario: Scenario): Promise<TwoRuns> {
+export async function runTwoAtOnce(script: string, scenario: Scenario, secondArgs: string[] = [], versions?: VersionFiles): Promise<TwoRuns> {
     const failure = setUp(script, { ...scenario, state: { ...scenario.state, "ato.hold": "yes" } });
     if (failure !== undefined) {
         throw new Error(`the bench: ${failure}`);
     }
+    const [firstPath, secondPath] = versions === undefined ? ["C:\\bench\\activate.cmd", "C:\\bench\\activate.cmd"] : [versions.first, versions.second].map((v) => `C:\\windows\\TencentCloudWindows\\${v.file}`);
+    if (versions !== undefined) {
+        fs.mkdirSync(LOG_DIR, { recursive: true });
+        fs.writeFileSync(path.join(LOG_DIR, versions.first.file), versions.first.script);
+    }
     const outFile = path.join(BUILD_DIR, `wine-output-${process.pid}-${++outputs}.txt`);
     const fd = fs.openSync(outFile, "wx");
     const started = Date.now();
-    const child = spawn(SETARCH, ["-R", WINE, CMD, "/c", "C:\\bench\\activate.cmd"], { env: ENV, cwd: WORK_DIR, stdio: ["ignore", fd, fd] });
+    const child = spawn(SETARCH, ["-R", WINE, CMD, "/c", firstPath], { env: ENV, cwd: WORK_DIR, stdio: ["ignore", fd, fd] });
     const firstExit = new Promise<number>((resolve, reject) => {
         child.on("error", reject);
         child.on("exit", (code) => resolve(code ?? -1));
@@ -350,7 +391,10 @@ export async function runTwoAtOnce(script: string, scenario: Scenario): Promise<
         }
         const held = readCalls().length;
         const secondStarted = Date.now();
-        const secondRun = wine([CMD, "/c", "C:\\bench\\activate.cmd"]);
+        if (versions !== undefined) {
+            fs.writeFileSync(path.join(LOG_DIR, versions.second.file), versions.second.script);
+        }
+        const secondRun = wine([CMD, "/c", secondPath, ...secondArgs]);
         const second = finish(secondRun, readCalls().slice(held), Date.now() - secondStarted);
         const afterSecond = readCalls().length;
         fs.writeFileSync(RELEASE, "");
@@ -372,7 +416,7 @@ function readIfThere(file: string): string {
     return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
 }
 
-/** A file of the server folder (C:\\ProgramData\\TencentCloudWindows) as the last run left it. */
+/** A file of the server folder (C:\\Windows\\TencentCloudWindows) as the last run left it. */
 export function readServerFile(name: string): string {
     return fs.readFileSync(path.join(LOG_DIR, name), "latin1");
 }

@@ -554,21 +554,35 @@ static int ps_probe(const char *command) {
     return 0;
 }
 
-#define LOCK_AGE_COMMAND "exit [int](((Get-Date)-(Get-Item -LiteralPath '"
+#define LOCK_AGE_HEAD "exit ("
+#define LOCK_AGE_MIDDLE "+[Math]::Min("
+#define LOCK_AGE_PATH ",[int](((Get-Date)-(Get-Item -LiteralPath '"
+#define LOCK_AGE_TAIL "').LastWriteTime).TotalMinutes)))"
 
 /*
- * `exit [int](((Get-Date)-(Get-Item -LiteralPath '<path>').LastWriteTime).TotalMinutes)`: the exit
- * code is the minutes since the folder was last written, from the real file system (rounded as
- * [int] rounds); a path that does not exist is Get-Item's error and exit code 1.
+ * `exit (<offset>+[Math]::Min(<cap>,[int](((Get-Date)-(Get-Item -LiteralPath '<path>').LastWriteTime).TotalMinutes)))`:
+ * the exit code is the offset plus the minutes since the folder was last written, from the real
+ * file system (rounded as [int] rounds), at most the cap (negative when the folder was written
+ * "in the future"); a path that does not exist is
+ * Get-Item's error, which ends PowerShell with exit code 1. Returns -1 for any other command.
  */
-static int ps_lock_age(const char *rest) {
+static int ps_lock_age(const char *command) {
     char path[MAX_PATH];
-    const char *end = strchr(rest, '\'');
+    const char *p = command, *end;
+    long offset, cap;
+    double minutes;
     WIN32_FILE_ATTRIBUTE_DATA data;
     FILETIME now;
     ULARGE_INTEGER then, current;
-    if (!end || (size_t)(end - rest) >= sizeof path) return 1;
-    snprintf(path, sizeof path, "%.*s", (int)(end - rest), rest);
+    if (strncmp(p, LOCK_AGE_HEAD, strlen(LOCK_AGE_HEAD)) != 0) return -1;
+    offset = strtol(p + strlen(LOCK_AGE_HEAD), (char **)&p, 10);
+    if (strncmp(p, LOCK_AGE_MIDDLE, strlen(LOCK_AGE_MIDDLE)) != 0) return -1;
+    cap = strtol(p + strlen(LOCK_AGE_MIDDLE), (char **)&p, 10);
+    if (strncmp(p, LOCK_AGE_PATH, strlen(LOCK_AGE_PATH)) != 0) return -1;
+    p += strlen(LOCK_AGE_PATH);
+    end = strchr(p, '\'');
+    if (!end || strcmp(end, LOCK_AGE_TAIL) != 0 || (size_t)(end - p) >= sizeof path) return -1;
+    snprintf(path, sizeof path, "%.*s", (int)(end - p), p);
     if (!GetFileAttributesExA(path, GetFileExInfoStandard, &data)) {
         fprintf(stderr, "Get-Item : Cannot find path '%s' because it does not exist.\r\n", path);
         return 1;
@@ -578,7 +592,9 @@ static int ps_lock_age(const char *rest) {
     then.HighPart = data.ftLastWriteTime.dwHighDateTime;
     current.LowPart = now.dwLowDateTime;
     current.HighPart = now.dwHighDateTime;
-    return (int)floor(((double)current.QuadPart - (double)then.QuadPart) / 600000000.0 + 0.5);
+    minutes = floor(((double)current.QuadPart - (double)then.QuadPart) / 600000000.0 + 0.5);
+    if (minutes > cap) minutes = cap;
+    return (int)(offset + minutes);
 }
 
 static int tool_powershell(int argc, char **argv) {
@@ -602,7 +618,8 @@ static int tool_powershell(int argc, char **argv) {
     }
     /* Started from TAT, whose console is UTF-8, PowerShell 2.0 writes a byte-order mark before its output. */
     if (is("ps.bom", "yes")) printf("\xef\xbb\xbf");
-    if (strncmp(command, LOCK_AGE_COMMAND, strlen(LOCK_AGE_COMMAND)) == 0) return ps_lock_age(command + strlen(LOCK_AGE_COMMAND));
+    i = ps_lock_age(command);
+    if (i >= 0) return i;
     if (strcmp(command, "'PartOfDomain='+(Get-WmiObject Win32_ComputerSystem).PartOfDomain") == 0) {
         if (wmi_fails()) {
             fprintf(stderr, "Get-WmiObject : The RPC server is unavailable. (Exception from HRESULT: 0x800706BA)\r\n");
