@@ -7,6 +7,7 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
+import { TAT_TIMEOUT_MARGIN_SECONDS } from "../activation/schedule";
 import { accountNameTag, perDeployment, providerKey } from "../deployment";
 
 /**
@@ -14,8 +15,6 @@ import { accountNameTag, perDeployment, providerKey } from "../deployment";
  * provider's default, /root, does not exist on Windows; C:\\Windows\\Temp is writable by every user).
  */
 export const TAT_WORKING_DIRECTORY = "C:\\Windows\\System32";
-/** Seconds added to a script's worst case for the TAT command timeout. */
-export const TAT_TIMEOUT_MARGIN_SECONDS = 300;
 
 /** A short, stable hash of a script, used in resource names and triggers. */
 export function scriptHash(content: string): string {
