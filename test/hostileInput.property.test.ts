@@ -16,7 +16,7 @@ import { ActivatedWindowsServerArgs } from "../components/serverArgs";
 import { DELIVERIES, resolveActivationArgs } from "../components/activationArgs";
 import { ActivationScriptOptions, DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "../components/activation/options";
 import { EXIT_CODES } from "../components/activation/exitCodes";
-import { worstCaseSeconds } from "../components/activation/schedule";
+import { TAT_TIMEOUT_MARGIN_SECONDS, TAT_TIMEOUT_MAX_SECONDS, checkWorstCaseSeconds, worstCaseSeconds } from "../components/activation/schedule";
 import { readActivationOutput } from "../components/activation/report";
 import { ActivationResultError, parseActivationOutput, parseBase64ActivationOutput } from "../components/activation/result";
 import { RESULT_SCHEMA, renderActivationScript } from "../components/activation/script";
@@ -451,6 +451,17 @@ test("every host argument refuses each printable ASCII character outside [A-Za-z
 const KNOWN_KEYS = Object.keys(OPTION_ARBS);
 const unknownKey = fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom("kmshost", "KmsHost", "__proto__", "constructor", "toString", "kmsHost ", "ｋmsHost", "delivery")).filter((k) => !KNOWN_KEYS.includes(k));
 
+/** True when `options` holds a valid maxAttempts and retryDelaySeconds whose `/check` run would not fit TAT's command timeout. */
+function overTatTimeout(options: Record<string, unknown>): boolean {
+    const { maxAttempts, retryDelaySeconds } = options;
+    const valid = (v: unknown, max: number) => typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= max;
+    return (
+        valid(maxAttempts, 20) &&
+        valid(retryDelaySeconds, 600) &&
+        checkWorstCaseSeconds({ maxAttempts: maxAttempts as number, retryDelaySeconds: retryDelaySeconds as number }) + TAT_TIMEOUT_MARGIN_SECONDS > TAT_TIMEOUT_MAX_SECONDS
+    );
+}
+
 test("renderActivationScript: several hostile options at once, and unknown keys", () => {
     const branches = new Branches();
     // Mostly valid values, so that whole option sets are accepted too.
@@ -488,6 +499,11 @@ test("renderActivationScript: several hostile options at once, and unknown keys"
                     return;
                 }
                 const key = /^activation\.(\w+)/.exec(e.field)?.[1];
+                if (key === "maxAttempts" && overTatTimeout(options)) {
+                    // Valid on their own, too long together: the refusal names both and says what fits.
+                    assert.ok(e.message.includes("activation.retryDelaySeconds") && e.message.includes(`${TAT_TIMEOUT_MAX_SECONDS} s`), e.message);
+                    return;
+                }
                 const defaultRepeated =
                     key === "fallbackKmsHosts" &&
                     options.fallbackKmsHosts === undefined &&
@@ -1117,7 +1133,11 @@ test("renderCarrier: every accepted script is carried byte for byte", () => {
             try {
                 script = renderActivationScript(options);
             } catch (e) {
-                // Only the repeat rule can refuse these options.
+                // Only the repeat rule and TAT's timeout can refuse these options.
+                if (overTatTimeout(options as Record<string, unknown>)) {
+                    assert.ok(e instanceof ArgumentError && e.field === "activation.maxAttempts" && e.message.includes("activation.retryDelaySeconds"), String(e));
+                    return;
+                }
                 assertRefusal(e, /^activation\.fallbackKmsHosts$/, options.fallbackKmsHosts);
                 return;
             }

@@ -4,9 +4,8 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "../components/activation/options";
 import { CARRIER_FAILED, EXIT_CODES, FOLDER_BLOCKED } from "../components/activation/exitCodes";
-import { worstCaseSeconds } from "../components/activation/schedule";
+import { TAT_TIMEOUT_MARGIN_SECONDS, worstCaseSeconds } from "../components/activation/schedule";
 import { ROOT_CAUSES } from "../components/activation/rootCauses";
-import { TAT_TIMEOUT_MARGIN_SECONDS } from "../components/delivery/tat";
 import { INSTANCE_ARGUMENTS, instanceArgumentRows } from "../stacks/plan/providerModel";
 
 const ROOT = path.join(__dirname, "..");

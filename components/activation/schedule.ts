@@ -1,9 +1,9 @@
 /**
  * The activation script's retry schedule, computed the same way the script computes it, and the
  * worst-case time one run can take: the TAT command timeout and the invocation's create timeout
- * are sized from it.
+ * are sized from it, within the range TAT accepts.
  */
-import { ResolvedActivationScriptOptions } from "./options";
+import type { ResolvedActivationScriptOptions } from "./options";
 
 /** Tries of `w32tm /resync` in one clock sync. */
 export const RESYNC_TRIES = 3;
@@ -15,8 +15,17 @@ export const MAX_DELAY_FACTOR = 8;
 /** How the status read is retried when WMI gives no answer (it can still be starting at first boot). */
 export const STATUS_READ = { tries: 3, pauseSeconds: 10 } as const;
 
-/** How `activate.cmd /check` waits for the first-boot run's result file: up to tries x pauseSeconds. */
+/** How `activate.cmd /check` waits for the first-boot run to start: up to tries x pauseSeconds. */
 export const CHECK_WAIT = { tries: 80, pauseSeconds: 15 } as const;
+
+/** Seconds added to a run's worst case for its TAT command timeout (and again for the invocation's create timeout). */
+export const TAT_TIMEOUT_MARGIN_SECONDS = 300;
+
+/**
+ * The longest TAT command timeout Tencent accepts, in seconds: CreateCommand's `Timeout` takes 1 to 86400
+ * (Tencent's CreateCommand API document; terraform-provider-tencentcloud 1.83.25, `resource_tc_tat_command.go`, `timeout`).
+ */
+export const TAT_TIMEOUT_MAX_SECONDS = 86400;
 
 /** Generous upper bounds for one call of each slow tool (seconds); Windows gives no hard limit. */
 export const TOOL_SECONDS = {
@@ -79,4 +88,12 @@ export function worstCaseSeconds(options: Pick<ResolvedActivationScriptOptions, 
 /** Worst-case seconds of `activate.cmd /diagnose`: one status read, the diagnosis and the rest; it never activates or syncs. */
 export function diagnoseWorstCaseSeconds(): number {
     return statusReadWorstSeconds() + TOOL_SECONDS.diagnosis + TOOL_SECONDS.rest;
+}
+
+/**
+ * Worst-case seconds of `activate.cmd /check` (verifyWithTat): it waits up to {@link CHECK_WAIT} for the
+ * first-boot run to start, then, while that run holds its lock, up to that run's worst case.
+ */
+export function checkWorstCaseSeconds(options: Pick<ResolvedActivationScriptOptions, "maxAttempts" | "retryDelaySeconds">): number {
+    return CHECK_WAIT.tries * CHECK_WAIT.pauseSeconds + worstCaseSeconds(options);
 }

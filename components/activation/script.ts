@@ -99,7 +99,7 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
     const hosts = [o.kmsHost, ...o.fallbackKmsHosts];
     const lines: string[] = [
         "@echo off",
-        "rem tencentcloud-windows KMS activation (generated). Last stdout line: JSON result.",
+        "rem tencentcloud-windows KMS activation (generated)",
         "setlocal EnableExtensions DisableDelayedExpansion",
         `set "${SYSTEM32.slice(1, -1)}=%SystemRoot%\\System32"`,
         `cd /d "${SYSTEM32}"`,
@@ -152,7 +152,6 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         `call :use_files ${RUN_MODES.activation}`,
         'call :log "start: KMS %KMS_HOST_1%:%KMS_PORT%, NTP %NTP_PEERS%"',
         "call :log_os",
-        'if defined LOCK_CLEARED call :log "lock: %LOCK_CLEARED% min old: stale, cleared"',
         'if exist "%LIMITS_FILE%" call :recover_limits',
         `if %BUILD% LSS ${MIN_SUPPORTED_BUILD} goto end_unsupportedOs`,
         "",
@@ -257,7 +256,6 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         "if errorlevel 1 goto diagnose_busy",
         `call :use_files ${RUN_MODES.diagnose}`,
         "call :log_os",
-        'if defined LOCK_CLEARED call :log "lock: %LOCK_CLEARED% min old: stale, cleared"',
         "call :read_status",
         "call :match_host",
         'set "CONFIGURED=false"',

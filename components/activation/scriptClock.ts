@@ -95,7 +95,7 @@ export function clockLines(): string[] {
         '>>"%LIMITS_FILE%.new" echo Neg=%OLD_Neg%',
         'move /y "%LIMITS_FILE%.new" "%LIMITS_FILE%" >nul',
         'if exist "%LIMITS_FILE%" exit /b 0',
-        'call :log "warning: the correction limits could not be saved, so they are not lifted"',
+        'call :log "warning: limits not saved, so not lifted"',
         "exit /b 1",
         ":read_limit",
         'set "OLD_%1=none"',
@@ -117,7 +117,7 @@ export function clockLines(): string[] {
         "",
         // At the start of a run: limits a dead run left lifted go back to the originals it saved.
         ":recover_limits",
-        'call :log "time: correction limits left lifted by a run that ended early"',
+        'call :log "time: limits a dead run left lifted"',
         "call :load_limits",
         "call :restore_limits",
         "exit /b 0",

@@ -34,10 +34,10 @@ export function kmsHostLines(): string[] {
 export function installKeyLines(): string[] {
     return [
         ":install_key",
+        // One line per version sets its editions' keys (KEY_<edition>); the edition found picks one.
+        ...KMS_CLIENT_KEYS.map((v) => `if "%OS_VERSION%"=="${v.version}" ${Object.entries(v.keys).map(([edition, key]) => `set "KEY_${edition}=${key}"`).join(" & ")}`),
         'set "KMS_CLIENT_KEY="',
-        ...KMS_CLIENT_KEYS.flatMap((v) =>
-            Object.entries(v.keys).map(([edition, key]) => `if "%OS_VERSION%-%EDITION%"=="${v.version}-${edition}" set "KMS_CLIENT_KEY=${key}"`),
-        ),
+        'call set "KMS_CLIENT_KEY=%%KEY_%EDITION%%%"',
         "if not defined KMS_CLIENT_KEY exit /b 1",
         'call :log "key: -ipk for %OS_VERSION%-%EDITION%"',
         `${SLMGR} -ipk %KMS_CLIENT_KEY% >>"%LOG%" 2>&1`,

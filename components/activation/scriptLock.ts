@@ -106,6 +106,7 @@ export function lockLines(): string[] {
         ":use_files",
         'set "LOG=%LOG_DIR%\\%1.log"',
         'set "STATUS_FILE=%LOG_DIR%\\%1-status.txt"',
+        'if defined LOCK_CLEARED call :log "lock: %LOCK_CLEARED% min old: stale, cleared"',
         "exit /b 0",
     ];
 }

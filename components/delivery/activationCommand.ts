@@ -7,9 +7,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
 import { ResolvedActivationScriptOptions } from "../activation/options";
-import { CHECK_WAIT, diagnoseWorstCaseSeconds, worstCaseSeconds } from "../activation/schedule";
+import { TAT_TIMEOUT_MARGIN_SECONDS, checkWorstCaseSeconds, diagnoseWorstCaseSeconds, worstCaseSeconds } from "../activation/schedule";
 import { ScriptArguments, renderCarrier } from "./carrier";
-import { TAT_TIMEOUT_MARGIN_SECONDS, sharedTatCommand } from "./tat";
+import { sharedTatCommand } from "./tat";
 
 /** Every run of the script a command can start: activate it, report the first-boot run (`/check`), or diagnose read-only (`/diagnose`). */
 export const SCRIPT_RUNS = ["activate", "check", "diagnose"] as const;
@@ -29,14 +29,16 @@ export interface ScriptCommand {
     timeoutSeconds: number;
 }
 
+type Timing = Pick<ResolvedActivationScriptOptions, "maxAttempts" | "retryDelaySeconds">;
+
+/** The TAT command timeout (seconds) of `run` with these settings: the run's worst case plus {@link TAT_TIMEOUT_MARGIN_SECONDS}. */
+export function scriptRunTimeoutSeconds(run: ScriptRun, options: Timing): number {
+    const worst = run === "activate" ? worstCaseSeconds(options) : run === "check" ? checkWorstCaseSeconds(options) : diagnoseWorstCaseSeconds();
+    return worst + TAT_TIMEOUT_MARGIN_SECONDS;
+}
+
 /** The shared TAT command that runs `script` as `run`, through `provider`. */
-export function scriptTatCommand(
-    script: string,
-    run: ScriptRun,
-    options: Pick<ResolvedActivationScriptOptions, "maxAttempts" | "retryDelaySeconds">,
-    provider: pulumi.ProviderResource | undefined,
-): ScriptCommand {
-    const worst = run === "activate" ? worstCaseSeconds(options) : run === "check" ? CHECK_WAIT.tries * CHECK_WAIT.pauseSeconds : diagnoseWorstCaseSeconds();
-    const timeoutSeconds = worst + TAT_TIMEOUT_MARGIN_SECONDS;
+export function scriptTatCommand(script: string, run: ScriptRun, options: Timing, provider: pulumi.ProviderResource | undefined): ScriptCommand {
+    const timeoutSeconds = scriptRunTimeoutSeconds(run, options);
     return { command: sharedTatCommand(renderScriptRunCarrier(script, run), timeoutSeconds, provider), timeoutSeconds };
 }

@@ -13,12 +13,14 @@
 import { deflateRawSync } from "zlib";
 
 /**
- * The 85 digits: printable ASCII from `#` to `~` without `$ ' < > \ ` |`. No `'` (the packed text is a
- * single-quoted PowerShell string) and no `<` or `>` (user data is wrapped in `<powershell>` tags).
+ * The 85 digits: the ASCII characters from `(` to `|`, in order (digit = code - 40), except that `<`
+ * and `>` are written as `!` and `"`: no `'` (the packed text is a single-quoted PowerShell string),
+ * and no `<` or `>` (user data is wrapped in `<powershell>` tags).
  */
-export const PACKED_ALPHABET = Array.from({ length: 92 }, (_, i) => String.fromCharCode(35 + i))
-    .filter((c) => !"$'<>\\`|".includes(c))
-    .join("");
+export const PACKED_ALPHABET = Array.from({ length: 85 }, (_, i) => String.fromCharCode(40 + i))
+    .join("")
+    .replace("<", "!")
+    .replace(">", '"');
 
 /** Bytes as the carriers hold them: raw deflate (level 9), then base 85. */
 export function pack(bytes: Buffer): string {
@@ -39,10 +41,10 @@ export function pack(bytes: Buffer): string {
 
 /** The PowerShell function that turns a packed literal back into its bytes (returned as one array). */
 export const EXPAND_PACKED_FUNCTION =
-    `function Expand-Packed([string]$Text) { $a = '${PACKED_ALPHABET}'; $q = New-Object IO.MemoryStream; ` +
-    "for ($i = 0; $i -lt $Text.Length; $i += 5) { $v = [int64]0; for ($j = $i; $j -lt $i + 5; $j++) { $v = $v * 85 + $a.IndexOf($Text[$j]) }; $q.Write([BitConverter]::GetBytes([uint32]$v), 0, 4) }; " +
+    "function Expand-Packed([string]$t) { $t = $t.Replace('!', '<').Replace('\"', '>'); $q = New-Object IO.MemoryStream; " +
+    "for ($i = 0; $i -lt $t.Length; $i += 5) { $v = [int64]0; for ($j = $i; $j -lt $i + 5; $j++) { $v = $v * 85 + [int]$t[$j] - 40 }; $q.Write([BitConverter]::GetBytes([uint32]$v), 0, 4) }; " +
     "$q.Position = 0; $z = New-Object IO.Compression.DeflateStream($q, [IO.Compression.CompressionMode]::Decompress); " +
-    "$m = New-Object IO.MemoryStream; $buf = New-Object byte[] 4096; while (($n = $z.Read($buf, 0, $buf.Length)) -gt 0) { $m.Write($buf, 0, $n) }; , $m.ToArray() }";
+    "$m = New-Object IO.MemoryStream; $b = New-Object byte[] 4096; while (($n = $z.Read($b, 0, 4096)) -gt 0) { $m.Write($b, 0, $n) }; , $m.ToArray() }";
 
 /** A PowerShell expression for the bytes of a packed literal. */
 export function expandPacked(bytes: Buffer): string {

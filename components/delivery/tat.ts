@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
+import { TAT_TIMEOUT_MARGIN_SECONDS } from "../activation/schedule";
 import { accountNameTag, perDeployment, providerKey } from "../deployment";
 import { scriptHash } from "./carrier";
 
@@ -14,8 +15,6 @@ import { scriptHash } from "./carrier";
  * provider's default, /root, does not exist on Windows; C:\\Windows\\Temp is writable by every user).
  */
 export const TAT_WORKING_DIRECTORY = "C:\\Windows\\System32";
-/** Seconds added to a script's worst case for the TAT command timeout. */
-export const TAT_TIMEOUT_MARGIN_SECONDS = 300;
 
 /** The longest TAT command name Tencent accepts (CreateCommand `CommandName`: "up to 60 bytes"; provider `resource_tc_tat_command.go`). */
 export const TAT_NAME_MAX = 60;

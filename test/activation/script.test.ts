@@ -134,11 +134,16 @@ describe("renderActivationScript", () => {
     test("the KMS client key table is only rendered when asked for, and covers every version and edition", () => {
         assert.doesNotMatch(script, /KMS_CLIENT_KEY/);
         const withKeys = renderActivationScript({ installKmsClientKey: true });
+        const keyLines = withKeys.split("\r\n").filter((l) => l.includes('set "KEY_'));
+        assert.equal(keyLines.length, KMS_CLIENT_KEYS.length, "one line per version");
         for (const v of KMS_CLIENT_KEYS) {
+            const line = keyLines.find((l) => l.startsWith(`if "%OS_VERSION%"=="${v.version}" `));
+            assert.ok(line !== undefined, v.version);
             for (const [edition, key] of Object.entries(v.keys)) {
-                assert.ok(withKeys.includes(`if "%OS_VERSION%-%EDITION%"=="${v.version}-${edition}" set "KMS_CLIENT_KEY=${key}"`));
+                assert.ok(line.includes(`set "KEY_${edition}=${key}"`), `${v.version} ${edition}`);
             }
         }
+        assert.ok(withKeys.includes('call set "KMS_CLIENT_KEY=%%KEY_%EDITION%%%"'), "the edition found picks the key; Other picks none");
         assert.ok(withKeys.includes("call :install_key"));
     });
 

@@ -224,14 +224,14 @@ function longHost(tag: string): string {
     return [label(63), label(63), label(63), label(61)].join(".");
 }
 
-/** The largest settings the validation accepts: 5 KMS hosts and 4 NTP servers of 253 characters, the client key step and OpenSSH. */
+/** The largest settings the validation accepts: 5 KMS hosts and 4 NTP servers of 253 characters, the client key step and OpenSSH; 20 attempts take a delay up to 560 s (TAT's command timeout). */
 const MAX_ACTIVATION = {
     kmsHost: longHost("k"),
     fallbackKmsHosts: ["a", "b", "c", "d"].map(longHost),
     ntpServers: ["n", "o", "p", "q"].map(longHost),
     installKmsClientKey: true,
     maxAttempts: 20,
-    retryDelaySeconds: 600,
+    retryDelaySeconds: 560,
     kmsPort: 65535,
 };
 

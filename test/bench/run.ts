@@ -16,8 +16,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "../../components/activation/options";
-import { CHECK_WAIT, clockSyncWorstSeconds, retryDelays, statusReadWorstSeconds, worstCaseSeconds, TOOL_SECONDS } from "../../components/activation/schedule";
-import { TAT_TIMEOUT_MARGIN_SECONDS } from "../../components/delivery/tat";
+import { TAT_TIMEOUT_MARGIN_SECONDS, checkWorstCaseSeconds, clockSyncWorstSeconds, retryDelays, statusReadWorstSeconds, worstCaseSeconds, TOOL_SECONDS } from "../../components/activation/schedule";
 import { USER_DATA_LIMIT_BYTES } from "../../components/delivery/userData";
 import { ChildRun, ROOT, Side, child } from "./childProcess";
 import { summariseProfile } from "./profile";
@@ -247,7 +246,7 @@ async function main(): Promise<void> {
     const worst = worstCaseSeconds(defaults);
     const expectedTimeout = worst + TAT_TIMEOUT_MARGIN_SECONDS;
     const recordedTimeouts = calls.tat.tatCommandTimeouts;
-    const checkWorst = CHECK_WAIT.tries * CHECK_WAIT.pauseSeconds;
+    const checkWorst = checkWorstCaseSeconds(defaults);
 
     // Profile the component at 500 servers when it misses the ratio target (or when asked).
     const e500 = evals[500];

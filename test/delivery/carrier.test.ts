@@ -50,10 +50,10 @@ describe("PowerShell carrier", () => {
         assert.equal(lines[0], EXPAND_PACKED_FUNCTION);
         assert.equal(
             EXPAND_PACKED_FUNCTION,
-            "function Expand-Packed([string]$Text) { $a = '#%&()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{}~'; $q = New-Object IO.MemoryStream; " +
-                "for ($i = 0; $i -lt $Text.Length; $i += 5) { $v = [int64]0; for ($j = $i; $j -lt $i + 5; $j++) { $v = $v * 85 + $a.IndexOf($Text[$j]) }; $q.Write([BitConverter]::GetBytes([uint32]$v), 0, 4) }; " +
+            "function Expand-Packed([string]$t) { $t = $t.Replace('!', '<').Replace('\"', '>'); $q = New-Object IO.MemoryStream; " +
+                "for ($i = 0; $i -lt $t.Length; $i += 5) { $v = [int64]0; for ($j = $i; $j -lt $i + 5; $j++) { $v = $v * 85 + [int]$t[$j] - 40 }; $q.Write([BitConverter]::GetBytes([uint32]$v), 0, 4) }; " +
                 "$q.Position = 0; $z = New-Object IO.Compression.DeflateStream($q, [IO.Compression.CompressionMode]::Decompress); " +
-                "$m = New-Object IO.MemoryStream; $buf = New-Object byte[] 4096; while (($n = $z.Read($buf, 0, $buf.Length)) -gt 0) { $m.Write($buf, 0, $n) }; , $m.ToArray() }",
+                "$m = New-Object IO.MemoryStream; $b = New-Object byte[] 4096; while (($n = $z.Read($b, 0, 4096)) -gt 0) { $m.Write($b, 0, $n) }; , $m.ToArray() }",
             "base 85 (5 digits for 4 little-endian bytes), then raw deflate, every byte collected, returned as one array",
         );
         assert.match(lines[1], new RegExp(`^\\$s = \\(Expand-Packed '${PACKED_TEXT}+'\\)$`));

@@ -23,6 +23,7 @@ describe("packed text", () => {
         assert.equal(new Set(PACKED_ALPHABET).size, 85);
         assert.doesNotMatch(PACKED_ALPHABET, /['<>\s]/);
         assert.match(PACKED_ALPHABET, /^[\x21-\x7e]+$/);
+        assert.equal(PACKED_ALPHABET, "()*+,-./0123456789:;!=\"?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|");
         assert.equal(expandPacked(Buffer.from("x")), `(Expand-Packed '${pack(Buffer.from("x"))}')`);
     });
 

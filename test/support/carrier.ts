@@ -1,18 +1,15 @@
 /**
  * Reads back what a PowerShell carrier writes. PowerShell cannot run here, so this applies what
  * the carrier's statements do: `$s = (Expand-Packed '<packed>')`, where Expand-Packed (pinned word
- * for word by the tests) reads each 5 characters as a base-85 number (digits: printable ASCII from
- * `#` to `~` without `$ ' < > \ \` |`), writes it as 4 little-endian bytes, and inflates the raw
- * deflate of what it wrote; `$s` is written unchanged (`WriteAllBytes`). A carrier that did anything
- * else to the bytes would fail the tests.
+ * for word by the tests) turns `!` and `"` back into `<` and `>`, reads each 5 characters as a
+ * base-85 number whose digits are the character codes minus 40, writes it as 4 little-endian bytes,
+ * and inflates the raw deflate of what it wrote; `$s` is written unchanged (`WriteAllBytes`). A
+ * carrier that did anything else to the bytes would fail the tests.
  */
 import { inflateRawSync } from "zlib";
 
-/** The digits of the packed text, written out here rather than taken from the code under test. */
-const DIGITS = "#%&()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{}~";
-
-/** A regular expression source for one packed literal's text. */
-export const PACKED_TEXT = "[#%&()*+,\\-./0-9:;=?@A-Z\\[\\]^_a-z{}~]";
+/** A regular expression source for one packed literal's text: `(` to `|` without `<` and `>`, and `!` and `"` for them. */
+export const PACKED_TEXT = `[!"(-;=?-|]`;
 
 /** The bytes of a packed literal, as Expand-Packed returns them. */
 export function expanded(literal: string): Buffer {
@@ -22,9 +19,9 @@ export function expanded(literal: string): Buffer {
     const bytes = Buffer.alloc((literal.length / 5) * 4);
     for (let i = 0; i < literal.length; i += 5) {
         let value = 0;
-        for (const c of literal.slice(i, i + 5)) {
-            const digit = DIGITS.indexOf(c);
-            if (digit < 0) {
+        for (const c of literal.slice(i, i + 5).replace(/!/g, "<").replace(/"/g, ">")) {
+            const digit = c.charCodeAt(0) - 40;
+            if (digit < 0 || digit > 84) {
                 throw new Error(`${JSON.stringify(c)} is not a digit of the packed text`);
             }
             value = value * 85 + digit;
