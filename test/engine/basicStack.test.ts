@@ -7,7 +7,9 @@
  * a directory of this test (BEHAVIOUR.md beside the plugin names the source of each behaviour).
  *
  * What is asserted are the engine's own decisions: what preview plans and that it changes nothing,
- * that a second `up` changes nothing, what `refresh` does with a TAT record the cloud no longer keeps,
+ * that a second `up` changes nothing, that a newer image changes nothing (the component's
+ * ignoreChanges, applied by the engine), what `refresh` does with a TAT record the cloud no longer keeps,
+ * that a ForceNew change (the zone) replaces,
  * the order of `up --replace` (the replacement created before the old server is deleted) and what
  * `destroy` leaves (the invoke attachment's retainOnDelete).
  */
@@ -217,6 +219,28 @@ describe("the example stack under the real engine (pulumi v3.248.0, local backen
         assert.deepEqual(changesSince(mark), []);
     });
 
+    test("a newer public image changes nothing: the engine applies the component's ignoreChanges on imageId", async () => {
+        const file = path.join(modelDir, "settings.json");
+        const settings = JSON.parse(fs.readFileSync(file, "utf8")) as { images: Record<string, string>[] };
+        const newest = { ...settings.images.find((i) => i.imageId === "img-2022zh02")!, imageId: "img-2022zh03", createdTime: "2026-01-01T10:00:00+08:00" };
+        settings.images.push(newest);
+        fs.writeFileSync(file, JSON.stringify(settings));
+        const mark = lastSeq();
+        await pulumi("up", "--yes", "--skip-preview", "--expect-no-changes");
+        assert.deepEqual(changesSince(mark), []);
+        const diffs = calls().filter((x) => x.seq > mark && x.method === "Diff" && x.type === INSTANCE);
+        assert.equal(diffs.length, 1);
+        assert.equal(diffs[0].detail, "changed=[] replaces=[]", "the provider saw the old imageId: the engine put it back before Diff");
+        const lookups = calls().filter((x) => x.seq > mark && x.method === "Invoke" && x.type === "tencentcloud:index/getImages:getImages");
+        // The program looks the newest image up again, and then, the server running another one, that
+        // image by its ID (for imageName): two different queries, each asked once.
+        assert.deepEqual(
+            lookups.map((x) => JSON.parse(x.detail!)),
+            [{ imageNameRegex: "^Windows Server 2022 ", imageTypes: ["PUBLIC_IMAGE"] }, { imageId: "img-2022zh02" }],
+        );
+        assert.equal((await outputs()).imageId, "img-2022zh02", "imageId reports the image the server runs (the instance's state), not the newer one");
+    });
+
     test("refresh with nothing changed changes nothing; with TAT's record gone it forgets the attachment", async () => {
         await pulumi("refresh", "--yes", "--skip-preview", "--expect-no-changes");
         const before = await stateResources();
@@ -275,6 +299,22 @@ describe("the example stack under the real engine (pulumi v3.248.0, local backen
         const out = await outputs();
         assert.equal(out.instanceId, created.id);
         assert.equal(out.activationStatus, "Licensed");
+    });
+
+    test("a changed availabilityZone (ForceNew) replaces the server, the new one created first", async () => {
+        const before = String((await outputs()).instanceId);
+        await pulumi("config", "set", "availabilityZone", "ap-guangzhou-4");
+        const mark = lastSeq();
+        await pulumi("up", "--yes", "--skip-preview");
+        const diff = calls().find((x) => x.seq > mark && x.method === "Diff" && x.type === INSTANCE);
+        assert.equal(diff?.detail, "changed=[availabilityZone] replaces=[availabilityZone]");
+        const changes = changesSince(mark);
+        const created = changes.find((x) => x.method === "Create" && x.type === INSTANCE);
+        const deleted = changes.find((x) => x.method === "Delete" && x.type === INSTANCE);
+        assert.ok(created && deleted, JSON.stringify(changes));
+        assert.equal(deleted.id, before);
+        assert.ok(created.seq < deleted.seq, "create-before-delete for a ForceNew replacement");
+        assert.equal((await outputs()).activationStatus, "Licensed");
     });
 
     test("destroy deletes the server and the command; the retained attachment is only forgotten", async () => {

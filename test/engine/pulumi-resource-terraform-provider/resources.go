@@ -3,6 +3,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -481,7 +482,8 @@ func invoke(tok string, args map[string]any) (map[string]any, error) {
 			return status.Errorf(codes.Unimplemented, "this stand-in does not model the function %s", tok)
 		}
 		if err == nil {
-			log(Call{Method: "Invoke", Type: tok})
+			b, _ := json.Marshal(args)
+			log(Call{Method: "Invoke", Type: tok, Detail: string(b)})
 		}
 		return err
 	})
