@@ -141,6 +141,9 @@ describe("the example stack under the real engine (pulumi v3.248.0, local backen
             PULUMI_HOME: path.join(work, "home"),
             PULUMI_CONFIG_PASSPHRASE: "engine-test",
             PULUMI_SKIP_UPDATE_CHECK: "true",
+            // The language host reports @pulumi/command's plugin as required too; the engine must not try
+            // to download it (or anything) from outside the registries this machine reaches. The test
+            // also passes without this setting.
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
             TENCENTCLOUD_MODEL_DIR: modelDir,
         };
