@@ -263,6 +263,7 @@ describe("the example stack under the real engine (pulumi v3.248.0, local backen
         assert.equal(after.length, before.length - 1);
         assert.ok(calls().some((x) => x.seq > mark && x.method === "Read" && x.type === ATTACHMENT && x.detail?.startsWith("not found")));
         assert.deepEqual(changesSince(mark), [], "refresh calls no Create, Update or Delete");
+        assert.ok(!(await pulumi("stack", "export")).includes(PASSWORD), "the refreshed state keeps the password secret");
 
         // The engine's decision for the next update: the attachment is a new resource, so the
         // script is invoked on the server again (a new invocation), and the result is Licensed again.
@@ -301,6 +302,7 @@ describe("the example stack under the real engine (pulumi v3.248.0, local backen
         assert.deepEqual(Object.keys(cloud().instances), [created.id]);
         const out = await outputs();
         assert.equal(out.instanceId, created.id);
+        assert.ok(!(await pulumi("stack", "export")).includes(PASSWORD), "the replacement's password is secret in the state");
         assert.equal(out.activationStatus, "Licensed");
     });
 
