@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # `npm run setup`: everything `npm test` needs besides the library's own packages (`npm ci`):
-# the policy pack's packages, and for the Windows bench Wine 8 (`wine64`, /usr/lib/wine/wine64) and
+# the policy pack's packages, the real Pulumi engine built from Go modules (test/setup-engine.sh), and for the Windows bench Wine 8 (`wine64`, /usr/lib/wine/wine64) and
 # mingw-w64 (`x86_64-w64-mingw32-gcc`, which builds the stand-in tools). Installs what is missing
 # through apt (Debian/Ubuntu; as root, or through sudo); elsewhere it says what to install and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 npm ci --prefix policy --no-audit --no-fund
+
+# The real Pulumi engine (CLI, Node.js language host) and the stand-in provider for test/engine/.
+bash test/setup-engine.sh
 
 missing=()
 [ -x "${WINE:-/usr/lib/wine/wine64}" ] || missing+=(wine64)
