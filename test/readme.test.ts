@@ -77,3 +77,21 @@ test("the day-two table (docs/day-two.md) of instance arguments is providerModel
     assert.deepEqual(rows, instanceArgumentRows());
     assert.equal(rows.length, Object.keys(INSTANCE_ARGUMENTS).length);
 });
+
+test("getting started uses the provider SDK's own config keys and sets every key the example requires", () => {
+    const page = doc("getting-started.md");
+    const vars = fs.readFileSync(path.join(ROOT, "sdks", "tencentcloud", "config", "vars.ts"), "utf8");
+    for (const key of ["secretId", "secretKey", "region"]) {
+        assert.ok(vars.includes(`__config.get("${key}")`), `the SDK reads tencentcloud:${key}`);
+        assert.match(page, new RegExp(`pulumi config set (--secret )?tencentcloud:${key} `));
+    }
+    for (const env of vars.matchAll(/`(TENCENTCLOUD_(?:SECRET_ID|SECRET_KEY|REGION))`/g)) {
+        assert.ok(page.includes(`\`${env[1]}\``), env[1]);
+    }
+    const example = fs.readFileSync(path.join(ROOT, "stacks", "basic", "index.ts"), "utf8");
+    const required = [...example.matchAll(/config\.require\w*\("(\w+)"\)/g)].map((m) => m[1]);
+    assert.ok(required.length >= 4);
+    for (const key of required) {
+        assert.match(page, new RegExp(`pulumi config set (--secret )?${key} `), key);
+    }
+});
