@@ -95,3 +95,13 @@ test("getting started uses the provider SDK's own config keys and sets every key
         assert.match(page, new RegExp(`pulumi config set (--secret )?${key} `), key);
     }
 });
+
+test("install instructions name no release tag (none exists) and give the tarball and local-path ways", () => {
+    for (const [name, text] of [["README.md", readme], ["docs/usage.md", doc("usage.md")], ["docs/getting-started.md", doc("getting-started.md")]]) {
+        assert.doesNotMatch(text, /[#@]v\d/, `${name} names a release tag`);
+        assert.match(text, /npm install \/path\/to\/tencentcloud-windows-\*\.tgz/, name);
+    }
+    for (const text of [readme, doc("usage.md")]) {
+        assert.match(text, /^pulumi package add \/path\/to\/tencentcloud-windows /m);
+    }
+});
