@@ -4,7 +4,8 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "../components/activation/options";
 import { CARRIER_FAILED, EXIT_CODES, FOLDER_BLOCKED } from "../components/activation/exitCodes";
-import { TAT_TIMEOUT_MARGIN_SECONDS, worstCaseSeconds } from "../components/activation/schedule";
+import { TAT_TIMEOUT_MARGIN_SECONDS, TOOL_SECONDS, worstCaseSeconds } from "../components/activation/schedule";
+import { scriptHash } from "../components/delivery/carrier";
 import { ROOT_CAUSES } from "../components/activation/rootCauses";
 import { INSTANCE_ARGUMENTS, instanceArgumentRows } from "../stacks/plan/providerModel";
 
@@ -104,4 +105,24 @@ test("install instructions name no release tag (none exists) and give the tarbal
     for (const text of [readme, doc("usage.md")]) {
         assert.match(text, /^pulumi package add \/path\/to\/tencentcloud-windows /m);
     }
+});
+
+test("the diagnosis time and the TAT names' lengths in the docs are the code's", () => {
+    assert.ok(doc("script.md").includes(`The diagnosis adds at most ${TOOL_SECONDS.diagnosis} s to a failed run`));
+    const source = (file: string) => fs.readFileSync(path.join(ROOT, "components", file), "utf8");
+    const tag = Number(/accountNameTag[\s\S]*?\.slice\(0, (\d+)\)/.exec(source("deployment.ts"))![1]);
+    const keepHash = Number(/digest\("hex"\)\.slice\(0, (\d+)\)/.exec(source("delivery/keepActivated.ts"))![1]);
+    const command = `tencentcloud-windows-${scriptHash("")}-${"0".repeat(tag)}`;
+    const invoker = `tencentcloud-windows-keep-${"0".repeat(keepHash)}-${"0".repeat(tag)}-9`;
+    assert.ok(doc("deliveries.md").includes(`\`tencentcloud-windows-<script hash>-<stack hash>\` (${command.length}\ncharacters)`), `${command.length}`);
+    assert.ok(doc("deliveries.md").includes(`\`tencentcloud-windows-keep-<hash>-<stack hash>-<n>\` (${invoker.length} characters for the first ten`), `${invoker.length}`);
+});
+
+test("every field of the parsed result is in the output list of docs/arguments.md", () => {
+    const source = fs.readFileSync(path.join(ROOT, "components", "activation", "result.ts"), "utf8");
+    const body = /export interface ActivationResult \{([\s\S]*?)\n\}/.exec(source)![1];
+    const fields = [...body.matchAll(/^ {4}(\w+)\??:/gm)].map((m) => m[1]);
+    assert.ok(fields.includes("carrierError"), fields.join(","));
+    const outputs = doc("arguments.md").slice(doc("arguments.md").indexOf("Outputs:"));
+    assert.deepEqual(fields.filter((f) => !outputs.includes(`\`${f}\``)), []);
 });
