@@ -8,10 +8,12 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { test } from "node:test";
+import { after, before, test } from "node:test";
 
 const ROOT = path.resolve(__dirname, "..");
 const NPM = "npm";
+const TSC = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+const ROOT_PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
 
 function run(cmd: string, args: string[], cwd: string): string {
     return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 240000 });
@@ -44,42 +46,74 @@ pulumi.all([server.instanceId, server.activationStatus]).apply(([id, status]) =>
 });
 `;
 
+/** Pulumi's TypeScript project template's compiler options: how a user's stack project compiles. */
+const USER_TSCONFIG = {
+    compilerOptions: {
+        strict: true, outDir: "bin", target: "es2020", module: "commonjs", moduleResolution: "node", sourceMap: true,
+        experimentalDecorators: true, pretty: true, noFallthroughCasesInSwitch: true, noImplicitReturns: true, forceConsistentCasingInFileNames: true,
+    },
+};
+
+/** The examples a user copies: each as the `index.ts` of its own stack project. */
+const EXAMPLES = ["basic", "fleet"];
+
+let tmp: string;
+let consumer: string;
+let packed: { filename: string; files: { path: string }[] };
+
+before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tcw-consumer-"));
+    packed = JSON.parse(run(NPM, ["pack", "--json", "--pack-destination", tmp], ROOT))[0];
+    consumer = path.join(tmp, "consumer");
+    fs.mkdirSync(consumer);
+    fs.cpSync(path.join(ROOT, "sdks", "tencentcloud"), path.join(consumer, "sdks", "tencentcloud"), {
+        recursive: true,
+        filter: (src) => !/[\\/](bin|node_modules)$/.test(src),
+    });
+    const devDependencies = { "@types/node": ROOT_PACKAGE.devDependencies["@types/node"] };
+    fs.writeFileSync(
+        path.join(consumer, "package.json"),
+        JSON.stringify({ name: "consumer", private: true, dependencies: { "@pulumi/pulumi": "3.248.0", "@pulumi/tencentcloud": "file:sdks/tencentcloud" }, devDependencies }),
+    );
+    run(NPM, ["install", "--no-audit", "--no-fund", "--prefer-offline"], consumer);
+    // The generated SDK builds itself when installed; npm may skip dependencies' scripts, so build it here.
+    run(process.execPath, [TSC, "-p", path.join(consumer, "sdks", "tencentcloud")], consumer);
+    run(NPM, ["install", "--no-audit", "--no-fund", "--prefer-offline", path.join(tmp, packed.filename)], consumer);
+});
+
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
 test("npm pack holds the library only; a stack project with its own SDK installs it and declares a server through that SDK", { timeout: 300000 }, () => {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tcw-consumer-"));
-    try {
-        const packed = JSON.parse(run(NPM, ["pack", "--json", "--pack-destination", tmp], ROOT))[0];
-        const files: string[] = packed.files.map((f: { path: string }) => f.path);
-        assert.deepEqual(files.filter((f) => !f.startsWith("bin/") && f !== "package.json" && f !== "README.md"), [], "nothing but the library");
-        assert.ok(files.includes("bin/index.js") && files.includes("bin/index.d.ts") && files.includes("bin/components/activatedWindowsServer.js"));
-        assert.ok(!files.some((f) => /test|stacks|sdks|bench/.test(f)), files.join(","));
+    const files: string[] = packed.files.map((f) => f.path);
+    assert.deepEqual(files.filter((f) => !f.startsWith("bin/") && f !== "package.json" && f !== "README.md"), [], "nothing but the library");
+    assert.ok(files.includes("bin/index.js") && files.includes("bin/index.d.ts") && files.includes("bin/components/activatedWindowsServer.js"));
+    assert.ok(!files.some((f) => /test|stacks|sdks|bench/.test(f)), files.join(","));
 
-        const consumer = path.join(tmp, "consumer");
-        fs.mkdirSync(consumer);
-        fs.cpSync(path.join(ROOT, "sdks", "tencentcloud"), path.join(consumer, "sdks", "tencentcloud"), {
-            recursive: true,
-            filter: (src) => !/[\\/](bin|node_modules)$/.test(src),
-        });
-        fs.writeFileSync(
-            path.join(consumer, "package.json"),
-            JSON.stringify({ name: "consumer", private: true, dependencies: { "@pulumi/pulumi": "3.248.0", "@pulumi/tencentcloud": "file:sdks/tencentcloud" } }),
-        );
-        run(NPM, ["install", "--no-audit", "--no-fund", "--prefer-offline"], consumer);
-        // The generated SDK builds itself when installed; npm may skip dependencies' scripts, so build it here.
-        run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(consumer, "sdks", "tencentcloud")], consumer);
-        run(NPM, ["install", "--no-audit", "--no-fund", "--prefer-offline", path.join(tmp, packed.filename)], consumer);
+    const copies = run(NPM, ["ls", "@pulumi/tencentcloud", "--all", "--parseable"], consumer).trim().split("\n");
+    assert.deepEqual([...new Set(copies.map((p) => fs.realpathSync(p)))], [fs.realpathSync(path.join(consumer, "sdks", "tencentcloud"))], "one @pulumi/tencentcloud: the consumer's");
+    assert.ok(!fs.existsSync(path.join(consumer, "node_modules", "tencentcloud-windows", "node_modules", "@pulumi", "tencentcloud")));
+    assert.ok(fs.existsSync(path.join(consumer, "node_modules", "@pulumi", "command")), "the @pulumi/command peer was installed");
 
-        const copies = run(NPM, ["ls", "@pulumi/tencentcloud", "--all", "--parseable"], consumer).trim().split("\n");
-        assert.deepEqual([...new Set(copies.map((p) => fs.realpathSync(p)))], [fs.realpathSync(path.join(consumer, "sdks", "tencentcloud"))], "one @pulumi/tencentcloud: the consumer's");
-        assert.ok(!fs.existsSync(path.join(consumer, "node_modules", "tencentcloud-windows", "node_modules", "@pulumi", "tencentcloud")));
-        assert.ok(fs.existsSync(path.join(consumer, "node_modules", "@pulumi", "command")), "the @pulumi/command peer was installed");
+    fs.writeFileSync(path.join(consumer, "program.js"), PROGRAM);
+    const out = JSON.parse(run(process.execPath, ["program.js"], consumer).trim().split("\n").pop()!);
+    assert.equal(out.status, "PendingFirstBoot");
+    assert.ok(out.registered.includes("tencentcloud:index/instance:Instance") && out.registered.includes("tencentcloud-windows:index:ActivatedWindowsServer"));
+    assert.equal(out.consumersSdk, true, "the Instance is the consumer's SDK class");
+    assert.equal(fs.realpathSync(out.sdk).startsWith(fs.realpathSync(path.join(consumer, "sdks", "tencentcloud"))), true, out.sdk);
+});
 
-        fs.writeFileSync(path.join(consumer, "program.js"), PROGRAM);
-        const out = JSON.parse(run(process.execPath, ["program.js"], consumer).trim().split("\n").pop()!);
-        assert.equal(out.status, "PendingFirstBoot");
-        assert.ok(out.registered.includes("tencentcloud:index/instance:Instance") && out.registered.includes("tencentcloud-windows:index:ActivatedWindowsServer"));
-        assert.equal(out.consumersSdk, true, "the Instance is the consumer's SDK class");
-        assert.equal(fs.realpathSync(out.sdk).startsWith(fs.realpathSync(path.join(consumer, "sdks", "tencentcloud"))), true, out.sdk);
-    } finally {
-        fs.rmSync(tmp, { recursive: true, force: true });
+test("the TypeScript examples compile unchanged as the index.ts of a user's own stack project that installed the packed library", { timeout: 120000 }, () => {
+    for (const example of EXAMPLES) {
+        const source = fs.readFileSync(path.join(ROOT, "stacks", example, "index.ts"), "utf8");
+        assert.doesNotMatch(source, /from "\.{1,2}\//, `stacks/${example}/index.ts imports a file of this repository`);
+        const project = path.join(consumer, example);
+        fs.mkdirSync(project);
+        fs.writeFileSync(path.join(project, "index.ts"), source);
+        fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({ ...USER_TSCONFIG, files: ["index.ts"] }));
+        try {
+            run(process.execPath, [TSC, "-p", project, "--noEmit"], project);
+        } catch (e) {
+            assert.fail(`stacks/${example}/index.ts does not compile in a user's project: ${(e as { stdout?: string }).stdout}`);
+        }
     }
 });

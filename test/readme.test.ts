@@ -4,7 +4,8 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "../components/activation/options";
 import { CARRIER_FAILED, EXIT_CODES, FOLDER_BLOCKED } from "../components/activation/exitCodes";
-import { TAT_TIMEOUT_MARGIN_SECONDS, worstCaseSeconds } from "../components/activation/schedule";
+import { TAT_TIMEOUT_MARGIN_SECONDS, TOOL_SECONDS, worstCaseSeconds } from "../components/activation/schedule";
+import { scriptHash } from "../components/delivery/carrier";
 import { ROOT_CAUSES } from "../components/activation/rootCauses";
 import { INSTANCE_ARGUMENTS, instanceArgumentRows } from "../stacks/plan/providerModel";
 
@@ -76,4 +77,52 @@ test("the day-two table (docs/day-two.md) of instance arguments is providerModel
     const rows = lines.slice(header + 2, lines.indexOf("", header));
     assert.deepEqual(rows, instanceArgumentRows());
     assert.equal(rows.length, Object.keys(INSTANCE_ARGUMENTS).length);
+});
+
+test("getting started uses the provider SDK's own config keys and sets every key the example requires", () => {
+    const page = doc("getting-started.md");
+    const vars = fs.readFileSync(path.join(ROOT, "sdks", "tencentcloud", "config", "vars.ts"), "utf8");
+    for (const key of ["secretId", "secretKey", "region"]) {
+        assert.ok(vars.includes(`__config.get("${key}")`), `the SDK reads tencentcloud:${key}`);
+        assert.match(page, new RegExp(`pulumi config set (--secret )?tencentcloud:${key} `));
+    }
+    for (const env of vars.matchAll(/`(TENCENTCLOUD_(?:SECRET_ID|SECRET_KEY|REGION))`/g)) {
+        assert.ok(page.includes(`\`${env[1]}\``), env[1]);
+    }
+    const example = fs.readFileSync(path.join(ROOT, "stacks", "basic", "index.ts"), "utf8");
+    const required = [...example.matchAll(/config\.require\w*\("(\w+)"\)/g)].map((m) => m[1]);
+    assert.ok(required.length >= 4);
+    for (const key of required) {
+        assert.match(page, new RegExp(`pulumi config set (--secret )?${key} `), key);
+    }
+});
+
+test("install instructions name no release tag (none exists) and give the tarball and local-path ways", () => {
+    for (const [name, text] of [["README.md", readme], ["docs/usage.md", doc("usage.md")], ["docs/getting-started.md", doc("getting-started.md")]]) {
+        assert.doesNotMatch(text, /[#@]v\d/, `${name} names a release tag`);
+        assert.match(text, /npm install \/path\/to\/tencentcloud-windows-\*\.tgz/, name);
+    }
+    for (const text of [readme, doc("usage.md")]) {
+        assert.match(text, /^pulumi package add \/path\/to\/tencentcloud-windows /m);
+    }
+});
+
+test("the diagnosis time and the TAT names' lengths in the docs are the code's", () => {
+    assert.ok(doc("script.md").includes(`The diagnosis adds at most ${TOOL_SECONDS.diagnosis} s to a failed run`));
+    const source = (file: string) => fs.readFileSync(path.join(ROOT, "components", file), "utf8");
+    const tag = Number(/accountNameTag[\s\S]*?\.slice\(0, (\d+)\)/.exec(source("deployment.ts"))![1]);
+    const keepHash = Number(/digest\("hex"\)\.slice\(0, (\d+)\)/.exec(source("delivery/keepActivated.ts"))![1]);
+    const command = `tencentcloud-windows-${scriptHash("")}-${"0".repeat(tag)}`;
+    const invoker = `tencentcloud-windows-keep-${"0".repeat(keepHash)}-${"0".repeat(tag)}-9`;
+    assert.ok(doc("deliveries.md").includes(`\`tencentcloud-windows-<script hash>-<stack hash>\` (${command.length}\ncharacters)`), `${command.length}`);
+    assert.ok(doc("deliveries.md").includes(`\`tencentcloud-windows-keep-<hash>-<stack hash>-<n>\` (${invoker.length} characters for the first ten`), `${invoker.length}`);
+});
+
+test("every field of the parsed result is in the output list of docs/arguments.md", () => {
+    const source = fs.readFileSync(path.join(ROOT, "components", "activation", "result.ts"), "utf8");
+    const body = /export interface ActivationResult \{([\s\S]*?)\n\}/.exec(source)![1];
+    const fields = [...body.matchAll(/^ {4}(\w+)\??:/gm)].map((m) => m[1]);
+    assert.ok(fields.includes("carrierError"), fields.join(","));
+    const outputs = doc("arguments.md").slice(doc("arguments.md").indexOf("Outputs:"));
+    assert.deepEqual(fields.filter((f) => !outputs.includes(`\`${f}\``)), []);
 });

@@ -1,16 +1,25 @@
 /**
  * Example stack: one Windows Server CVM from a Tencent public image, activated against Tencent's
- * KMS. Copy it into your own project; every setting comes from stack config:
+ * KMS. Copy it into your own project as index.ts; every setting comes from stack config:
  *
- *   pulumi config set availabilityZone ap-guangzhou-3
+ *   pulumi config set availabilityZone ap-guangzhou-3       # the zone of the subnet
  *   pulumi config set vpcId vpc-xxxxxxxx
  *   pulumi config set subnetId subnet-xxxxxxxx
- *   pulumi config set --secret password 'Str0ng(Passw0rd)'
- *   pulumi config set windowsVersion 2022          # optional
+ *   pulumi config set --secret password 'Str0ng(Passw0rd)'  # 12-30 chars, 3 of lower/upper/digit/special
+ *   pulumi config set windowsVersion 2022          # optional: 2008R2, 2012R2, 2016, 2019, 2022 (default), 2025
+ *   pulumi config set imageLanguage en             # optional: zh (default) or en
+ *   pulumi config set instanceType S5.MEDIUM4      # optional (the default)
+ *   pulumi config set --path 'securityGroupIds[0]' sg-xxxxxxxx   # optional
+ *   pulumi config set hostname win-01              # optional: 2-15 letters, digits, '-'
+ *   pulumi config set publicIpBandwidthMbps 10     # optional: a public IP (billed by traffic, by the hour)
  *   pulumi config set delivery tat                 # optional: userData (default), tat or ssh
+ *   pulumi config set --path 'sshAllowedCidrs[0]' 198.51.100.0/24  # required with delivery ssh: who may reach TCP 22
+ *
+ * With delivery ssh the deployment connects to the public IP when there is one (publicIpBandwidthMbps),
+ * else to the private IP, so it must run from an address in sshAllowedCidrs that reaches it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ActivatedWindowsServer, Delivery, ImageLanguage, WindowsVersion } from "../../components";
+import { ActivatedWindowsServer, Delivery, ImageLanguage, WindowsVersion } from "tencentcloud-windows";
 
 const config = new pulumi.Config();
 

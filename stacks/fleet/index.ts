@@ -5,18 +5,17 @@
  *
  *   pulumi config set --path 'instanceIds[0]' ins-xxxxxxxx
  *   pulumi config set --path 'instanceIds[1]' ins-yyyyyyyy
- *   pulumi config set mode audit                  # first: see where the fleet stands, change nothing
- *   pulumi up
- *   pulumi config set mode activate               # then: activate (the default)
+ *   pulumi up                                     # first: mode audit (this example's default) reports, changes nothing in licensing
+ *   pulumi config set mode activate               # then: activate
  *   pulumi up
  *
  * The IDs can also come from another stack: `new pulumi.StackReference("org/servers/prod").getOutput("instanceIds")`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ActivationMode, WindowsActivation } from "../../components";
+import { ActivationMode, WindowsActivation } from "tencentcloud-windows";
 
 const config = new pulumi.Config();
-const mode = (config.get("mode") ?? "activate") as ActivationMode;
+const mode = (config.get("mode") ?? "audit") as ActivationMode;
 
 const fleet = new WindowsActivation("windows-fleet", {
     instanceIds: config.requireObject<string[]>("instanceIds"),
