@@ -12,10 +12,14 @@
  * - users' unit tests call `setMocks` once per test file in one process and one store: each call
  *   is a new deployment with a new mock monitor.
  *
- * So state is keyed on the engine connection the current store's settings point at: the resource
- * monitor's address (with the engine's address, organization, project, stack and preview flag) in a
- * real run, and the mock monitor object itself under `setMocks`. Two Construct calls of one
- * deployment share state; two deployments never do.
+ * So a program run keeps its state on its own stack resource (`pulumi.runtime.getStackResource()`,
+ * set for each run by `runInPulumiStack`): an Automation API process that runs one stack again and
+ * again gets a new state each time, even when the engine's resource monitor listens on a port an
+ * earlier run had (the kernel hands ports out again), and the state goes with the run. Construct
+ * calls have no stack resource: they share the state of the engine connection their store's settings
+ * point at (the resource monitor's address, with the engine's address, organization, project, stack
+ * and preview flag; a provider plugin process serves one deployment), and the mock monitor object
+ * itself under `setMocks`. Two Construct calls of one deployment share state; two deployments never do.
  */
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
@@ -36,11 +40,25 @@ const MOCK_MONITOR_ADDRESS = "mock";
 
 /** State of deployments run by an engine, by connection; kept for the life of the process (a few entries per deployment). */
 const byConnection = new Map<string, Map<string, unknown>>();
-/** State of mock deployments, by mock monitor object (and of a store with no engine yet, by store). */
+/** State of program runs by stack resource, of mock deployments by mock monitor object (and of a store with no engine yet, by store). */
 const byObject = new WeakMap<object, Map<string, unknown>>();
+
+/** The state kept on `owner`, made on first use. */
+function stateOf(owner: object): Map<string, unknown> {
+    let state = byObject.get(owner);
+    if (state === undefined) {
+        state = new Map();
+        byObject.set(owner, state);
+    }
+    return state;
+}
 
 /** The state map of the deployment the current runtime store belongs to. */
 function deploymentState(): Map<string, unknown> {
+    const stack = pulumi.runtime.getStackResource();
+    if (stack !== undefined) {
+        return stateOf(stack);
+    }
     const store = runtimeState.getStore();
     const { options, monitor } = store.settings;
     if (options.monitorAddr !== undefined && options.monitorAddr !== "" && options.monitorAddr !== MOCK_MONITOR_ADDRESS) {
@@ -52,13 +70,7 @@ function deploymentState(): Map<string, unknown> {
         }
         return state;
     }
-    const owner = monitor ?? store;
-    let state = byObject.get(owner);
-    if (state === undefined) {
-        state = new Map();
-        byObject.set(owner, state);
-    }
-    return state;
+    return stateOf(monitor ?? store);
 }
 
 /** The value of `key` for the current deployment, made by `create` on first use. */

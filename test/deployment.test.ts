@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, test } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
 import { COMMAND_NAME_DUPLICATED, MockAccount, MockCloud } from "../stacks/plan/mockCloud";
 import { Library, deploy } from "./support/deploy";
 
@@ -67,6 +68,21 @@ describe("two stacks of one account", () => {
         await deploy(first, async () => [], { stack: "dev" });
         assert.equal(account.commandNames.size, 0);
         assert.deepEqual((await deploy(new MockCloud(account), fleet, { stack: "dev" })).result, ["Licensed", "Licensed"]);
+    });
+});
+
+describe("one process, many program runs", () => {
+    test("two inline program runs of one stack whose resource monitors got the same port are two deployments: the second registers its own command (issue 25.1)", async () => {
+        const cloud = new MockCloud();
+        const reused = { monitorAddress: "127.0.0.1:41234" };
+        const inStack = (lib: Library) => pulumi.runtime.runInPulumiStack(() => fleet(lib)) as Promise<unknown>;
+        await deploy(cloud, inStack, reused);
+        assert.deepEqual(commandNames(cloud).length, 1, "the first run's command");
+        await deploy(cloud, inStack, reused);
+        assert.equal(commandNames(cloud).length, 1, "the second run registered the command again (a finished run's state would have skipped it)");
+        assert.equal(invokerNames(cloud).length, 1, "and its invoker");
+        const deleted = cloud.resources.filter((r) => r.change !== "same" && r.type.startsWith("tencentcloud:index/tat"));
+        assert.deepEqual(deleted.map((r) => `${r.name}: ${r.change}`), [], "nothing of the stack's TAT resources changes or goes");
     });
 });
 

@@ -8,7 +8,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockCloud } from "../../stacks/plan/mockCloud";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const runtimeState: { withLocalStorage<T>(callback: () => Promise<T>): Promise<T> } = require("@pulumi/pulumi/runtime/state");
+const runtimeState: {
+    withLocalStorage<T>(callback: () => Promise<T>): Promise<T>;
+    getStore(): { settings: { options: { monitorAddr?: string } } };
+} = require("@pulumi/pulumi/runtime/state");
 
 /** The library, loaded once for the whole process (its caches must still be per deployment). */
 export type Library = typeof import("../../components");
@@ -21,10 +24,17 @@ export interface Deployment<T> {
     deleted: string[];
 }
 
-/** Runs `program` as a deployment (an update, or a preview) of `cloud`'s stack. */
-export function deploy<T>(cloud: MockCloud, program: (lib: Library) => Promise<T>, options: { preview?: boolean; stack?: string } = {}): Promise<Deployment<T>> {
+/**
+ * Runs `program` as a deployment (an update, or a preview) of `cloud`'s stack. With `monitorAddress`
+ * the runtime's settings name that resource monitor address, as a real engine's do (an Automation API
+ * process can be given the same local port again for a later run).
+ */
+export function deploy<T>(cloud: MockCloud, program: (lib: Library) => Promise<T>, options: { preview?: boolean; stack?: string; monitorAddress?: string } = {}): Promise<Deployment<T>> {
     return runtimeState.withLocalStorage(async () => {
         await cloud.start("tencentcloud-windows", options.stack ?? "test", options.preview ?? false);
+        if (options.monitorAddress !== undefined) {
+            runtimeState.getStore().settings.options.monitorAddr = options.monitorAddress;
+        }
         const lib: Library = await import("../../components");
         const result = await program(lib);
         await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
