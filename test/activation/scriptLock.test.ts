@@ -1,8 +1,9 @@
 /**
- * The runs on one server keep apart: a static check over every script the library renders, for
- * what Wine cannot show (Wine's cmd.exe opens a redirection target with write sharing, Windows'
- * does not, so under Wine two runs writing one file never collide). The Wine scenarios show the
- * same from the files each mode leaves (test/activation/script.wine.test.ts).
+ * The runs on one server keep apart: a static check over every script the library renders. cmd.exe
+ * (Windows', and Wine 8's, which prints "Sharing violation.") opens a redirection target without
+ * write sharing, so two runs writing one file make one of them skip a command; the Wine scenarios
+ * show it for the runs they start at once (test/activation/script.wine.test.ts), this check for
+ * every mode and path.
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";

@@ -108,7 +108,14 @@ const MUTATIONS: Mutation[] = [
     { name: "a run writes its log before it holds the lock", edits: [["call :detect_os\r\ncall :take_lock activation", "call :use_files activation\r\ncall :detect_os\r\ncall :take_lock activation"]], noticedBy: ["two runs at once", "a live lock"] },
     { name: "/diagnose writes the activation run's files", edits: [["call :use_files diagnose", "call :use_files activation"]], noticedBy: ["/diagnose while an activation run holds its lock"] },
     { name: "/diagnose takes no lock", edits: [["call :take_lock diagnose %DIAGNOSE_STALE_MINUTES%\r\nif errorlevel 1 goto diagnose_busy", "rem"]], noticedBy: ["/diagnose while another /diagnose holds its lock"] },
-    { name: "a lock whose age cannot be read counts as stale", edits: [['if "%AGE%"=="unknown" exit /b 1', "rem"]], noticedBy: ["a lock whose age cannot be read"] },
+    {
+        name: "a lock whose age cannot be read counts as stale",
+        edits: [
+            ['if "%AGE%"=="unknown" exit /b 1', "rem"],
+            ['if "%AGE%"=="unknown" goto lock_keep', "rem"],
+        ],
+        noticedBy: ["a lock whose age cannot be read"],
+    },
     { name: "no breaker: every run that finds a stale lock clears it", edits: [['mkdir "%LOCK%.break" 2>nul\r\nif errorlevel 1 goto lock_breaker_held', "rem"]], noticedBy: ["a stale lock whose breaker another run holds"] },
     {
         // Wine's runs leave nothing in a lock folder, so a release without /s empties it all the same;
