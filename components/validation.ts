@@ -6,13 +6,18 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-/** A user-supplied argument broke a rule; `field` names the argument, the message the rule. */
-export class ArgumentError extends Error {
+/**
+ * A user-supplied argument broke a rule; `field` names the argument, the message the rule. It is a
+ * `pulumi.InputPropertyError`, so a program in another language (a Construct call through the plugin)
+ * gets the property path and the rule as the engine shows invalid inputs.
+ */
+export class ArgumentError extends pulumi.InputPropertyError {
     /** Dotted path of the offending argument, e.g. `activation.kmsHost`. */
     public readonly field: string;
 
     constructor(field: string, rule: string) {
-        super(`Invalid argument '${field}': ${rule}.`);
+        super({ propertyPath: field, reason: `${rule}.` });
+        this.message = `Invalid argument '${field}': ${rule}.`;
         this.name = "ArgumentError";
         this.field = field;
     }

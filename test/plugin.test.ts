@@ -20,6 +20,8 @@ import { TestEngine, startTestEngine } from "./support/testEngine";
 const provproto = require("@pulumi/pulumi/proto/provider_pb");
 const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
 const structproto = require("google-protobuf/google/protobuf/struct_pb");
+const statusproto = require("@pulumi/pulumi/proto/status_pb");
+const errorproto = require("@pulumi/pulumi/proto/errors_pb");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const ROOT = path.resolve(__dirname, "..");
@@ -154,6 +156,28 @@ describe("the package as a plugin: Construct calls of a Python/Go/C#/YAML progra
         );
         // Unbatched, each server's three polls would be a call of its own: nine.
         assert.ok(agentCalls.length < 9, `agent-status calls batched across the servers: ${JSON.stringify(agentCalls)}`);
+    });
+
+    test("bad input from another language: the Construct call fails with the engine's invalid-inputs error naming the property path and the rule", async () => {
+        const inputs = { windowsVersion: "2022", availabilityZone: "ap-guangzhou-3", instanceType: "S5.MEDIUM4", vpcId: "vpc-1", subnetId: "subnet-1", password: "Python(Server)9", activation: { delivery: "tat", kmsHost: "kms.example.com&calc" } };
+        const before = cloud.resources.length;
+        const error: any = await new Promise((resolve) => client.construct(constructRequest(engine, "bad", inputs), (e: Error | null) => resolve(e)));
+        assert.ok(error, "the Construct call failed");
+        // @pulumi/pulumi's provider server turns an InputPropertyError into INVALID_ARGUMENT with an InputPropertiesError detail (provider/server.js, buildInvalidPropertiesError).
+        assert.equal(error.code, grpc.status.INVALID_ARGUMENT, String(error));
+        const [bin] = error.metadata.get("grpc-status-details-bin") as Buffer[];
+        assert.ok(bin, `no status details: ${error.message}`);
+        const [detail] = statusproto.Status.deserializeBinary(bin).getDetailsList();
+        assert.equal(detail.getTypeName(), "pulumirpc.InputPropertiesError");
+        const errors = errorproto.InputPropertiesError.deserializeBinary(detail.getValue()).getErrorsList();
+        assert.deepEqual(
+            errors.map((e: any) => e.getPropertyPath()),
+            ["activation.kmsHost"],
+            "the property path, as Python and YAML users see it",
+        );
+        assert.match(errors[0].getReason(), /DNS name or IPv4/i);
+        assert.doesNotMatch(errors[0].getReason(), /calc/, "the rule, never the value");
+        assert.equal(cloud.resources.length, before, "nothing registered before the refusal");
     });
 
     test("WindowsActivation over existing instances: one Construct, one invocation each, the summary in the state", async () => {

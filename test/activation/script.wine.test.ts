@@ -15,7 +15,7 @@ import { renderUserData } from "../../components/delivery/userData";
 import { scriptPath } from "../../components/delivery/carrier";
 import { carriedScript } from "../support/carrier";
 import { HEALTHY_DIAGNOSIS_LINE, LICENSED_LINE } from "../../stacks/plan/mockCloud";
-import { RunResult, Scenario, describeRun, harnessRetries, plantedTools, prepareBench, readRegistry, readServerFile, runScript, runTwoAtOnce, serverFileExists, stopBench } from "../windows/wineBench";
+import { RunResult, SHARING_VIOLATION, Scenario, describeRun, harnessRetries, plantedTools, prepareBench, readRegistry, readServerFile, runScript, runTwoAtOnce, serverFileExists, stopBench } from "../windows/wineBench";
 
 const APP = "55c92734-d682-4d71-983e-d6ec3f16059f";
 const PROPS = "Description,GracePeriodRemaining,KeyManagementServiceMachine,LicenseStatus";
@@ -124,6 +124,7 @@ function run(s: string, setup: Scenario, args: string[] = [], ntpHost?: string):
     const r = runScript(s, setup, args);
     lastRun = r;
     assert.deepEqual(r.calls.filter((c) => c.startsWith("PLANTED")), [], "a look-alike tool in the working directory was run");
+    assert.doesNotMatch(r.stdout, SHARING_VIOLATION, "a redirection found its file held open");
     const named = r.calls.map((c) => (isProbe(c) ? PROBE : c.startsWith("eventcreate ") ? c.replace(/ \/D .*$/, "") : c));
     if (args.length > 0 || r.result.exitCode === undefined) {
         return { ...r, calls: named, rawCalls: r.calls };
@@ -142,9 +143,6 @@ function run(s: string, setup: Scenario, args: string[] = [], ntpHost?: string):
     assert.equal(r.result.rootCause === "none", code === 0, `rootCause ${String(r.result.rootCause)} for exit ${code}`);
     return { ...r, calls: named.slice(0, -ending.length), rawCalls: r.calls };
 }
-
-/** What cmd.exe prints (Wine's as Windows') when a redirection target is open in another process without write sharing. */
-const SHARING_VIOLATION = /Sharing violation|being used by another process/;
 
 function assertResult(r: Run, expected: Record<string, unknown>): void {
     for (const [key, value] of Object.entries(expected)) {

@@ -204,6 +204,15 @@ function readState(file: string): Record<string, string> {
  */
 export const WINE_LAUNCH_FAILURE = /Can't recognize '|failed to map the shared user data/;
 
+/**
+ * How cmd.exe (Wine 8's, as Windows') reports a redirection into a file another process holds open
+ * without write sharing. One run of the script alone never holds one of its files twice, so in a
+ * single run it means a process of an earlier run was still holding it (seen once, under heavy load,
+ * in one of 4 full runs): such a run is repeated like a failed launch. Two runs at once must never show it
+ * (the scenarios that start them assert that).
+ */
+export const SHARING_VIOLATION = /Sharing violation|being used by another process/;
+
 /** Runs of scenarios that Wine failed to start a process in, and that were therefore run again (reported by the tests). */
 export const harnessRetries: string[] = [];
 
@@ -223,7 +232,14 @@ export function runScript(script: string, scenario: Scenario, scriptArgs: string
         }
         const run = runOnce(script, scenario, scriptArgs);
         // slmgr's own output (and so a failure of its stand-in to start) goes to the log, not stdout.
-        const failure = typeof run === "string" ? run : WINE_LAUNCH_FAILURE.test(run.stdout + run.log) ? "Wine failed to start a process" : undefined;
+        const failure =
+            typeof run === "string"
+                ? run
+                : WINE_LAUNCH_FAILURE.test(run.stdout + run.log)
+                  ? "Wine failed to start a process"
+                  : SHARING_VIOLATION.test(run.stdout)
+                    ? "Wine failed to open a file a process of an earlier run still held"
+                    : undefined;
         if (failure === undefined) {
             return run as RunResult;
         }
