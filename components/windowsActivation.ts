@@ -7,8 +7,7 @@ import { ActivationMode, ResolvedFleetArgs, WindowsActivationArgs, resolveFleetA
 import { scriptTatCommand } from "./delivery/activationCommand";
 import { keepActivated } from "./delivery/keepActivated";
 import { invokeTatCommand } from "./delivery/tat";
-import { NOT_RUNNING_STATES, whenAgentOnline } from "./delivery/tatAgent";
-import { FleetSummary, InstanceActivation, fleetFailureMessage, notRunning, readActivation, readAudit, summarise } from "./fleet/fleetReport";
+import { FleetSummary, InstanceActivation, facts, fleetFailureMessage, readActivation, readAudit, skipped, summarise } from "./fleet/fleetReport";
 import { FleetInstance, inspectInstances } from "./fleet/inspectInstances";
 
 /**
@@ -23,7 +22,7 @@ export class WindowsActivation extends pulumi.ComponentResource {
     public readonly mode: pulumi.Output<ActivationMode>;
     /** Per instance ID: the status, root cause and fix, and the parsed result (activate) or diagnosis (audit) line. */
     public readonly results: pulumi.Output<{ [instanceId: string]: InstanceActivation }>;
-    /** Counts of licensed, failed and unknown instances, and every failed instance with its root cause. */
+    /** Counts of licensed, failed, unknown and skipped instances, every failed and skipped one with its root cause, and the URNs to `--replace` to run again. */
     public readonly summary: pulumi.Output<FleetSummary>;
     /** The rendered activation batch script (CRLF line endings). */
     public readonly activationScript: pulumi.Output<string>;
@@ -37,11 +36,12 @@ export class WindowsActivation extends pulumi.ComponentResource {
         super("tencentcloud-windows:index:WindowsActivation", name, settings, opts);
 
         const provider = this.getProvider("tencentcloud:index/instance:Instance");
-        const instances = p.instanceIds.apply((ids) => inspectInstances(name, ids, provider));
-        const results = instances.apply((list) => this.runOn(name, p, list, provider));
+        const instances = p.instanceIds.apply((ids) => inspectInstances(name, ids, provider, p.strict));
+        const ran = instances.apply((list) => this.runOn(name, p, list, provider));
+        const results = ran.apply((r) => r.results);
         const failOnError = p.mode === "activate" && p.activation.failOnActivationError;
-        const summary = results.apply((r) => {
-            const s = summarise(r);
+        const summary = ran.apply((r) => {
+            const s = summarise(r.results, r.urns);
             if (failOnError && s.failed > 0) {
                 throw new Error(fleetFailureMessage(name, s));
             }
@@ -56,30 +56,34 @@ export class WindowsActivation extends pulumi.ComponentResource {
         this.registerOutputs({ ...settings, results: this.results, summary: this.summary });
     }
 
-    /** Registers one invocation per running instance (and the keep-activated schedule); returns every instance's result. */
+    /**
+     * Registers one invocation per instance that can run it (and the keep-activated schedule); returns
+     * every instance's result, and each invocation's URN.
+     */
     private runOn(
         name: string,
         p: ResolvedFleetArgs,
         list: FleetInstance[],
         provider: pulumi.ProviderResource | undefined,
-    ): pulumi.Output<{ [instanceId: string]: InstanceActivation }> {
-        const running = list.filter((i) => !NOT_RUNNING_STATES.includes(i.state));
+    ): pulumi.Output<{ results: { [instanceId: string]: InstanceActivation }; urns: { [instanceId: string]: string } }> {
         const { command, timeoutSeconds } = scriptTatCommand(p.script, p.mode === "audit" ? "diagnose" : "activate", p.activation.script, provider);
         const read = p.mode === "audit" ? readAudit : readActivation;
         const outcomes: { [instanceId: string]: pulumi.Output<InstanceActivation> } = {};
+        const urns: { [instanceId: string]: pulumi.Output<string> } = {};
         for (const i of list) {
-            outcomes[i.instanceId] = pulumi.output(notRunning(i.state));
-        }
-        for (const i of running) {
+            if (i.skip !== undefined) {
+                outcomes[i.instanceId] = pulumi.output(skipped(i));
+                continue;
+            }
+            // Its agent answered Online in the one round inspectInstances asked: nothing waits here.
             const member = `${name}-${i.instanceId}`;
-            // The state was read above: the agent gate does not ask DescribeInstances again.
-            const ready = whenAgentOnline(member, pulumi.output(i.instanceId), p.activation.tatAgent, provider, i.state);
-            const { output } = invokeTatCommand(member, command, ready.apply((r) => r.instanceId), timeoutSeconds, this);
-            outcomes[i.instanceId] = output.apply(read);
+            const { attachment, output } = invokeTatCommand(member, command, i.instanceId, timeoutSeconds, this);
+            outcomes[i.instanceId] = output.apply((o) => ({ ...read(o), instance: facts(i) }));
+            urns[i.instanceId] = attachment.urn;
             if (p.activation.keepActivatedCron !== undefined) {
-                keepActivated(member, ready, command, p.activation.keepActivatedCron, provider);
+                keepActivated(member, pulumi.output({ instanceId: i.instanceId, running: true, instanceState: i.state }), command, p.activation.keepActivatedCron, provider);
             }
         }
-        return pulumi.all(outcomes);
+        return pulumi.all([pulumi.all(outcomes), pulumi.all(urns)]).apply(([results, u]) => ({ results, urns: u }));
     }
 }

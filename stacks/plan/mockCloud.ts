@@ -172,8 +172,14 @@ const NO_OPTIONS: RecordedOptions = {
     dependencies: [],
 };
 
-/** Instance states in which an instance runs nothing (DescribeInstances `InstanceState`). */
-const NOT_RUNNING = new Set(["STOPPED", "STOPPING", "SHUTDOWN", "TERMINATING", "LAUNCH_FAILED"]);
+/**
+ * Instance states in which TAT runs nothing (DescribeInstances `InstanceState`): stopped or going,
+ * and the rescue-mode and live-migration states (cvm `models.go`).
+ */
+const NOT_RUNNING = new Set([
+    "STOPPED", "STOPPING", "SHUTDOWN", "TERMINATING", "LAUNCH_FAILED",
+    "ENTER_RESCUE_MODE", "RESCUE_MODE", "EXIT_RESCUE_MODE", "ENTER_SERVICE_LIVE_MIGRATE", "SERVICE_LIVE_MIGRATE", "EXIT_SERVICE_LIVE_MIGRATE",
+]);
 
 /** A Pulumi mock engine that plays Tencent Cloud. */
 export class MockCloud implements pulumi.runtime.Mocks {
@@ -201,6 +207,10 @@ export class MockCloud implements pulumi.runtime.Mocks {
     public sshStdout = `activation log...\r\n${LICENSED_LINE}\r\n`;
     /** How many agent-status answers say `Offline` before a new instance's TAT agent is `Online` (Infinity: never). */
     public agentOfflinePolls = 0;
+    /** CVMs made outside the stack ({@link addExistingInstances}): running for a while, their agents are past `agentOfflinePolls`. */
+    private readonly existing = new Set<string>();
+    /** Instances whose TAT agent is offline for good (not installed, disabled, no route to TAT): it never answers `Online`. */
+    public readonly offlineAgents = new Set<string>();
     /** Agent-status answers given so far, per instance. */
     public readonly agentPolls = new Map<string, number>();
     /** Invocations TAT ran, per instance, in order. */
@@ -209,6 +219,8 @@ export class MockCloud implements pulumi.runtime.Mocks {
     public readonly replaceTargets = new Set<string>();
     /** Provider Delete calls made so far, by resource ID. */
     public readonly deletes: string[] = [];
+    /** The output each invocation recorded when it ran (TAT keeps what the command printed then). */
+    private readonly recordedOutputs = new Map<string, string | undefined>();
     /** Invocations whose record TAT no longer keeps. */
     private readonly expiredInvocations = new Set<string>();
     /** Stack entries this update replaced: deleted when it ends. */
@@ -290,6 +302,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
         return Array.from({ length: count }, () => {
             const instanceId = `ins-e${String(++this.counter).padStart(7, "0")}`;
             this.cloudInstances.set(instanceId, { instanceId, status, imageId, osName });
+            this.existing.add(instanceId);
             return instanceId;
         });
     }
@@ -416,7 +429,9 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 if (!this.preview) {
                     this.invocations.set(instanceId, [...(this.invocations.get(instanceId) ?? []), String(inputs.commandId)]);
                     const command = [...this.next.values(), ...this.state.values()].find((e) => e.id === inputs.commandId);
-                    this.invocationTargets.set(outputs.invocationId, { instanceId, commandId: String(inputs.commandId), content: String(command?.inputs.content ?? "") });
+                    const target = { instanceId, commandId: String(inputs.commandId), content: String(command?.inputs.content ?? "") };
+                    this.invocationTargets.set(outputs.invocationId, target);
+                    this.recordedOutputs.set(outputs.invocationId, this.tatOutput(outputs.invocationId, target));
                 }
                 break;
             }
@@ -443,9 +458,13 @@ export class MockCloud implements pulumi.runtime.Mocks {
         return { type, id, inputs, outputs };
     }
 
-    /** True once the agent-status API has answered `Online` for the instance (never while it is not running). */
+    /**
+     * True once the agent-status API has answered `Online` for the instance (never while it is not
+     * running, never for an agent offline for good); a CVM made outside the stack is past its boot.
+     */
     private agentOnline(instanceId: string): boolean {
-        return !NOT_RUNNING.has(this.instanceState(instanceId)) && (this.agentPolls.get(instanceId) ?? 0) > this.agentOfflinePolls;
+        const booted = this.existing.has(instanceId) || (this.agentPolls.get(instanceId) ?? 0) > this.agentOfflinePolls;
+        return !NOT_RUNNING.has(this.instanceState(instanceId)) && !this.offlineAgents.has(instanceId) && booted;
     }
 
     /** An instance's state (RUNNING unless set otherwise). */
@@ -492,7 +511,9 @@ export class MockCloud implements pulumi.runtime.Mocks {
             case "tencentcloud:index/getTatInvocationTask:getTatInvocationTask": {
                 const invocationId: string = args.inputs.filters?.[0]?.values?.[0];
                 const target = this.invocationTargets.get(invocationId) ?? { instanceId: "", commandId: "", content: "" };
-                const output = this.expiredInvocations.has(invocationId) ? undefined : this.tatOutput(invocationId, target);
+                // An invocation's output is what it printed when it ran; one the mock did not run (a preview's) asks tatOutput.
+                const recorded = this.recordedOutputs.has(invocationId) ? this.recordedOutputs.get(invocationId) : this.tatOutput(invocationId, target);
+                const output = this.expiredInvocations.has(invocationId) ? undefined : recorded;
                 return {
                     id: invocationId,
                     invocationTaskSets: output === undefined ? [] : [{ invocationId, taskStatus: "SUCCESS", taskResults: [{ exitCode: 0, output }] }],
