@@ -102,4 +102,18 @@ describe("WindowsActivation, deployed again", () => {
         assert.deepEqual(runs(cloud, ids), [1, 2, 2, 1], "and the next run changes nothing");
         assert.equal(quiet.result.licensed, 4);
     });
+
+    test("an expired TAT record: Unknown and listed in runAgain; after pulumi refresh the next up runs there again", async () => {
+        const cloud = new MockCloud();
+        const ids = cloud.addExistingInstances(3);
+        await deploy(cloud, fleet(ids));
+        cloud.expireInvocationRecords();
+        const expired = await deploy(cloud, fleet(ids));
+        assert.deepEqual([expired.result.unknown, expired.result.runAgain.length], [3, 3]);
+        assert.deepEqual(runs(cloud, ids), [1, 1, 1], "nothing runs by itself");
+        assert.equal(cloud.refresh().length, 3);
+        const after = await deploy(cloud, fleet(ids));
+        assert.deepEqual(runs(cloud, ids), [2, 2, 2], "refresh forgot the attachments: the next up invokes again");
+        assert.equal(after.result.licensed, 3);
+    });
 });

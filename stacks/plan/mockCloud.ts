@@ -157,6 +157,7 @@ export class MockAccount {
 }
 
 const TAT_COMMAND = "tencentcloud:index/tatCommand:TatCommand";
+const ATTACHMENT = "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment";
 
 /** Tencent's InvokeCommand error while an instance's agent is not online (the provider retries it for 5 minutes, then fails). */
 export const AGENT_NOT_ONLINE = "ResourceUnavailable.AgentStatusNotOnline";
@@ -334,7 +335,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
         // tencentcloud_tat_invocation_invoke_attachment's Delete calls CancelInvocation first
         // (service_tencentcloud_tat.go DeleteTatInvocationById), which answers
         // ResourceNotFound.InvocationNotFound once TAT no longer keeps the record (not retried).
-        if (entry.type === "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment" && this.expiredInvocations.has(entry.outputs.invocationId)) {
+        if (entry.type === ATTACHMENT && this.expiredInvocations.has(entry.outputs.invocationId)) {
             return [`deleting ${entry.id}: [TencentCloudSDKError] Code=ResourceNotFound.InvocationNotFound, Message=The invocation ${entry.outputs.invocationId} does not exist.`];
         }
         return [];
@@ -347,6 +348,17 @@ export class MockCloud implements pulumi.runtime.Mocks {
             throw new Error(`setInstanceState: no instance ${instanceId} in this cloud`);
         }
         instance.status = state;
+    }
+
+    /**
+     * `pulumi refresh`: every invoke attachment whose invocation TAT no longer keeps leaves the stack's
+     * state (the provider's Read sets an empty ID); returns their URNs.
+     */
+    refresh(): string[] {
+        const gone = [...this.state].filter(([, e]) => e.type === ATTACHMENT && this.expiredInvocations.has(e.outputs.invocationId)).map(([urn]) => urn);
+        gone.forEach((urn) => this.state.delete(urn));
+        this.account.syncStack(this.stack, this.state);
+        return gone;
     }
 
     /** TAT forgets every invocation made so far (it keeps records for a limited time). */
