@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ActivationMode, ResolvedFleetArgs, WindowsActivationArgs, resolveFleetArgs } from "./fleetArgs";
 import { scriptTatCommand } from "./delivery/activationCommand";
 import { keepActivated } from "./delivery/keepActivated";
-import { invokeTatCommand } from "./delivery/tat";
+import { readTatOutputs, registerTatInvocation } from "./delivery/tat";
 import { FleetSummary, InstanceActivation, facts, fleetFailureMessage, readActivation, readAudit, skipped, summarise } from "./fleet/fleetReport";
 import { FleetInstance, inspectInstances } from "./fleet/inspectInstances";
 
@@ -68,22 +68,28 @@ export class WindowsActivation extends pulumi.ComponentResource {
     ): pulumi.Output<{ results: { [instanceId: string]: InstanceActivation }; urns: { [instanceId: string]: string } }> {
         const { command, timeoutSeconds } = scriptTatCommand(p.script, p.mode === "audit" ? "diagnose" : "activate", p.activation.script, provider);
         const read = p.mode === "audit" ? readAudit : readActivation;
-        const outcomes: { [instanceId: string]: pulumi.Output<InstanceActivation> } = {};
-        const urns: { [instanceId: string]: pulumi.Output<string> } = {};
-        for (const i of list) {
-            if (i.skip !== undefined) {
-                outcomes[i.instanceId] = pulumi.output(skipped(i));
-                continue;
-            }
+        const ran = list.filter((i) => i.skip === undefined);
+        const attachments = ran.map((i) => {
             // Its agent answered Online in the one round inspectInstances asked: nothing waits here.
             const member = `${name}-${i.instanceId}`;
-            const { attachment, output } = invokeTatCommand(member, command, i.instanceId, timeoutSeconds, this);
-            outcomes[i.instanceId] = output.apply((o) => ({ ...read(o), instance: facts(i) }));
-            urns[i.instanceId] = attachment.urn;
             if (p.activation.keepActivatedCron !== undefined) {
                 keepActivated(member, pulumi.output({ instanceId: i.instanceId, running: true, instanceState: i.state }), command, p.activation.keepActivatedCron, provider);
             }
-        }
-        return pulumi.all([pulumi.all(outcomes), pulumi.all(urns)]).apply(([results, u]) => ({ results, urns: u }));
+            return registerTatInvocation(member, command, i.instanceId, timeoutSeconds, this);
+        });
+        const outputs = readTatOutputs(attachments.map((a) => a.invocationId), this);
+        return pulumi.all([outputs, pulumi.all(attachments.map((a) => a.urn))]).apply(([out, u]) => {
+            const byId = new Map(ran.map((i, k) => [i.instanceId, k]));
+            const results: { [instanceId: string]: InstanceActivation } = {};
+            const urns: { [instanceId: string]: string } = {};
+            for (const i of list) {
+                const k = byId.get(i.instanceId);
+                results[i.instanceId] = k === undefined ? skipped(i) : { ...read(out[k]), instance: facts(i) };
+                if (k !== undefined) {
+                    urns[i.instanceId] = u[k];
+                }
+            }
+            return { results, urns };
+        });
     }
 }

@@ -83,7 +83,7 @@ describe("WindowsActivation at 1, 250 and 1,000 existing instances", () => {
                 assert.ok(calls(cloud, TYPES.getInstances).every((c) => c.inputs.instanceSetIds.length <= 100));
                 assert.equal(calls(cloud, TYPES.getImages).length, 1, "one image lookup per distinct image");
                 assert.equal(calls(cloud, TYPES.getTatAgent).length, batches, "agents asked about 100 at a time");
-                assert.equal(calls(cloud, TYPES.getTask).length, n);
+                assert.equal(calls(cloud, TYPES.getTask).length, Math.ceil(n / 5), "outputs read 5 invocations a call (DescribeInvocationTasks: 5 values per filter)");
                 assert.equal(count(cloud, TYPES.invoker), 0, "no schedule unless keepActivated");
                 const content: string = cloud.resources.find((r) => r.type === TYPES.command)!.inputs.content;
                 assert.equal(/cmd\.exe" \/c \$p \/diagnose/.test(content), mode === "audit", "audit runs /diagnose and nothing else");
@@ -101,6 +101,18 @@ describe("WindowsActivation at 1, 250 and 1,000 existing instances", () => {
             });
         }
     }
+});
+
+test("1,000 instances deployed again unchanged: the calls per API, and nothing registered changes", async () => {
+    const cloud = new MockCloud();
+    const ids = cloud.addExistingInstances(1000);
+    await deploy(cloud, fleet(ids));
+    const { result } = await deploy(cloud, fleet(ids));
+    const perApi = Object.fromEntries(Object.entries(TYPES).filter(([k]) => k.startsWith("get")).map(([k, token]) => [k, calls(cloud, token).length]));
+    assert.deepEqual(perApi, { getInstances: 10, getImages: 1, getTatAgent: 10, getTask: 200 });
+    assert.ok(cloud.resources.every((r) => r.change === "same"));
+    assert.equal(cloud.invocations.get(ids[0])?.length, 1);
+    assert.equal(result.summary.licensed, 1000);
 });
 
 describe("a fleet with failures", () => {

@@ -521,15 +521,18 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 return { id: "instances", instanceLists, instanceSetIds: ids };
             }
             case "tencentcloud:index/getTatInvocationTask:getTatInvocationTask": {
-                const invocationId: string = args.inputs.filters?.[0]?.values?.[0];
-                const target = this.invocationTargets.get(invocationId) ?? { instanceId: "", commandId: "", content: "" };
-                // An invocation's output is what it printed when it ran; one the mock did not run (a preview's) asks tatOutput.
-                const recorded = this.recordedOutputs.has(invocationId) ? this.recordedOutputs.get(invocationId) : this.tatOutput(invocationId, target);
-                const output = this.expiredInvocations.has(invocationId) ? undefined : recorded;
-                return {
-                    id: invocationId,
-                    invocationTaskSets: output === undefined ? [] : [{ invocationId, taskStatus: "SUCCESS", taskResults: [{ exitCode: 0, output }] }],
-                };
+                const ids: string[] = args.inputs.filters?.[0]?.values ?? [];
+                if (ids.length > 5) {
+                    throw new Error("[TencentCloudSDKError] Code=InvalidParameterValue, Message=at most 5 values per filter");
+                }
+                const invocationTaskSets = ids.flatMap((invocationId) => {
+                    const target = this.invocationTargets.get(invocationId) ?? { instanceId: "", commandId: "", content: "" };
+                    // An invocation's output is what it printed when it ran; one the mock did not run (a preview's) asks tatOutput.
+                    const recorded = this.recordedOutputs.has(invocationId) ? this.recordedOutputs.get(invocationId) : this.tatOutput(invocationId, target);
+                    const output = this.expiredInvocations.has(invocationId) ? undefined : recorded;
+                    return output === undefined ? [] : [{ invocationId, instanceId: target.instanceId, taskStatus: "SUCCESS", taskResults: [{ exitCode: 0, output }] }];
+                });
+                return { id: ids.join(","), invocationTaskSets };
             }
             default:
                 return {};
