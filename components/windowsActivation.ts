@@ -15,7 +15,7 @@ import { FleetInstance, inspectInstances } from "./fleet/inspectInstances";
  * existing Windows CVMs through one shared TAT command, and reports each instance's result and a
  * summary. The provider has no TAT resource that invokes a command on a list of instances, so each
  * instance gets its own invocation: adding an instance runs the script there only, and a changed
- * script runs once on all.
+ * script runs once on all. An instance that cannot run it is reported `Skipped`; the others run.
  */
 export class WindowsActivation extends pulumi.ComponentResource {
     /** `activate` or `audit`. */
