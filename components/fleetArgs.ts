@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedTatActivationArgs, TAT_SETTING_NAMES, TatActivationSettings, resolveTatActivationArgs } from "./activationArgs";
 import { renderActivationScript } from "./activation/script";
-import { ArgumentError, requireOneOf } from "./validation";
+import { ArgumentError, requireBoolean, requireOneOf } from "./validation";
 
 /** What WindowsActivation does on the listed servers. */
 export const ActivationMode = {
@@ -29,8 +29,16 @@ export interface WindowsActivationArgs {
     instanceIds: pulumi.Input<pulumi.Input<string>[]>;
     /** `activate` (default) runs the activation script; `audit` runs only the read-only diagnosis. */
     mode?: ActivationMode;
-    /** The script and TAT settings, as for ActivatedWindowsServer (keepActivated and failOnActivationError apply to mode `activate` only). */
+    /**
+     * The script and TAT settings, as for ActivatedWindowsServer (keepActivated and failOnActivationError apply to
+     * mode `activate` only; tatAgentTimeoutSeconds and tatAgentPollSeconds do not apply: existing instances' agents are asked once).
+     */
     activation?: TatActivationSettings;
+    /**
+     * True: an instance that is not found, not Windows or not from a Tencent public image fails `pulumi up` before anything
+     * runs anywhere. False (default): such an instance is reported `Skipped` with why, and the others run.
+     */
+    strict?: boolean;
 }
 
 /** {@link WindowsActivationArgs}' plain values, checked, and the rendered script. */
@@ -39,6 +47,7 @@ export interface ResolvedFleetArgs {
     instanceIds: pulumi.Output<string[]>;
     mode: ActivationMode;
     activation: ResolvedTatActivationArgs;
+    strict: boolean;
     /** The rendered activation script (CRLF). */
     script: string;
 }
@@ -52,6 +61,12 @@ export function resolveFleetArgs(args: WindowsActivationArgs): ResolvedFleetArgs
         throw new ArgumentError("instanceIds", "is required: the IDs of the existing CVMs to activate");
     }
     const mode = requireOneOf("mode", args.mode ?? "activate", ACTIVATION_MODES);
+    const strict = requireBoolean("strict", args.strict ?? false);
+    for (const key of ["tatAgentTimeoutSeconds", "tatAgentPollSeconds"] as const) {
+        if (args.activation?.[key] !== undefined) {
+            throw new ArgumentError(`activation.${key}`, "does not apply to WindowsActivation: it asks each existing instance's agent once and does not wait (an offline agent is reported Skipped)");
+        }
+    }
     const activation = resolveTatActivationArgs(args.activation, TAT_SETTING_NAMES);
     if (mode === "audit") {
         for (const key of ["keepActivated", "failOnActivationError"] as const) {
@@ -63,7 +78,7 @@ export function resolveFleetArgs(args: WindowsActivationArgs): ResolvedFleetArgs
     const given = args.instanceIds;
     const later = pulumi.Output.isInstance(given) || given instanceof Promise || (Array.isArray(given) && given.some((id) => typeof id !== "string"));
     const instanceIds = later ? pulumi.output(given).apply(requireInstanceIds) : pulumi.output(requireInstanceIds(given));
-    return { instanceIds, mode, activation, script: renderActivationScript(activation.script) };
+    return { instanceIds, mode, activation, strict, script: renderActivationScript(activation.script) };
 }
 
 /** The form of a CVM instance ID. */

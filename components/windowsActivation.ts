@@ -6,9 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ActivationMode, ResolvedFleetArgs, WindowsActivationArgs, resolveFleetArgs } from "./fleetArgs";
 import { scriptTatCommand } from "./delivery/activationCommand";
 import { keepActivated } from "./delivery/keepActivated";
-import { invokeTatCommand } from "./delivery/tat";
-import { NOT_RUNNING_STATES, whenAgentOnline } from "./delivery/tatAgent";
-import { FleetSummary, InstanceActivation, fleetFailureMessage, notRunning, readActivation, readAudit, summarise } from "./fleet/fleetReport";
+import { readTatOutputs, registerTatInvocation } from "./delivery/tat";
+import { FleetSummary, InstanceActivation, facts, fleetFailureMessage, readActivation, readAudit, skipped, summarise } from "./fleet/fleetReport";
 import { FleetInstance, inspectInstances } from "./fleet/inspectInstances";
 
 /**
@@ -16,14 +15,14 @@ import { FleetInstance, inspectInstances } from "./fleet/inspectInstances";
  * existing Windows CVMs through one shared TAT command, and reports each instance's result and a
  * summary. The provider has no TAT resource that invokes a command on a list of instances, so each
  * instance gets its own invocation: adding an instance runs the script there only, and a changed
- * script runs once on all.
+ * script runs once on all. An instance that cannot run it is reported `Skipped`; the others run.
  */
 export class WindowsActivation extends pulumi.ComponentResource {
     /** `activate` or `audit`. */
     public readonly mode: pulumi.Output<ActivationMode>;
     /** Per instance ID: the status, root cause and fix, and the parsed result (activate) or diagnosis (audit) line. */
     public readonly results: pulumi.Output<{ [instanceId: string]: InstanceActivation }>;
-    /** Counts of licensed, failed and unknown instances, and every failed instance with its root cause. */
+    /** Counts of licensed, failed, unknown and skipped instances, every failed and skipped one with its root cause, and the URNs to `--replace` to run again. */
     public readonly summary: pulumi.Output<FleetSummary>;
     /** The rendered activation batch script (CRLF line endings). */
     public readonly activationScript: pulumi.Output<string>;
@@ -37,11 +36,12 @@ export class WindowsActivation extends pulumi.ComponentResource {
         super("tencentcloud-windows:index:WindowsActivation", name, settings, opts);
 
         const provider = this.getProvider("tencentcloud:index/instance:Instance");
-        const instances = p.instanceIds.apply((ids) => inspectInstances(name, ids, provider));
-        const results = instances.apply((list) => this.runOn(name, p, list, provider));
+        const instances = p.instanceIds.apply((ids) => inspectInstances(name, ids, provider, p.strict));
+        const ran = instances.apply((list) => this.runOn(name, p, list, provider));
+        const results = ran.apply((r) => r.results);
         const failOnError = p.mode === "activate" && p.activation.failOnActivationError;
-        const summary = results.apply((r) => {
-            const s = summarise(r);
+        const summary = ran.apply((r) => {
+            const s = summarise(r.results, r.urns);
             if (failOnError && s.failed > 0) {
                 throw new Error(fleetFailureMessage(name, s));
             }
@@ -56,30 +56,40 @@ export class WindowsActivation extends pulumi.ComponentResource {
         this.registerOutputs({ ...settings, results: this.results, summary: this.summary });
     }
 
-    /** Registers one invocation per running instance (and the keep-activated schedule); returns every instance's result. */
+    /**
+     * Registers one invocation per instance that can run it (and the keep-activated schedule); returns
+     * every instance's result, and each invocation's URN.
+     */
     private runOn(
         name: string,
         p: ResolvedFleetArgs,
         list: FleetInstance[],
         provider: pulumi.ProviderResource | undefined,
-    ): pulumi.Output<{ [instanceId: string]: InstanceActivation }> {
-        const running = list.filter((i) => !NOT_RUNNING_STATES.includes(i.state));
+    ): pulumi.Output<{ results: { [instanceId: string]: InstanceActivation }; urns: { [instanceId: string]: string } }> {
         const { command, timeoutSeconds } = scriptTatCommand(p.script, p.mode === "audit" ? "diagnose" : "activate", p.activation.script, provider);
         const read = p.mode === "audit" ? readAudit : readActivation;
-        const outcomes: { [instanceId: string]: pulumi.Output<InstanceActivation> } = {};
-        for (const i of list) {
-            outcomes[i.instanceId] = pulumi.output(notRunning(i.state));
-        }
-        for (const i of running) {
+        const ran = list.filter((i) => i.skip === undefined);
+        const attachments = ran.map((i) => {
+            // Its agent answered Online in the one round inspectInstances asked: nothing waits here.
             const member = `${name}-${i.instanceId}`;
-            // The state was read above: the agent gate does not ask DescribeInstances again.
-            const ready = whenAgentOnline(member, pulumi.output(i.instanceId), p.activation.tatAgent, provider, i.state);
-            const { output } = invokeTatCommand(member, command, ready.apply((r) => r.instanceId), timeoutSeconds, this);
-            outcomes[i.instanceId] = output.apply(read);
             if (p.activation.keepActivatedCron !== undefined) {
-                keepActivated(member, ready, command, p.activation.keepActivatedCron, provider);
+                keepActivated(member, pulumi.output({ instanceId: i.instanceId, running: true, instanceState: i.state }), command, p.activation.keepActivatedCron, provider);
             }
-        }
-        return pulumi.all(outcomes);
+            return registerTatInvocation(member, command, i.instanceId, timeoutSeconds, this);
+        });
+        const outputs = readTatOutputs(attachments.map((a) => a.invocationId), this);
+        return pulumi.all([outputs, pulumi.all(attachments.map((a) => a.urn))]).apply(([out, u]) => {
+            const byId = new Map(ran.map((i, k) => [i.instanceId, k]));
+            const results: { [instanceId: string]: InstanceActivation } = {};
+            const urns: { [instanceId: string]: string } = {};
+            for (const i of list) {
+                const k = byId.get(i.instanceId);
+                results[i.instanceId] = k === undefined ? skipped(i) : { ...read(out[k]), instance: facts(i) };
+                if (k !== undefined) {
+                    urns[i.instanceId] = u[k];
+                }
+            }
+            return { results, urns };
+        });
     }
 }

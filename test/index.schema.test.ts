@@ -63,7 +63,7 @@ describe("the multi-language schema (Pulumi's component analyzer)", () => {
     test("WindowsActivation is a component of the same package, with its inputs, outputs and types described", () => {
         const fleet = schema.resources?.[FLEET_TOKEN];
         assert.ok(fleet?.isComponent, Object.keys(schema.resources ?? {}).join(","));
-        assert.deepEqual(Object.keys(fleet.inputProperties!).sort(), ["activation", "instanceIds", "mode"]);
+        assert.deepEqual(Object.keys(fleet.inputProperties!).sort(), ["activation", "instanceIds", "mode", "strict"]);
         assert.deepEqual([...(fleet.requiredInputs ?? [])], ["instanceIds"]);
         assert.deepEqual(Object.keys(fleet.properties!).sort(), ["activationScript", "keepActivated", "mode", "results", "summary"]);
         const ids = fleet.inputProperties!.instanceIds as { type: string; items: { type: string }; plain?: boolean };
@@ -81,10 +81,12 @@ describe("the multi-language schema (Pulumi's component analyzer)", () => {
         }
         assert.equal(tat.delivery, undefined, "TAT only: no delivery choice");
         const summary = schema.types!["tencentcloud-windows:index:FleetSummary"].properties!;
-        assert.deepEqual(Object.keys(summary).sort(), ["failed", "failures", "licensed", "unknown"]);
+        assert.deepEqual(Object.keys(summary).sort(), ["failed", "failures", "licensed", "runAgain", "skipped", "skips", "unknown"]);
         const instance = schema.types!["tencentcloud-windows:index:InstanceActivation"].properties!;
         assert.equal((instance.result as { $ref: string }).$ref, "#/types/tencentcloud-windows:index:ActivationResult");
         assert.equal((instance.diagnosis as { $ref: string }).$ref, "#/types/tencentcloud-windows:index:ActivationDiagnosis");
+        assert.equal((instance.instance as { $ref: string }).$ref, "#/types/tencentcloud-windows:index:InstanceFacts");
+        assert.equal((fleet.inputProperties!.strict as { type: string }).type, "boolean");
     });
 
     test("the YAML examples use only inputs and outputs the schema has, with valid enum values", () => {

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { MockCloud, valueOf } from "../stacks/plan/mockCloud";
+import { LICENSED_LINE, MockCloud, valueOf } from "../stacks/plan/mockCloud";
 import { Library, deploy } from "./support/deploy";
 
 const ATTACHMENT = "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment";
@@ -16,6 +16,9 @@ function fleet(ids: string[], args: Record<string, unknown> = {}) {
         return valueOf(f.summary);
     };
 }
+
+const b64 = (line: string) => Buffer.from(`log\r\n${line}\r\n`).toString("base64");
+const KMS_PORT_CLOSED = JSON.stringify({ ...JSON.parse(LICENSED_LINE), status: "KmsUnreachable", exitCode: 10, licenseStatus: 5, attempts: 5, lastErrorCode: -1073418124, errorClass: "kmsUnreachable", rootCause: "kmsPort" });
 
 /** How many times TAT ran something on each instance. */
 const runs = (cloud: MockCloud, ids: string[]) => ids.map((id) => cloud.invocations.get(id)?.length ?? 0);
@@ -71,5 +74,46 @@ describe("WindowsActivation, deployed again", () => {
         assert.ok(commands.every((c) => c.length === 2 && c[0] !== c[1]), "two runs, of two commands");
         const contents = [...cloud.invocationTargets.values()].filter((t) => t.instanceId === ids[0]).map((t) => /\/diagnose/.test(t.content));
         assert.deepEqual(contents, [true, false]);
+    });
+
+    test("run again on exactly the failed instances: the same inputs re-read the failure; --replace of the URNs in summary.runAgain runs there once the cause is fixed", async () => {
+        const cloud = new MockCloud();
+        const ids = cloud.addExistingInstances(4);
+        const broken = new Set([ids[1], ids[2]]);
+        cloud.tatOutput = (_, t) => b64(broken.has(t.instanceId) ? KMS_PORT_CLOSED : LICENSED_LINE);
+        const args = { activation: { failOnActivationError: false } };
+        const first = await deploy(cloud, fleet(ids, args));
+        assert.deepEqual([first.result.licensed, first.result.failed], [2, 2]);
+        assert.equal(first.result.runAgain.length, 2);
+        assert.ok(first.result.runAgain.every((urn, k) => urn.endsWith(`TatInvocationInvokeAttachment::fleet-${ids[k + 1]}`)), first.result.runAgain.join());
+        // The cause is fixed in the cloud (the security group opens TCP 1688)...
+        broken.clear();
+        const again = await deploy(cloud, fleet(ids, args));
+        assert.equal(again.result.failed, 2, "...but the same inputs only re-read each invocation's recorded output");
+        assert.deepEqual(runs(cloud, ids), [1, 1, 1, 1]);
+        // ...so the user runs again where it failed, as the summary (and the failure message) says.
+        for (const urn of again.result.runAgain) {
+            cloud.replaceTargets.add(urn);
+        }
+        const fixed = await deploy(cloud, fleet(ids, args));
+        assert.deepEqual([fixed.result.licensed, fixed.result.failed, fixed.result.runAgain.length], [4, 0, 0]);
+        assert.deepEqual(runs(cloud, ids), [1, 2, 2, 1], "only the two failed instances ran again");
+        const quiet = await deploy(cloud, fleet(ids, args));
+        assert.deepEqual(runs(cloud, ids), [1, 2, 2, 1], "and the next run changes nothing");
+        assert.equal(quiet.result.licensed, 4);
+    });
+
+    test("an expired TAT record: Unknown and listed in runAgain; after pulumi refresh the next up runs there again", async () => {
+        const cloud = new MockCloud();
+        const ids = cloud.addExistingInstances(3);
+        await deploy(cloud, fleet(ids));
+        cloud.expireInvocationRecords();
+        const expired = await deploy(cloud, fleet(ids));
+        assert.deepEqual([expired.result.unknown, expired.result.runAgain.length], [3, 3]);
+        assert.deepEqual(runs(cloud, ids), [1, 1, 1], "nothing runs by itself");
+        assert.equal(cloud.refresh().length, 3);
+        const after = await deploy(cloud, fleet(ids));
+        assert.deepEqual(runs(cloud, ids), [2, 2, 2], "refresh forgot the attachments: the next up invokes again");
+        assert.equal(after.result.licensed, 3);
     });
 });

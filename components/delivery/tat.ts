@@ -54,20 +54,23 @@ export function sharedTatCommand(content: string, timeoutSeconds: number, provid
 /** The attachment's inputs: with all of them ignored, an existing attachment stays as it is (nothing is invoked). */
 const ATTACHMENT_INPUTS = ["commandId", "instanceId", "workingDirectory", "timeout"];
 
+/** Invocation IDs per `getTatInvocationTask` call: DescribeInvocationTasks takes up to 5 values per filter. */
+export const INVOCATIONS_PER_READ = 5;
+
 /**
- * Runs `command` on `instanceId` and returns the task's base64 output (undefined when TAT has no
- * record of it). With `keepLast` (the instance is not running) an existing attachment keeps its
- * last invocation instead of being replaced by a new one; the change follows at a later deployment.
+ * Registers the invocation of `command` on `instanceId`. With `keepLast` (the instance is not
+ * running) an existing attachment keeps its last invocation instead of being replaced by a new one;
+ * the change follows at a later deployment.
  */
-export function invokeTatCommand(
+export function registerTatInvocation(
     name: string,
     command: tencentcloud.TatCommand,
     instanceId: pulumi.Input<string>,
     timeoutSeconds: number,
     parent: pulumi.Resource,
     keepLast = false,
-): { attachment: tencentcloud.TatInvocationInvokeAttachment; output: pulumi.Output<string | undefined> } {
-    const attachment = new tencentcloud.TatInvocationInvokeAttachment(
+): tencentcloud.TatInvocationInvokeAttachment {
+    return new tencentcloud.TatInvocationInvokeAttachment(
         name,
         { commandId: command.id, instanceId, workingDirectory: TAT_WORKING_DIRECTORY, timeout: timeoutSeconds },
         {
@@ -81,10 +84,41 @@ export function invokeTatCommand(
             retainOnDelete: true,
         },
     );
+}
+
+/**
+ * Runs `command` on `instanceId` ({@link registerTatInvocation}) and returns the task's base64 output
+ * (undefined when TAT has no record of it).
+ */
+export function invokeTatCommand(
+    name: string,
+    command: tencentcloud.TatCommand,
+    instanceId: pulumi.Input<string>,
+    timeoutSeconds: number,
+    parent: pulumi.Resource,
+    keepLast = false,
+): { attachment: tencentcloud.TatInvocationInvokeAttachment; output: pulumi.Output<string | undefined> } {
+    const attachment = registerTatInvocation(name, command, instanceId, timeoutSeconds, parent, keepLast);
     const task = tencentcloud.getTatInvocationTaskOutput(
         { filters: [{ name: "invocation-id", values: [attachment.invocationId] }], hideOutput: false },
         { parent },
     );
     const output = task.apply((t) => t.invocationTaskSets?.[0]?.taskResults?.[0]?.output);
     return { attachment, output };
+}
+
+/**
+ * The base64 outputs of many one-instance invocations, read {@link INVOCATIONS_PER_READ} a call
+ * (undefined where TAT has no record), in the order given.
+ */
+export function readTatOutputs(invocationIds: pulumi.Input<string>[], parent: pulumi.Resource): pulumi.Output<(string | undefined)[]> {
+    return pulumi.all(invocationIds).apply(async (ids) => {
+        const reads: Promise<tencentcloud.GetTatInvocationTaskResult>[] = [];
+        for (let i = 0; i < ids.length; i += INVOCATIONS_PER_READ) {
+            reads.push(tencentcloud.getTatInvocationTask({ filters: [{ name: "invocation-id", values: ids.slice(i, i + INVOCATIONS_PER_READ) }], hideOutput: false }, { parent }));
+        }
+        const sets = (await Promise.all(reads)).flatMap((r) => r.invocationTaskSets ?? []);
+        const byId = new Map(sets.map((t) => [t.invocationId, t.taskResults?.[0]?.output]));
+        return ids.map((id) => byId.get(id));
+    });
 }

@@ -21,9 +21,13 @@ export const AGENT_STATUS_BATCH = 100;
 
 /**
  * DescribeInstances `InstanceState` values of an instance that runs nothing and will not come up by
- * itself: an agent wait would only run into its deadline.
+ * itself: stopped or going, in rescue mode, or being live-migrated by Tencent (cvm `models.go`). An
+ * agent wait would only run into its deadline.
  */
-export const NOT_RUNNING_STATES: readonly string[] = ["STOPPING", "STOPPED", "SHUTDOWN", "TERMINATING", "LAUNCH_FAILED"];
+export const NOT_RUNNING_STATES: readonly string[] = [
+    "STOPPING", "STOPPED", "SHUTDOWN", "TERMINATING", "LAUNCH_FAILED",
+    "ENTER_RESCUE_MODE", "RESCUE_MODE", "EXIT_RESCUE_MODE", "ENTER_SERVICE_LIVE_MIGRATE", "SERVICE_LIVE_MIGRATE", "EXIT_SERVICE_LIVE_MIGRATE",
+];
 
 /** What the gate found out about an instance. */
 export interface AgentReadiness {

@@ -2,53 +2,133 @@
  * What WindowsActivation learns about the instances it is given, before it runs anything on them:
  * each instance's state, OS and image through the provider's data sources `tencentcloud_instances`
  * (`getInstances`, one call per 100 IDs, DescribeInstances' limit) and `tencentcloud_images`
- * (`getImages`, one call per distinct image ID, shared with every other lookup in the deployment).
- * An instance that is not found, does not run Windows or was not created from a Tencent public image
- * is refused, all of them named in one error.
+ * (`getImages`, one call per distinct image ID, shared with every other lookup in the deployment),
+ * then one round of `tencentcloud_tat_agent` (`getTatAgent`, one call per 100 running instances).
+ * Each instance gets its own verdict: run, or skip with why and what to do. Nothing waits: an
+ * existing instance's agent is online or it is not.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
-import { AGENT_STATUS_BATCH } from "../delivery/tatAgent";
+import { AGENT_STATUS_BATCH, NOT_RUNNING_STATES } from "../delivery/tatAgent";
 import { lookUpImage } from "../images/imageLookup";
 import { isPublicWindowsImage } from "../images/imageNames";
 
-/** Instance IDs per `getInstances` call (`instance_set_ids` MaxItems in the provider; DescribeInstances' limit): the agent wait's batch. */
+/** Instance IDs per `getInstances` and `getTatAgent` call (DescribeInstances' and DescribeAutomationAgentStatus' limit). */
 export const INSTANCES_PER_CALL = AGENT_STATUS_BATCH;
 
-/** One listed instance, checked: a Windows CVM of a Tencent public image. */
+/** Why nothing ran on an instance (its entry's `rootCause`). */
+export const SkipReason = {
+    /** DescribeInstances does not list it in the provider's region. */
+    NotFound: "notFound",
+    /** Its image (or, for an image no longer listed, its OS name) is not Windows. */
+    NotWindows: "notWindows",
+    /** A custom, shared or marketplace image: not a Tencent public image. */
+    NotPublicImage: "notPublicImage",
+    /** Stopped or going, in rescue mode, or being live-migrated: TAT runs nothing there. */
+    NotRunning: "notRunning",
+    /** Running, but its TAT agent did not answer `Online` (or the status call failed). */
+    AgentOffline: "agentOffline",
+} as const;
+/** Why nothing ran on an instance. */
+export type SkipReason = (typeof SkipReason)[keyof typeof SkipReason];
+/** The reasons that identify an instance the component will not touch (`strict: true` refuses the fleet for these). */
+const IDENTITY_REASONS: readonly SkipReason[] = [SkipReason.NotFound, SkipReason.NotWindows, SkipReason.NotPublicImage];
+
+/** Why nothing runs on an instance, and what to do about it. */
+export interface Skip {
+    reason: SkipReason;
+    /** What the instance is and why nothing ran, naming it. */
+    why: string;
+    /** What to do, in one sentence. */
+    fix: string;
+}
+
+/** One listed instance, as DescribeInstances and DescribeImages report it. */
 export interface FleetInstance {
     instanceId: string;
-    /** DescribeInstances' InstanceState: RUNNING, STOPPED, STARTING, ... */
+    /** DescribeInstances' InstanceState (RUNNING, STOPPED, RESCUE_MODE, ...); "" when not found. */
     state: string;
     /** The OS name Tencent reports. */
     osName: string;
     imageId: string;
+    /** The image's name; "" when the image is not listed (retired or deleted). */
     imageName: string;
+    /** Set when nothing runs on the instance. */
+    skip?: Skip;
 }
 
-/** Why an instance was refused, in one line that names it. */
-function refusal(id: string, found: tencentcloud.types.output.GetInstancesInstanceList | undefined, image: Awaited<ReturnType<typeof lookUpImage>>): string | undefined {
+type Found = tencentcloud.types.output.GetInstancesInstanceList;
+type Image = Awaited<ReturnType<typeof lookUpImage>>;
+
+/** An instance the component will not touch because of what it is, or undefined. */
+function identitySkip(id: string, found: Found | undefined, image: Image): Skip | undefined {
     if (found === undefined) {
-        return `${id}: not found in the provider's region`;
+        return { reason: "notFound", why: `${id}: not found in the provider's region`, fix: "Check the ID and the provider's region; remove the ID from instanceIds if the instance was deleted." };
     }
     const runs = `${id} (${found.osName || "unknown OS"}, image ${found.imageId})`;
+    const notWindows = { reason: "notWindows" as const, fix: "Remove it from instanceIds: KMS activation applies to Windows only." };
     if (image === undefined) {
-        return `${runs}: its image is not listed in this region (a deleted custom image, or a retired public one), so it cannot be shown to be a Tencent public Windows image`;
+        // A retired public image (Tencent replaces patched images) or a deleted custom one: the OS name decides.
+        return /windows/i.test(found.osName ?? "") ? undefined : { ...notWindows, why: `${runs}: its image is no longer listed and its OS is not Windows` };
     }
     if ((image.platform ?? "").toLowerCase() !== "windows") {
-        return `${runs}: not Windows (image platform ${image.platform})`;
+        return { ...notWindows, why: `${runs}: not Windows (image platform ${image.platform})` };
     }
     if (!isPublicWindowsImage(image)) {
-        return `${runs}: not from a Tencent public image (image type ${image.imageType}); KMS activation by this component applies only to public images`;
+        return {
+            reason: "notPublicImage",
+            why: `${runs}: not from a Tencent public image (image type ${image.imageType}); KMS activation by this component applies only to public images`,
+            fix: "Activate it with the licence its image brings, or remove it from instanceIds.",
+        };
     }
     return undefined;
 }
 
+/** An instance in one of the NOT_RUNNING_STATES: nothing runs, and nothing waits for it. */
+function notRunningSkip(id: string, state: string): Skip {
+    const fix = state.includes("RESCUE")
+        ? "Take the instance out of rescue mode (console: Exit rescue mode), then run `pulumi up` again."
+        : state.includes("LIVE_MIGRATE")
+          ? "Tencent is live-migrating the instance: run `pulumi up` again once it is RUNNING."
+          : "Start the instance, then run `pulumi up` again (the component never starts a server).";
+    return { reason: "notRunning", why: `${id} is ${state}, not RUNNING: TAT cannot run commands on it`, fix };
+}
+
+/** A running instance whose agent is not online: `status` is what DescribeAutomationAgentStatus said. */
+function agentOfflineSkip(id: string, state: string, status: string): Skip {
+    return {
+        reason: "agentOffline",
+        why: `${id} is ${state} but its TAT agent is ${status}: nothing was invoked on it (WindowsActivation asks once and does not wait)`,
+        fix:
+            "Check that the TAT agent is installed and running (public images since 2020-12-15 have it; disableAutomationService must not be set) " +
+            "and that the VPC reaches the TAT service; the next `pulumi up` runs the script there once the agent is Online.",
+    };
+}
+
+/** One round of agent status for `ids` (100 a call): each ID's status, or why the call failed. */
+async function agentStatuses(ids: string[], provider: pulumi.ProviderResource | undefined): Promise<Map<string, string>> {
+    const status = new Map<string, string>();
+    const rounds: Promise<void>[] = [];
+    for (let i = 0; i < ids.length; i += INSTANCES_PER_CALL) {
+        const batch = ids.slice(i, i + INSTANCES_PER_CALL);
+        rounds.push(
+            tencentcloud.getTatAgent({ instanceIds: batch }, { provider }).then(
+                (r) => (r.automationAgentSets ?? []).forEach((a) => status.set(a.instanceId, a.agentStatus)),
+                (e) => batch.forEach((id) => status.set(id, `unknown (the status call failed: ${e instanceof Error ? e.message : String(e)})`)),
+            ),
+        );
+    }
+    await Promise.all(rounds);
+    return status;
+}
+
 /**
- * Reads every instance and its image; resolves to the instances in the order given, or fails with
- * one error naming every refused instance (before anything runs on any of them).
+ * Reads every instance, its image and (during an update) its agent; resolves to the instances in the
+ * order given, each with its verdict. With `strict`, an instance that is not found, not Windows or
+ * not from a public image fails the deployment instead, one error naming every such instance,
+ * before anything runs on any of them.
  */
-export async function inspectInstances(componentName: string, ids: string[], provider: pulumi.ProviderResource | undefined): Promise<FleetInstance[]> {
+export async function inspectInstances(componentName: string, ids: string[], provider: pulumi.ProviderResource | undefined, strict = false): Promise<FleetInstance[]> {
     const batches: Promise<tencentcloud.GetInstancesResult>[] = [];
     for (let i = 0; i < ids.length; i += INSTANCES_PER_CALL) {
         batches.push(tencentcloud.getInstances({ instanceSetIds: ids.slice(i, i + INSTANCES_PER_CALL) }, { provider }));
@@ -56,19 +136,27 @@ export async function inspectInstances(componentName: string, ids: string[], pro
     const byId = new Map((await Promise.all(batches)).flatMap((r) => r.instanceLists ?? []).map((i) => [i.instanceId, i]));
     const imageIds = [...new Set([...byId.values()].map((i) => i.imageId))];
     const images = new Map(await Promise.all(imageIds.map(async (id) => [id, await lookUpImage(id, provider)] as const)));
-    const refused = ids.flatMap((id) => {
+    const list: FleetInstance[] = ids.map((id) => {
         const found = byId.get(id);
-        const why = refusal(id, found, found && images.get(found.imageId));
-        return why === undefined ? [] : [why];
+        const image = found && images.get(found.imageId);
+        const skip = identitySkip(id, found, image) ?? (found && NOT_RUNNING_STATES.includes(found.status) ? notRunningSkip(id, found.status) : undefined);
+        return { instanceId: id, state: found?.status ?? "", osName: found?.osName ?? "", imageId: found?.imageId ?? "", imageName: image?.imageName ?? "", skip };
     });
-    if (refused.length > 0) {
+    const refused = list.filter((i) => i.skip !== undefined && IDENTITY_REASONS.includes(i.skip.reason));
+    if (strict && refused.length > 0) {
         throw new Error(
-            `WindowsActivation '${componentName}' refuses ${refused.length} of ${ids.length} instances (nothing was run on any instance):\n` +
-                refused.map((r) => `- ${r}`).join("\n"),
+            `WindowsActivation '${componentName}' (strict) refuses ${refused.length} of ${ids.length} instances (nothing was run on any instance):\n` +
+                refused.map((i) => `- ${i.skip!.why}`).join("\n"),
         );
     }
-    return ids.map((id) => {
-        const i = byId.get(id)!;
-        return { instanceId: id, state: i.status, osName: i.osName, imageId: i.imageId, imageName: images.get(i.imageId)!.imageName };
-    });
+    // A preview asks no agent (as for new servers): it shows what an update would register.
+    const asked = pulumi.runtime.isDryRun() ? [] : list.filter((i) => i.skip === undefined);
+    const status = await agentStatuses(asked.map((i) => i.instanceId), provider);
+    for (const i of asked) {
+        const s = status.get(i.instanceId) ?? "not reported";
+        if (s !== "Online") {
+            i.skip = agentOfflineSkip(i.instanceId, i.state, s);
+        }
+    }
+    return list;
 }

@@ -157,6 +157,7 @@ export class MockAccount {
 }
 
 const TAT_COMMAND = "tencentcloud:index/tatCommand:TatCommand";
+const ATTACHMENT = "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment";
 
 /** Tencent's InvokeCommand error while an instance's agent is not online (the provider retries it for 5 minutes, then fails). */
 export const AGENT_NOT_ONLINE = "ResourceUnavailable.AgentStatusNotOnline";
@@ -172,8 +173,14 @@ const NO_OPTIONS: RecordedOptions = {
     dependencies: [],
 };
 
-/** Instance states in which an instance runs nothing (DescribeInstances `InstanceState`). */
-const NOT_RUNNING = new Set(["STOPPED", "STOPPING", "SHUTDOWN", "TERMINATING", "LAUNCH_FAILED"]);
+/**
+ * Instance states in which TAT runs nothing (DescribeInstances `InstanceState`): stopped or going,
+ * and the rescue-mode and live-migration states (cvm `models.go`).
+ */
+const NOT_RUNNING = new Set([
+    "STOPPED", "STOPPING", "SHUTDOWN", "TERMINATING", "LAUNCH_FAILED",
+    "ENTER_RESCUE_MODE", "RESCUE_MODE", "EXIT_RESCUE_MODE", "ENTER_SERVICE_LIVE_MIGRATE", "SERVICE_LIVE_MIGRATE", "EXIT_SERVICE_LIVE_MIGRATE",
+]);
 
 /** A Pulumi mock engine that plays Tencent Cloud. */
 export class MockCloud implements pulumi.runtime.Mocks {
@@ -201,6 +208,10 @@ export class MockCloud implements pulumi.runtime.Mocks {
     public sshStdout = `activation log...\r\n${LICENSED_LINE}\r\n`;
     /** How many agent-status answers say `Offline` before a new instance's TAT agent is `Online` (Infinity: never). */
     public agentOfflinePolls = 0;
+    /** CVMs made outside the stack ({@link addExistingInstances}): running for a while, their agents are past `agentOfflinePolls`. */
+    private readonly existing = new Set<string>();
+    /** Instances whose TAT agent is offline for good (not installed, disabled, no route to TAT): it never answers `Online`. */
+    public readonly offlineAgents = new Set<string>();
     /** Agent-status answers given so far, per instance. */
     public readonly agentPolls = new Map<string, number>();
     /** Invocations TAT ran, per instance, in order. */
@@ -209,6 +220,8 @@ export class MockCloud implements pulumi.runtime.Mocks {
     public readonly replaceTargets = new Set<string>();
     /** Provider Delete calls made so far, by resource ID. */
     public readonly deletes: string[] = [];
+    /** The output each invocation recorded when it ran (TAT keeps what the command printed then). */
+    private readonly recordedOutputs = new Map<string, string | undefined>();
     /** Invocations whose record TAT no longer keeps. */
     private readonly expiredInvocations = new Set<string>();
     /** Stack entries this update replaced: deleted when it ends. */
@@ -290,6 +303,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
         return Array.from({ length: count }, () => {
             const instanceId = `ins-e${String(++this.counter).padStart(7, "0")}`;
             this.cloudInstances.set(instanceId, { instanceId, status, imageId, osName });
+            this.existing.add(instanceId);
             return instanceId;
         });
     }
@@ -321,7 +335,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
         // tencentcloud_tat_invocation_invoke_attachment's Delete calls CancelInvocation first
         // (service_tencentcloud_tat.go DeleteTatInvocationById), which answers
         // ResourceNotFound.InvocationNotFound once TAT no longer keeps the record (not retried).
-        if (entry.type === "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment" && this.expiredInvocations.has(entry.outputs.invocationId)) {
+        if (entry.type === ATTACHMENT && this.expiredInvocations.has(entry.outputs.invocationId)) {
             return [`deleting ${entry.id}: [TencentCloudSDKError] Code=ResourceNotFound.InvocationNotFound, Message=The invocation ${entry.outputs.invocationId} does not exist.`];
         }
         return [];
@@ -334,6 +348,17 @@ export class MockCloud implements pulumi.runtime.Mocks {
             throw new Error(`setInstanceState: no instance ${instanceId} in this cloud`);
         }
         instance.status = state;
+    }
+
+    /**
+     * `pulumi refresh`: every invoke attachment whose invocation TAT no longer keeps leaves the stack's
+     * state (the provider's Read sets an empty ID); returns their URNs.
+     */
+    refresh(): string[] {
+        const gone = [...this.state].filter(([, e]) => e.type === ATTACHMENT && this.expiredInvocations.has(e.outputs.invocationId)).map(([urn]) => urn);
+        gone.forEach((urn) => this.state.delete(urn));
+        this.account.syncStack(this.stack, this.state);
+        return gone;
     }
 
     /** TAT forgets every invocation made so far (it keeps records for a limited time). */
@@ -416,7 +441,9 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 if (!this.preview) {
                     this.invocations.set(instanceId, [...(this.invocations.get(instanceId) ?? []), String(inputs.commandId)]);
                     const command = [...this.next.values(), ...this.state.values()].find((e) => e.id === inputs.commandId);
-                    this.invocationTargets.set(outputs.invocationId, { instanceId, commandId: String(inputs.commandId), content: String(command?.inputs.content ?? "") });
+                    const target = { instanceId, commandId: String(inputs.commandId), content: String(command?.inputs.content ?? "") };
+                    this.invocationTargets.set(outputs.invocationId, target);
+                    this.recordedOutputs.set(outputs.invocationId, this.tatOutput(outputs.invocationId, target));
                 }
                 break;
             }
@@ -443,9 +470,13 @@ export class MockCloud implements pulumi.runtime.Mocks {
         return { type, id, inputs, outputs };
     }
 
-    /** True once the agent-status API has answered `Online` for the instance (never while it is not running). */
+    /**
+     * True once the agent-status API has answered `Online` for the instance (never while it is not
+     * running, never for an agent offline for good); a CVM made outside the stack is past its boot.
+     */
     private agentOnline(instanceId: string): boolean {
-        return !NOT_RUNNING.has(this.instanceState(instanceId)) && (this.agentPolls.get(instanceId) ?? 0) > this.agentOfflinePolls;
+        const booted = this.existing.has(instanceId) || (this.agentPolls.get(instanceId) ?? 0) > this.agentOfflinePolls;
+        return !NOT_RUNNING.has(this.instanceState(instanceId)) && !this.offlineAgents.has(instanceId) && booted;
     }
 
     /** An instance's state (RUNNING unless set otherwise). */
@@ -490,13 +521,18 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 return { id: "instances", instanceLists, instanceSetIds: ids };
             }
             case "tencentcloud:index/getTatInvocationTask:getTatInvocationTask": {
-                const invocationId: string = args.inputs.filters?.[0]?.values?.[0];
-                const target = this.invocationTargets.get(invocationId) ?? { instanceId: "", commandId: "", content: "" };
-                const output = this.expiredInvocations.has(invocationId) ? undefined : this.tatOutput(invocationId, target);
-                return {
-                    id: invocationId,
-                    invocationTaskSets: output === undefined ? [] : [{ invocationId, taskStatus: "SUCCESS", taskResults: [{ exitCode: 0, output }] }],
-                };
+                const ids: string[] = args.inputs.filters?.[0]?.values ?? [];
+                if (ids.length > 5) {
+                    throw new Error("[TencentCloudSDKError] Code=InvalidParameterValue, Message=at most 5 values per filter");
+                }
+                const invocationTaskSets = ids.flatMap((invocationId) => {
+                    const target = this.invocationTargets.get(invocationId) ?? { instanceId: "", commandId: "", content: "" };
+                    // An invocation's output is what it printed when it ran; one the mock did not run (a preview's) asks tatOutput.
+                    const recorded = this.recordedOutputs.has(invocationId) ? this.recordedOutputs.get(invocationId) : this.tatOutput(invocationId, target);
+                    const output = this.expiredInvocations.has(invocationId) ? undefined : recorded;
+                    return output === undefined ? [] : [{ invocationId, instanceId: target.instanceId, taskStatus: "SUCCESS", taskResults: [{ exitCode: 0, output }] }];
+                });
+                return { id: ids.join(","), invocationTaskSets };
             }
             default:
                 return {};

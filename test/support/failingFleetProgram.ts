@@ -5,8 +5,8 @@
  * and `invoked: <instance IDs>` (where TAT ran something).
  *
  * - `failedFleet`: 250 instances, activation fails on the three of {@link FLEET_FAILURES};
- * - `refused`: two good instances beside a Linux one, one of a custom image, one of an image no
- *   longer listed, and one that does not exist;
+ * - `refused` (with `strict: true`): two good instances beside a Linux one, one of a custom image,
+ *   one of an image no longer listed (a Windows OS name: it would run), and one that does not exist;
  * - `badId`: a malformed instance ID arriving as an output (as from a stack reference).
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -59,7 +59,7 @@ async function main(which: FailingFleetCase): Promise<void> {
     });
     await cloud.start("tencentcloud-windows", "test");
     const { WindowsActivation } = await import("../../components");
-    new WindowsActivation(`failing-${which}`, { instanceIds: which === "badId" ? pulumi.output(ids) : ids });
+    new WindowsActivation(`failing-${which}`, { instanceIds: which === "badId" ? pulumi.output(ids) : ids, strict: which === "refused" ? true : undefined });
 }
 
 if (require.main === module) {
