@@ -175,7 +175,7 @@ describe("the package as a plugin: Construct calls of a Python/Go/C#/YAML progra
             ["activation.kmsHost"],
             "the property path, as Python and YAML users see it",
         );
-        assert.match(errors[0].getReason(), /DNS name or IPv4/i);
+        assert.match(errors[0].getReason(), /^must be a DNS name .* or an IPv4 address\.$/);
         assert.doesNotMatch(errors[0].getReason(), /calc/, "the rule, never the value");
         assert.equal(cloud.resources.length, before, "nothing registered before the refusal");
     });
