@@ -90,15 +90,12 @@ export function registerTatInvocation(
  * Runs `command` on `instanceId` ({@link registerTatInvocation}) and returns the task's base64 output
  * (undefined when TAT has no record of it).
  */
-export function invokeTatCommand(
-    name: string,
-    command: tencentcloud.TatCommand,
-    instanceId: pulumi.Input<string>,
-    timeoutSeconds: number,
-    parent: pulumi.Resource,
-    keepLast = false,
-): { attachment: tencentcloud.TatInvocationInvokeAttachment; output: pulumi.Output<string | undefined> } {
-    const attachment = registerTatInvocation(name, command, instanceId, timeoutSeconds, parent, keepLast);
+export function invokeTatCommand(...args: Parameters<typeof registerTatInvocation>): {
+    attachment: tencentcloud.TatInvocationInvokeAttachment;
+    output: pulumi.Output<string | undefined>;
+} {
+    const attachment = registerTatInvocation(...args);
+    const parent = args[4];
     const task = tencentcloud.getTatInvocationTaskOutput(
         { filters: [{ name: "invocation-id", values: [attachment.invocationId] }], hideOutput: false },
         { parent },

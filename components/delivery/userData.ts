@@ -119,7 +119,7 @@ function userDataBytes(parts: UserDataParts): number {
  */
 export function renderUserData(parts: UserDataParts): string | undefined {
     const userData = composeUserData(parts);
-    const bytes = userDataBytes(parts);
+    const bytes = Buffer.byteLength(userData ?? "", "utf8");
     if (bytes <= USER_DATA_LIMIT_BYTES) {
         return userData;
     }

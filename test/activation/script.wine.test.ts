@@ -684,7 +684,7 @@ describe("activation script under Wine's cmd.exe", () => {
     });
 
     scenario("/diagnose while another /diagnose holds its lock: a diagnosis line with root cause busy, nothing read, nothing written", () => {
-        const r = run(script, { ...fresh2012R2, lockAgeMinutes: 1, lockName: "diagnose.lock" }, ["/diagnose"]);
+        const r = run(script, { ...fresh2012R2, locks: { "diagnose.lock": 1 } }, ["/diagnose"]);
         assert.deepEqual(r.calls, [lockAge("diagnose.lock")]);
         const line = JSON.parse(r.stdout.trim().split(/\r?\n/).pop()!);
         assert.equal(line.rootCause, "busy");

@@ -76,10 +76,8 @@ export interface Scenario {
     noVbscript?: boolean;
     /** MaxPosPhaseCorrection and MaxNegPhaseCorrection in w32time's registry key before the run (absent by default). */
     phaseLimits?: number;
-    /** A lock folder (`activation.lock`, or `lockName`) left in the server folder, last written this many minutes ago. */
+    /** The activation run's lock folder (`activation.lock`) left in the server folder, last written this many minutes ago. */
     lockAgeMinutes?: number;
-    /** The lock folder `lockAgeMinutes` makes (default `activation.lock`). */
-    lockName?: string;
     /** More folders of the server folder (a breaker, another mode's lock), each last written this many minutes ago. */
     locks?: Record<string, number>;
     /** Files left in the server folder before the run (name: content), e.g. what a run that died wrote. */
@@ -292,7 +290,7 @@ function setUp(script: string, scenario: Scenario): string | undefined {
         fs.mkdirSync(LOG_DIR, { recursive: true });
         fs.writeFileSync(path.join(LOG_DIR, name), content);
     }
-    const locks = { ...(scenario.lockAgeMinutes === undefined ? {} : { [scenario.lockName ?? "activation.lock"]: scenario.lockAgeMinutes }), ...scenario.locks };
+    const locks = { ...(scenario.lockAgeMinutes === undefined ? {} : { "activation.lock": scenario.lockAgeMinutes }), ...scenario.locks };
     for (const [name, minutes] of Object.entries(locks)) {
         const lock = path.join(LOG_DIR, name);
         fs.mkdirSync(lock, { recursive: true });
