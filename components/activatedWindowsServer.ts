@@ -9,7 +9,7 @@ import { ActivationReport, ActivationStatus, activationFailureMessage, readActiv
 import { ActivationResult } from "./activation/result";
 import { scriptTatCommand } from "./delivery/activationCommand";
 import { renderCarrier, scriptHash } from "./delivery/carrier";
-import { keepActivated } from "./delivery/keepActivated";
+import { registerKeepActivated } from "./delivery/keepActivated";
 import { deliverWithSsh, sshAccessGroup } from "./delivery/ssh";
 import { invokeTatCommand } from "./delivery/tat";
 import { AgentReadiness, notRunningMessage, whenAgentOnline } from "./delivery/tatAgent";
@@ -108,6 +108,9 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
                 parent: this,
                 ignoreChanges: instanceIgnoredChanges(p.activation.replaceOnScriptChange, p.replaceOnImageChange),
                 replaceOnChanges: instanceReplacedOnChanges(p.replaceOnImageChange),
+                // A fixed private IP is held by the old server until it is terminated (RunInstances
+                // answers VpcIpIsUsed), so its replacement can only be created after the old one is deleted.
+                deleteBeforeReplace: p.instanceSettings.privateIp !== undefined,
             },
         );
         INSTANCES.set(this, instance);
@@ -123,10 +126,7 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
               })
             : undefined;
         const report = this.deliver(name, p, password, sshRules, ready, provider);
-        if (p.activation.keepActivatedCron !== undefined) {
-            const { command } = scriptTatCommand(p.script, "activate", p.activation.script, provider);
-            keepActivated(name, ready!, command, p.activation.keepActivatedCron, provider);
-        }
+        this.keepActivated = this.keepActivatedOn(name, p, ready, provider);
         // The component's own findings: plain values where they are known at once (a first-boot
         // server), so nothing has to be waited for; else read from the delivery's report.
         let findings: { activationStatus: pulumi.Input<ActivationStatus>; activationResult: pulumi.Input<ActivationResult | undefined> };
@@ -158,10 +158,40 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
         this.password = password;
         this.delivery = pulumi.output(summary.delivery);
         this.verifyWithTat = pulumi.output(summary.verifyWithTat);
-        this.keepActivated = pulumi.output(summary.keepActivated);
         // Registered: the delivery settings (the policy pack reads them) and the findings; the
         // instance's own attributes are in its state.
-        this.registerOutputs({ ...summary, ...findings });
+        this.registerOutputs({ ...summary, keepActivated: this.keepActivated, ...findings });
+    }
+
+    /**
+     * Registers the server's own keep-activated invoker, as its invocation is registered: at once in
+     * preview; in an update once the gate has answered, and only while the server runs (CreateInvoker
+     * refuses an instance whose agent is offline: a stopped server's invoker goes, and comes back at the
+     * first update after it runs). Returns `keepActivated`, known once that is decided (the deployment
+     * waits for the registered outputs).
+     */
+    private keepActivatedOn(
+        name: string,
+        p: ResolvedServerArgs,
+        ready: pulumi.Output<AgentReadiness> | undefined,
+        provider: pulumi.ProviderResource | undefined,
+    ): pulumi.Output<boolean> {
+        const cron = p.activation.keepActivatedCron;
+        if (cron === undefined) {
+            return pulumi.output(false);
+        }
+        const { command } = scriptTatCommand(p.script, "activate", p.activation.script, provider);
+        const keep = (ids: pulumi.Input<string[]>) => registerKeepActivated(`${name}-keep-activated`, 0, ids, command, cron, this);
+        if (pulumi.runtime.isDryRun()) {
+            keep(this.instance.id.apply((id) => [id]));
+            return pulumi.output(true);
+        }
+        return ready!.apply((r) => {
+            if (r.running) {
+                keep([r.instanceId]);
+            }
+            return true;
+        });
     }
 
     /** Creates the delivery's resources and returns its report: a plain one when the delivery reports nothing during `pulumi up`. */

@@ -70,9 +70,10 @@ export interface ActivationSettings extends TatActivationSettings {
     /** Turn on the OpenSSH server through first-boot user data (2019, 2022, 2025 only). Default true with SSH delivery. */
     enableOpenSsh?: boolean;
     /**
-     * Replace the server (destroy and create it anew) when the rendered user data changes: a new
-     * version of this library, or changed activation settings. Default false: user data runs at
-     * first boot only, so a later change leaves running servers untouched.
+     * Replace the server (a new one is created, then the old one deleted; with `instanceSettings.privateIp`
+     * the old one is deleted first) when the rendered user data changes: a new version of this library,
+     * or changed activation settings. Default false: user data runs at first boot only, so a later change
+     * leaves running servers untouched.
      */
     replaceOnScriptChange?: boolean;
 }

@@ -33,8 +33,9 @@ export interface ActivatedWindowsServerArgs {
     imageId?: string;
     /**
      * Immutable servers: when the image changes (Tencent publishes a newer one, or `imageId` is
-     * changed), replace the server (destroy and create it anew) with the new image and the current
-     * user data. Default false: a running server keeps the image it was created from.
+     * changed), replace the server with a new one from the new image and the current user data (created
+     * before the old one is deleted; with `instanceSettings.privateIp` after). Default false: a running
+     * server keeps the image it was created from.
      */
     replaceOnImageChange?: boolean;
     /** Availability zone, e.g. `ap-guangzhou-3`. */

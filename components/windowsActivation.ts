@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ActivationMode, ResolvedFleetArgs, WindowsActivationArgs, resolveFleetArgs } from "./fleetArgs";
 import { scriptTatCommand } from "./delivery/activationCommand";
-import { keepActivated } from "./delivery/keepActivated";
+import { invokerMembers, registerKeepActivated } from "./delivery/keepActivated";
 import { readTatOutputs, registerTatInvocation } from "./delivery/tat";
 import { FleetSummary, InstanceActivation, facts, fleetFailureMessage, readActivation, readAudit, skipped, summarise } from "./fleet/fleetReport";
 import { FleetInstance, inspectInstances } from "./fleet/inspectInstances";
@@ -69,14 +69,12 @@ export class WindowsActivation extends pulumi.ComponentResource {
         const { command, timeoutSeconds } = scriptTatCommand(p.script, p.mode === "audit" ? "diagnose" : "activate", p.activation.script, provider);
         const read = p.mode === "audit" ? readAudit : readActivation;
         const ran = list.filter((i) => i.skip === undefined);
-        const attachments = ran.map((i) => {
-            // Its agent answered Online in the one round inspectInstances asked: nothing waits here.
-            const member = `${name}-${i.instanceId}`;
-            if (p.activation.keepActivatedCron !== undefined) {
-                keepActivated(member, pulumi.output({ instanceId: i.instanceId, running: true, instanceState: i.state }), command, p.activation.keepActivatedCron, provider);
-            }
-            return registerTatInvocation(member, command, i.instanceId, timeoutSeconds, this);
-        });
+        // Their agents answered Online in the one round inspectInstances asked: nothing waits here.
+        const attachments = ran.map((i) => registerTatInvocation(`${name}-${i.instanceId}`, command, i.instanceId, timeoutSeconds, this));
+        const cron = p.activation.keepActivatedCron;
+        if (cron !== undefined) {
+            invokerMembers(ran.map((i) => i.instanceId)).forEach((ids, n) => registerKeepActivated(`${name}-keep-activated-${n}`, n, ids, command, cron, this));
+        }
         const outputs = readTatOutputs(attachments.map((a) => a.invocationId), this);
         return pulumi.all([outputs, pulumi.all(attachments.map((a) => a.urn))]).apply(([out, u]) => {
             const byId = new Map(ran.map((i, k) => [i.instanceId, k]));

@@ -169,6 +169,19 @@ describe("pulumi up --replace, a changed zone, and replaceOnImageChange", () => 
     });
 });
 
+describe("a replacement of a server with a fixed private IP", () => {
+    test("asks the engine to delete the old server first (it holds the IP); without one, the replacement comes first", async () => {
+        const cloud = new MockCloud();
+        await deploy(cloud, async (lib) => {
+            const fixed = new lib.ActivatedWindowsServer("fixed", { ...base, instanceSettings: { privateIp: "10.0.1.10" } });
+            const free = new lib.ActivatedWindowsServer("free", base);
+            return Promise.all([valueOf(fixed.instanceId), valueOf(free.instanceId)]);
+        });
+        assert.equal(instanceOf(cloud, "fixed").options.deleteBeforeReplace, true);
+        assert.equal(instanceOf(cloud, "free").options.deleteBeforeReplace, false, "no downtime where nothing forces it");
+    });
+});
+
 describe("a changed activation script", () => {
     test("leaves existing servers untouched: the user data change is ignored after creation", async () => {
         const cloud = new MockCloud();
@@ -309,14 +322,13 @@ describe("one process, several deployments", () => {
 });
 
 describe("keepActivated", () => {
-    test("250 servers make 3 shared invokers of at most 100, type SCHEDULE, policy RECURRENCE, the shared command and the cron", async () => {
+    test("250 servers: an invoker each (type SCHEDULE, policy RECURRENCE, the shared command, the cron) on that server alone", async () => {
         const cloud = new MockCloud();
         const names = Array.from({ length: 250 }, (_, i) => `keep${String(i).padStart(3, "0")}`);
         const { result } = await deploy(cloud, servers(names, { keepActivated: true, keepActivatedCron: "30 4 * * 1-5", tatAgentPollSeconds: 1 }));
         assert.equal(result.length, 250);
         const invokers = cloud.resources.filter((r) => r.type === "tencentcloud:index/tatInvoker:TatInvoker");
-        assert.equal(invokers.length, 3);
-        assert.deepEqual(invokers.map((i) => i.inputs.instanceIds.length).sort((a: number, b: number) => a - b), [50, 100, 100]);
+        assert.equal(invokers.length, 250);
         const commands = cloud.resources.filter((r) => r.type === "tencentcloud:index/tatCommand:TatCommand");
         assert.equal(commands.length, 1, "one command, shared by every invoker");
         for (const invoker of invokers) {
@@ -324,9 +336,10 @@ describe("keepActivated", () => {
             assert.deepEqual(invoker.inputs.scheduleSettings, { policy: "RECURRENCE", recurrence: "30 4 * * 1-5" });
             assert.equal(invoker.inputs.commandId, commands[0].id);
             assert.equal(invoker.inputs.username, "System");
+            const server = invoker.name.replace(/-keep-activated$/, "");
+            assert.deepEqual(invoker.inputs.instanceIds, [instanceOf(cloud, server).id], invoker.name);
         }
-        const covered = new Set(invokers.flatMap((i) => i.inputs.instanceIds));
-        assert.equal(covered.size, 250, "every server is in exactly one invoker");
+        assert.equal(new Set(invokers.map((i) => i.inputs.name)).size, 250, "a name each in the cloud");
         assert.ok(carriedScript(commands[0].inputs.content).startsWith("@echo off"), "the invokers run the activation script itself");
     });
 
@@ -335,18 +348,18 @@ describe("keepActivated", () => {
         cloud.agentOfflinePolls = 1;
         await deploy(cloud, servers(["k1", "k2"], { keepActivated: true, tatAgentPollSeconds: 1 }));
         const invokers = cloud.resources.filter((r) => r.type === "tencentcloud:index/tatInvoker:TatInvoker");
-        assert.equal(invokers.length, 1);
-        assert.equal(invokers[0].inputs.scheduleSettings.recurrence, "0 3 * * 0");
+        assert.equal(invokers.length, 2);
+        assert.ok(invokers.every((i) => i.inputs.scheduleSettings.recurrence === "0 3 * * 0"));
         const other = new MockCloud();
         await deploy(other, servers(["n1"], { delivery: "tat" }));
         assert.equal(other.resources.filter((r) => r.type === "tencentcloud:index/tatInvoker:TatInvoker").length, 0);
     });
 
-    test("a second deployment keeps the invokers (same names, updated in place)", async () => {
+    test("a second deployment leaves the invokers as they are", async () => {
         const cloud = new MockCloud();
         await deploy(cloud, servers(["s1", "s2"], { keepActivated: true, tatAgentPollSeconds: 1 }));
         await deploy(cloud, servers(["s1", "s2"], { keepActivated: true, tatAgentPollSeconds: 1 }));
-        const invoker = cloud.resources.find((r) => r.type === "tencentcloud:index/tatInvoker:TatInvoker")!;
-        assert.equal(invoker.change, "same");
+        const invokers = cloud.resources.filter((r) => r.type === "tencentcloud:index/tatInvoker:TatInvoker");
+        assert.deepEqual(invokers.map((i) => i.change), ["same", "same"]);
     });
 });

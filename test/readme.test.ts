@@ -6,6 +6,7 @@ import { DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "../components/activation/opti
 import { CARRIER_FAILED, EXIT_CODES, FOLDER_BLOCKED } from "../components/activation/exitCodes";
 import { TAT_TIMEOUT_MARGIN_SECONDS, TOOL_SECONDS, worstCaseSeconds } from "../components/activation/schedule";
 import { scriptHash } from "../components/delivery/carrier";
+import { invokerCloudName } from "../components/delivery/keepActivated";
 import { ROOT_CAUSES } from "../components/activation/rootCauses";
 import { INSTANCE_ARGUMENTS, instanceArgumentRows } from "../stacks/plan/providerModel";
 
@@ -111,11 +112,10 @@ test("the diagnosis time and the TAT names' lengths in the docs are the code's",
     assert.ok(doc("script.md").includes(`The diagnosis adds at most ${TOOL_SECONDS.diagnosis} s to a failed run`));
     const source = (file: string) => fs.readFileSync(path.join(ROOT, "components", file), "utf8");
     const tag = Number(/accountNameTag[\s\S]*?\.slice\(0, (\d+)\)/.exec(source("deployment.ts"))![1]);
-    const keepHash = Number(/digest\("hex"\)\.slice\(0, (\d+)\)/.exec(source("delivery/keepActivated.ts"))![1]);
     const command = `tencentcloud-windows-${scriptHash("")}-${"0".repeat(tag)}`;
-    const invoker = `tencentcloud-windows-keep-${"0".repeat(keepHash)}-${"0".repeat(tag)}-9`;
+    const invoker = invokerCloudName("urn:pulumi:dev::project::tencentcloud-windows:index:WindowsActivation::fleet", 12);
     assert.ok(doc("deliveries.md").includes(`\`tencentcloud-windows-<script hash>-<stack hash>\` (${command.length}\ncharacters)`), `${command.length}`);
-    assert.ok(doc("deliveries.md").includes(`\`tencentcloud-windows-keep-<hash>-<stack hash>-<n>\` (${invoker.length} characters for the first ten`), `${invoker.length}`);
+    assert.ok(doc("deliveries.md").includes(`\`tencentcloud-windows-keep-<hash>\`\n(${invoker.length} characters)`), `${invoker.length}`);
 });
 
 test("every field of the parsed result is in the output list of docs/arguments.md", () => {

@@ -4,120 +4,72 @@
  * path (one status query, no change); a server that lost its activation (its KMS host changed by
  * someone, the grace period running out) is activated again.
  *
- * Invokers are shared: one per distinct command, schedule and provider, each with at most 100
- * instances (Tencent's limit per invoker), so 500 servers make 5 invokers, not 500. The servers that
- * join within {@link GROUP_WINDOW_MS} of each other are grouped together, sorted by name: all the
- * servers a TypeScript program declares in one go, and the servers of a Python, Go, C# or YAML
- * program, whose Construct calls reach the plugin one by one. The invokers are registered at the end
- * of that window; their instance IDs are released once the agents are online (CreateInvoker, like
- * InvokeCommand, refuses an instance whose agent is offline).
+ * Who shares an invoker follows what the program declares, never the order or timing in which
+ * servers reach the component (a Python program's Construct calls arrive in waves):
+ * - an `ActivatedWindowsServer` has an invoker of its own, its child `<server>-keep-activated`;
+ * - the running instances of one `WindowsActivation` share invokers of up to 100 instances (Tencent's
+ *   limit), in instance-ID order, its children `<name>-keep-activated-<n>`.
+ * An invoker's name in the cloud is made from its parent's URN, so it says which stack and component
+ * it belongs to, and the same program always gives the same names.
  */
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
-import { accountNameTag, perDeployment, providerKey } from "../deployment";
-import { AgentReadiness } from "./tatAgent";
 
-/** Instances per invoker (Tencent's limit). */
+/** Instances per invoker (Tencent's limit: CreateInvoker `InstanceIds`, "up to 100"). */
 export const INVOKER_CAPACITY = 100;
 
 /** The schedule when none is given: Sundays at 03:00, UTC+8 (TAT reads crons in UTC+8). */
 export const DEFAULT_KEEP_ACTIVATED_CRON = "0 3 * * 0";
 
-/** How long a group waits for more servers after the last one joined (ms) before it registers its invokers. */
-export const GROUP_WINDOW_MS = 250;
-
-interface Member {
-    serverName: string;
-    instance: pulumi.Output<AgentReadiness>;
+/**
+ * The invoker's name in the cloud: `tencentcloud-windows-keep-` and 12 hex digits of the parent's
+ * URN (project, stack, component) and the invoker's index: 38 characters. CreateInvoker documents no
+ * limit of its own on names, nor a duplicate-name error (vendored tat `client.go`); this stays within
+ * the 60 bytes TAT allows a command's name.
+ */
+export function invokerCloudName(parentUrn: string, index: number): string {
+    const hash = createHash("sha256").update(`${parentUrn}|${index}`).digest("hex").slice(0, 12);
+    return `tencentcloud-windows-keep-${hash}`;
 }
 
 /**
- * The instances an invoker holds: its members that run. CreateInvoker refuses an instance whose
- * agent is offline, as a stopped one's is; ModifyInvoker (membership changes) takes any instance with
- * an agent, so a stopped server leaves and later rejoins in place. When none runs, all stay (an
- * existing invoker is then left as it is).
+ * Registers the invoker `name` (a child of `parent`) that runs `command` on `cron` on `instanceIds`
+ * (at most {@link INVOKER_CAPACITY}). Release the IDs only once their agents are online: CreateInvoker
+ * refuses an instance whose agent is not (`ResourceUnavailable.AgentStatusNotOnline`).
  */
-function invokerInstances(members: AgentReadiness[]): string[] {
-    const running = members.filter((m) => m.running);
-    return (running.length > 0 ? running : members).map((m) => m.instanceId);
-}
-
-/** One command's, schedule's and provider's servers, waiting to be grouped into invokers. */
-class InvokerGroup {
-    private pending: Member[] = [];
-    private registered = 0;
-    private timer: ReturnType<typeof setTimeout> | undefined;
-    /** Keeps the engine waiting while servers are still joining (held by the first joiner's runtime context). */
-    private release: (() => void) | undefined;
-
-    constructor(
-        private readonly key: string,
-        private readonly cloudName: string,
-        private readonly command: tencentcloud.TatCommand,
-        private readonly cron: string,
-        private readonly provider: pulumi.ProviderResource | undefined,
-    ) {}
-
-    join(member: Member): void {
-        this.pending.push(member);
-        this.release ??= pulumi.runtime.rpcKeepAlive();
-        clearTimeout(this.timer);
-        this.timer = setTimeout(() => {
-            const release = this.release!;
-            this.release = undefined;
-            try {
-                this.seal();
-            } finally {
-                release();
-            }
-        }, GROUP_WINDOW_MS);
-    }
-
-    private seal(): void {
-        const members = [...this.pending].sort((a, b) => a.serverName.localeCompare(b.serverName));
-        this.pending = [];
-        for (let i = 0; i < members.length; i += INVOKER_CAPACITY) {
-            const n = this.registered++;
-            new tencentcloud.TatInvoker(
-                `${this.key}-${n}`,
-                {
-                    name: `${this.cloudName}-${n}`,
-                    type: "SCHEDULE",
-                    commandId: this.command.id,
-                    instanceIds: pulumi.all(members.slice(i, i + INVOKER_CAPACITY).map((m) => m.instance)).apply(invokerInstances),
-                    username: "System",
-                    scheduleSettings: { policy: "RECURRENCE", recurrence: this.cron },
-                },
-                { provider: this.provider },
-            );
-        }
-    }
-}
-
-/**
- * Adds a server to the shared invoker that runs `command` on `cron` through `provider`.
- * `instance` should be released only once the server's TAT agent is online, or it is known not to run.
- */
-export function keepActivated(
-    serverName: string,
-    instance: pulumi.Output<AgentReadiness>,
+export function registerKeepActivated(
+    name: string,
+    index: number,
+    instanceIds: pulumi.Input<string[]>,
     command: tencentcloud.TatCommand,
     cron: string,
-    provider: pulumi.ProviderResource | undefined,
-): void {
-    const groups = perDeployment("keepActivatedInvokers", () => new Map<string, InvokerGroup>());
-    const commandName = (command as unknown as { __name: string }).__name;
-    const hash = createHash("sha256").update(`${commandName}|${cron}`).digest("hex").slice(0, 8);
-    const pk = providerKey(provider);
-    const key = `tencentcloud-windows-keep-${hash}${pk ? `-${pk}` : ""}`;
-    let group = groups.get(key);
-    if (group === undefined) {
-        // In the cloud: 26 + 8 + 1 + 8 = 43 characters and "-<n>", within the 60 bytes TAT allows a command's
-        // name (CreateInvoker documents no limit of its own, nor a duplicate-name error: vendored tat client.go).
-        const cloudName = `tencentcloud-windows-keep-${hash}-${accountNameTag(provider)}`;
-        group = new InvokerGroup(key, cloudName, command, cron, provider);
-        groups.set(key, group);
+    parent: pulumi.Resource,
+): tencentcloud.TatInvoker {
+    // The parent's URN as a plain value: as an input, `parent.urn` would make the invoker depend on
+    // the component, which the SDK expands to every child of it, the component's other invokers too
+    // (each would wait for the other's registration).
+    const parentUrn = new Promise<string>((resolve) => parent.urn.apply(resolve));
+    return new tencentcloud.TatInvoker(
+        name,
+        {
+            name: pulumi.output(parentUrn).apply((urn) => invokerCloudName(urn, index)),
+            type: "SCHEDULE",
+            commandId: command.id,
+            instanceIds,
+            username: "System",
+            scheduleSettings: { policy: "RECURRENCE", recurrence: cron },
+        },
+        { parent },
+    );
+}
+
+/** `instanceIds` in invokers of at most {@link INVOKER_CAPACITY}, in instance-ID order. */
+export function invokerMembers(instanceIds: string[]): string[][] {
+    const sorted = [...instanceIds].sort();
+    const groups: string[][] = [];
+    for (let i = 0; i < sorted.length; i += INVOKER_CAPACITY) {
+        groups.push(sorted.slice(i, i + INVOKER_CAPACITY));
     }
-    group.join({ serverName, instance });
+    return groups;
 }

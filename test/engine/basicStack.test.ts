@@ -10,8 +10,8 @@
  * that a second `up` changes nothing, that a newer image changes nothing (the component's
  * ignoreChanges, applied by the engine), what `refresh` does with a TAT record the cloud no longer keeps,
  * that a ForceNew change (the zone) replaces,
- * the order of `up --replace` (the replacement created before the old server is deleted) and what
- * `destroy` leaves (the invoke attachment's retainOnDelete).
+ * the order of `up --replace` (the replacement created before the old server is deleted; with a fixed
+ * private IP, after it), and what `destroy` leaves (the invoke attachment's retainOnDelete).
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -111,6 +111,25 @@ async function outputs(): Promise<Record<string, unknown>> {
     return JSON.parse(await pulumi("stack", "output", "--json", "--show-secrets")) as Record<string, unknown>;
 }
 
+/** Makes stack `name` the current one, with the example's config (and `extra` keys). */
+async function initStack(name: string, extra: [string, string][] = []): Promise<void> {
+    await pulumi("stack", "init", name);
+    const config: [string, string][] = [
+        ["availabilityZone", "ap-guangzhou-3"],
+        ["vpcId", "vpc-engine01"],
+        ["subnetId", "subnet-engine01"],
+        ["securityGroupIds", '["sg-engine01"]'],
+        ["windowsVersion", "2022"],
+        ["hostname", "win-engine"],
+        ["delivery", "tat"],
+        ...extra,
+    ];
+    for (const [key, value] of config) {
+        await pulumi("config", "set", key, value);
+    }
+    await pulumi("config", "set", "--secret", "password", PASSWORD);
+}
+
 describe("the example stack under the real engine (pulumi v3.248.0, local backend)", { concurrency: false }, () => {
     before(async () => {
         for (const binary of ["pulumi", "pulumi-language-nodejs", "pulumi-resource-terraform-provider"]) {
@@ -152,20 +171,7 @@ describe("the example stack under the real engine (pulumi v3.248.0, local backen
             TENCENTCLOUD_MODEL_DIR: modelDir,
         };
         await pulumi("login", `file://${path.join(work, "backend")}`);
-        await pulumi("stack", "init", STACK);
-        const config: [string, string][] = [
-            ["availabilityZone", "ap-guangzhou-3"],
-            ["vpcId", "vpc-engine01"],
-            ["subnetId", "subnet-engine01"],
-            ["securityGroupIds", '["sg-engine01"]'],
-            ["windowsVersion", "2022"],
-            ["hostname", "win-engine"],
-            ["delivery", "tat"],
-        ];
-        for (const [key, value] of config) {
-            await pulumi("config", "set", key, value);
-        }
-        await pulumi("config", "set", "--secret", "password", PASSWORD);
+        await initStack(STACK);
     });
 
     after(() => {
@@ -336,5 +342,27 @@ describe("the example stack under the real engine (pulumi v3.248.0, local backen
         assert.deepEqual(Object.keys(c.commands), []);
         assert.ok(Object.values(c.invocations).every((i) => i.status === "SUCCESS"), "no invocation cancelled");
         assert.deepEqual(await stateResources(), []);
+    });
+    test("a server with a fixed private IP: up --replace deletes the old server first, and the new one gets the IP", async () => {
+        // A stack of its own: the server is created with the IP (the cloud refuses an IP another server holds).
+        await initStack(`${STACK}-ip`, [["privateIp", "10.0.1.10"]]);
+        await pulumi("up", "--yes", "--skip-preview");
+        const first = await outputs();
+        assert.equal(first.privateIp, "10.0.1.10");
+        const instanceUrn = (await stateResources()).find((r) => r.type === INSTANCE)!.urn;
+        const mark = lastSeq();
+        await pulumi("up", "--yes", "--skip-preview", "--replace", instanceUrn);
+        const changes = changesSince(mark);
+        const created = changes.find((x) => x.method === "Create" && x.type === INSTANCE);
+        const deleted = changes.find((x) => x.method === "Delete" && x.type === INSTANCE);
+        assert.ok(created && deleted, JSON.stringify(changes));
+        assert.equal(deleted.id, first.instanceId);
+        assert.ok(deleted.seq < created.seq, "delete-before-replace: the old server releases the IP before the new one is created");
+        const out = await outputs();
+        assert.equal(out.instanceId, created.id);
+        assert.equal(out.privateIp, "10.0.1.10");
+        assert.equal(out.activationStatus, "Licensed");
+        await pulumi("destroy", "--yes", "--skip-preview");
+        await pulumi("stack", "rm", "--yes");
     });
 });

@@ -174,7 +174,15 @@ func createInstance(urn string, in map[string]any) (string, resource.PropertyMap
 			}
 		}
 		outputs = copyMap(in)
-		outputs["privateIp"] = fmt.Sprintf("10.0.%d.%d", (c.Counter/250)%250, c.Counter%250+2)
+		if ip, fixed := in["privateIp"].(string); fixed && ip != "" {
+			for _, other := range c.Instances {
+				if other.Outputs["privateIp"] == ip {
+					return tencentError("VpcIpIsUsed", fmt.Sprintf("the private IP %s is used by %s", ip, other.ID))
+				}
+			}
+		} else {
+			outputs["privateIp"] = fmt.Sprintf("10.0.%d.%d", (c.Counter/250)%250, c.Counter%250+2)
+		}
 		if in["allocatePublicIp"] == true {
 			outputs["publicIp"] = fmt.Sprintf("203.0.113.%d", c.Counter%250+2)
 		}
