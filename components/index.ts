@@ -15,3 +15,4 @@ export { ActivationDiagnosis, ActivationResult, ActivationResultError, parseActi
 export { ActivationStatus } from "./activation/report";
 export { ImageEdition, ImageLanguage, WindowsVersion } from "./images/imageNames";
 export { ArgumentError } from "./validation";
+export { CAM_FEATURES, CamFeature, camPolicy } from "./permissions";

@@ -117,7 +117,7 @@ export const INSTANCE_ARGUMENTS: Record<keyof tencentcloud.InstanceArgs, Instanc
     userData: update(2510, "ModifyInstancesAttribute: stored only (user data runs at first boot); a new server with userDataReplaceOnChange (`ForceNewIf`, line 649)"),
     userDataRaw: update(2522, "ModifyInstancesAttribute: stored only (user data runs at first boot); a new server with userDataReplaceOnChange (`ForceNewIf`, line 653)"),
     userDataReplaceOnChange: update(500, NO_CALL),
-    tags: update(2455, "ModifyTags (instance and its disks)"),
+    tags: update(2455, "ModifyResourceTags (instance and its disks)"),
     forceDelete: update(512, `${NO_CALL}; read when the server is deleted`),
     forceStop: update(518, `${NO_CALL}; makes later stops forced`),
     disableApiTermination: update(2088, "ModifyInstancesAttribute (termination protection)"),
