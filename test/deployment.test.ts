@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { COMMAND_NAME_DUPLICATED, MockAccount, MockCloud } from "../stacks/plan/mockCloud";
+import { COMMAND_NAME_DUPLICATED, MockAccount, MockCloud } from "./support/mockCloud";
 import { TAT_NAME_MAX } from "../components/delivery/tat";
 import { Library, deploy } from "./support/deploy";
 

@@ -7,7 +7,7 @@ import { CARRIER_FAILED, EXIT_CODES, FOLDER_BLOCKED } from "../components/activa
 import { TAT_TIMEOUT_MARGIN_SECONDS, TOOL_SECONDS, worstCaseSeconds } from "../components/activation/schedule";
 import { scriptHash } from "../components/delivery/carrier";
 import { ROOT_CAUSES } from "../components/activation/rootCauses";
-import { INSTANCE_ARGUMENTS, instanceArgumentRows } from "../stacks/plan/providerModel";
+import { INSTANCE_ARGUMENTS, instanceArgumentRows } from "./support/providerModel";
 
 const ROOT = path.join(__dirname, "..");
 const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");

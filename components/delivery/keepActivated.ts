@@ -19,13 +19,13 @@ import { accountNameTag, perDeployment, providerKey } from "../deployment";
 import { AgentReadiness } from "./tatAgent";
 
 /** Instances per invoker (Tencent's limit). */
-export const INVOKER_CAPACITY = 100;
+const INVOKER_CAPACITY = 100;
 
 /** The schedule when none is given: Sundays at 03:00, UTC+8 (TAT reads crons in UTC+8). */
 export const DEFAULT_KEEP_ACTIVATED_CRON = "0 3 * * 0";
 
 /** How long a group waits for more servers after the last one joined (ms) before it registers its invokers. */
-export const GROUP_WINDOW_MS = 250;
+const GROUP_WINDOW_MS = 250;
 
 interface Member {
     serverName: string;

@@ -14,7 +14,7 @@ import { scriptHash } from "./carrier";
  * The working directory TAT runs the carrier in: a folder only Administrators can write (the
  * provider's default, /root, does not exist on Windows; C:\\Windows\\Temp is writable by every user).
  */
-export const TAT_WORKING_DIRECTORY = "C:\\Windows\\System32";
+const TAT_WORKING_DIRECTORY = "C:\\Windows\\System32";
 
 /** The longest TAT command name Tencent accepts (CreateCommand `CommandName`: "up to 60 bytes"; provider `resource_tc_tat_command.go`). */
 export const TAT_NAME_MAX = 60;
@@ -55,7 +55,7 @@ export function sharedTatCommand(content: string, timeoutSeconds: number, provid
 const ATTACHMENT_INPUTS = ["commandId", "instanceId", "workingDirectory", "timeout"];
 
 /** Invocation IDs per `getTatInvocationTask` call: DescribeInvocationTasks takes up to 5 values per filter. */
-export const INVOCATIONS_PER_READ = 5;
+const INVOCATIONS_PER_READ = 5;
 
 /**
  * Registers the invocation of `command` on `instanceId`. With `keepLast` (the instance is not

@@ -160,7 +160,7 @@ const TAT_COMMAND = "tencentcloud:index/tatCommand:TatCommand";
 const ATTACHMENT = "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment";
 
 /** Tencent's InvokeCommand error while an instance's agent is not online (the provider retries it for 5 minutes, then fails). */
-export const AGENT_NOT_ONLINE = "ResourceUnavailable.AgentStatusNotOnline";
+const AGENT_NOT_ONLINE = "ResourceUnavailable.AgentStatusNotOnline";
 
 const NO_OPTIONS: RecordedOptions = {
     parent: "",
