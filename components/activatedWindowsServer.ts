@@ -180,8 +180,8 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
         if (cron === undefined) {
             return pulumi.output(false);
         }
-        const { command } = scriptTatCommand(p.script, "activate", p.activation.script, provider);
-        const keep = (ids: pulumi.Input<string[]>) => registerKeepActivated(`${name}-keep-activated`, 0, ids, command, cron, this);
+        const { commandId } = scriptTatCommand(p.script, "activate", p.activation.script, provider);
+        const keep = (ids: pulumi.Input<string[]>) => registerKeepActivated(`${name}-keep-activated`, 0, ids, commandId, cron, this);
         if (pulumi.runtime.isDryRun()) {
             keep(this.instance.id.apply((id) => [id]));
             return pulumi.output(true);
@@ -206,9 +206,9 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
         const { activation, script } = p;
         if (activation.delivery === "tat" || activation.verifyWithTat) {
             const check = activation.verifyWithTat;
-            const { command, timeoutSeconds } = scriptTatCommand(script, check ? "check" : "activate", activation.script, provider);
+            const { commandId, timeoutSeconds } = scriptTatCommand(script, check ? "check" : "activate", activation.script, provider);
             const role = check ? "activation-check" : "activation";
-            const invoke = (instanceId: pulumi.Input<string>, keepLast: boolean) => invokeTatCommand(`${name}-${role}`, command, instanceId, timeoutSeconds, this, keepLast).output;
+            const invoke = (instanceId: pulumi.Input<string>, keepLast: boolean) => invokeTatCommand(`${name}-${role}`, commandId, instanceId, timeoutSeconds, this, keepLast).output;
             // Preview registers the invocation at once (a new server's ID is unknown there); an update
             // registers it once the gate has answered, keeping the last invocation of a server that is
             // not running (nothing can run on it; the change follows once it runs again).

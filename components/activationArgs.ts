@@ -104,7 +104,7 @@ export const TAT_SETTING_NAMES: readonly string[] = ["failOnActivationError", "t
 const DELIVERY_NAMES = [...TAT_SETTING_NAMES, "delivery", "verifyWithTat", "sshHost", "sshAllowedCidrs", "enableOpenSsh", "replaceOnScriptChange"];
 
 /** The defaults of the TAT agent wait: 15 minutes, asking every 10 seconds. */
-export const DEFAULT_TAT_AGENT_WAIT: Readonly<AgentWaitSettings> = Object.freeze({ timeoutSeconds: 900, pollSeconds: 10 });
+const DEFAULT_TAT_AGENT_WAIT: Readonly<AgentWaitSettings> = Object.freeze({ timeoutSeconds: 900, pollSeconds: 10 });
 
 /**
  * Resolves and validates the TAT settings of `activation` (`prefix` names the field in errors);

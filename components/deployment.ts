@@ -83,31 +83,44 @@ export function perDeployment<T>(key: string, create: () => T): T {
 }
 
 /**
- * A short, stable key for a provider, for shared resources and cached invokes: "" for the default
- * provider, else the provider's own resource name (unique in a stack), so the same program always
- * gives the same names whatever order providers are first used in.
+ * What identifies a provider in the stack, from its URN: "" for the default provider (`undefined`);
+ * the provider's resource name for one declared at the top of the program (the key shared resources
+ * have always carried, so upgrading renames nothing); for one declared inside a component, its name
+ * and 8 hex digits of its URN: two providers of one name under different parents are two providers
+ * (a URN names its parents' types, and the engine refuses two resources of one URN).
  */
-export function providerKey(provider: pulumi.ProviderResource | undefined): string {
+export function providerKeyOfUrn(urn: string): string {
+    const [, , qualifiedType, name] = urn.split("::");
+    if (!qualifiedType.includes("$")) {
+        return name;
+    }
+    return `${name}-${createHash("sha256").update(urn).digest("hex").slice(0, 8)}`;
+}
+
+/** {@link providerKeyOfUrn} of `provider`, once its URN is known (a URN is known in preview too). */
+export function providerKey(provider: pulumi.ProviderResource | undefined): Promise<string> {
     if (provider === undefined) {
+        return Promise.resolve("");
+    }
+    return new Promise<string>((resolve) => provider.urn.apply(resolve)).then(providerKeyOfUrn);
+}
+
+/** The organization, or "" where the runtime has none (unit tests under `setMocks` without one). */
+function organization(): string {
+    try {
+        return pulumi.getOrganization();
+    } catch {
         return "";
     }
-    const name = (provider as unknown as { __name?: string }).__name;
-    if (name === undefined || name === "") {
-        // A provider reference that no SDK could name (its package's SDK is not loaded): refusing it
-        // beats sharing the default provider's resources with it.
-        throw new Error("a provider without a resource name was passed to the component (is @pulumi/tencentcloud loaded in the plugin?)");
-    }
-    return name;
 }
 
 /**
- * A short hash (8 hex digits) of the organization, project, stack and provider: part of the cloud-side
- * name of every account-wide resource the component creates. Tencent refuses a second TAT command
- * whose name is taken in the region (`InvalidParameterValue.CommandNameDuplicated`), so two stacks of
- * one account (dev and prod, two projects) must never pick the same name.
+ * A short hash (8 hex digits) of the organization, project, stack and provider key: part of the
+ * cloud-side name of every account-wide resource the component creates. Tencent refuses a second TAT
+ * command whose name is taken in the region (`InvalidParameterValue.CommandNameDuplicated`), so two
+ * stacks of one account (dev and prod, two projects) must never pick the same name.
  */
-export function accountNameTag(provider: pulumi.ProviderResource | undefined): string {
-    const { organization, project, stack } = runtimeState.getStore().settings.options;
-    const identity = [organization ?? "", project ?? "", stack ?? "", providerKey(provider)].join("/");
+export function accountNameTag(providerKeyValue: string): string {
+    const identity = [organization(), pulumi.getProject(), pulumi.getStack(), providerKeyValue].join("/");
     return createHash("sha256").update(identity).digest("hex").slice(0, 8);
 }

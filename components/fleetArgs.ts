@@ -85,7 +85,7 @@ export function resolveFleetArgs(args: WindowsActivationArgs): ResolvedFleetArgs
 const INSTANCE_ID = /^ins-[a-z0-9]{8}$/;
 
 /** Checks the resolved instance IDs: each of the form `ins-xxxxxxxx`, none twice. Throws an ArgumentError naming the first bad entry. */
-export function requireInstanceIds(value: unknown): string[] {
+function requireInstanceIds(value: unknown): string[] {
     if (!Array.isArray(value)) {
         throw new ArgumentError("instanceIds", "must be a list of CVM instance IDs");
     }

@@ -27,12 +27,12 @@ const DNS_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /** True for a dotted IPv4 address such as `10.0.0.4`. */
-export function isIpv4(value: string): boolean {
+function isIpv4(value: string): boolean {
     return IPV4.test(value);
 }
 
 /** True for a DNS name of ASCII letters, digits and hyphens (at most 253 characters, no trailing dot). */
-export function isDnsName(value: string): boolean {
+function isDnsName(value: string): boolean {
     if (value.length === 0 || value.length > 253) {
         return false;
     }

@@ -1,13 +1,13 @@
 /**
  * Day two: the same stack deployed again later, as its owner and a pipeline would. The mock cloud
  * keeps the stack's state between deployments, applies ignoreChanges as the engine does and says
- * what each registration would do to what already runs (stacks/plan/providerModel.ts).
+ * what each registration would do to what already runs (test/support/providerModel.ts).
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, test } from "node:test";
-import { MockCloud, SAMPLE_IMAGES, valueOf } from "../stacks/plan/mockCloud";
+import { MockCloud, SAMPLE_IMAGES, valueOf } from "./support/mockCloud";
 import { carriedScript } from "./support/carrier";
 import { Library, deploy } from "./support/deploy";
 

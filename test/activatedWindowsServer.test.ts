@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { useMockCloud } from "./support/mockProgram";
-import { isSecretValue, valueOf } from "../stacks/plan/mockCloud";
+import { isSecretValue, valueOf } from "./support/mockCloud";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { BAD_SECRET_PASSWORD } from "./support/failingProgram";

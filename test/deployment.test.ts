@@ -8,8 +8,9 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { COMMAND_NAME_DUPLICATED, MockAccount, MockCloud } from "../stacks/plan/mockCloud";
+import { COMMAND_NAME_DUPLICATED, MockAccount, MockCloud } from "./support/mockCloud";
 import { TAT_NAME_MAX } from "../components/delivery/tat";
+import { providerKeyOfUrn } from "../components/deployment";
 import { Library, deploy } from "./support/deploy";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -85,6 +86,49 @@ describe("one process, many program runs", () => {
         assert.equal(invokerNames(cloud).length, 2, "and its invokers");
         const deleted = cloud.resources.filter((r) => r.change !== "same" && r.type.startsWith("tencentcloud:index/tat"));
         assert.deepEqual(deleted.map((r) => `${r.name}: ${r.change}`), [], "nothing of the stack's TAT resources changes or goes");
+    });
+});
+
+describe("two providers with one resource name (issue 25.2)", () => {
+    const TOP = "urn:pulumi:test::tencentcloud-windows::pulumi:providers:tencentcloud::tc";
+    const NESTED = "urn:pulumi:test::tencentcloud-windows::example:index:Region$pulumi:providers:tencentcloud::tc";
+
+    test("providerKeyOfUrn: a top-level provider keeps its name; one inside a component adds its URN's hash", () => {
+        assert.equal(providerKeyOfUrn(TOP), "tc", "the key 0.3 gave it: upgrading renames nothing");
+        assert.match(providerKeyOfUrn(NESTED), /^tc-[0-9a-f]{8}$/);
+        const other = NESTED.replace("example:index:Region", "example:index:Other");
+        assert.notEqual(providerKeyOfUrn(other), providerKeyOfUrn(NESTED), "another parent type, another provider");
+        assert.equal(providerKeyOfUrn(NESTED), providerKeyOfUrn(NESTED), "stable");
+    });
+
+    test("a top-level provider and a same-named one inside a component share nothing: commands, agents, images", async () => {
+        const cloud = new MockCloud();
+        await deploy(cloud, async (lib) => {
+            const tc = await import("@pulumi/tencentcloud");
+            const guangzhou = new tc.Provider("tc", { region: "ap-guangzhou" });
+            const region = new pulumi.ComponentResource("example:index:Region", "shanghai");
+            const shanghai = new tc.Provider("tc", { region: "ap-shanghai" }, { parent: region });
+            const servers = [
+                new lib.ActivatedWindowsServer("gz1", { ...base, activation: { delivery: "tat", tatAgentPollSeconds: 1 } }, { providers: { tencentcloud: guangzhou } }),
+                new lib.ActivatedWindowsServer("sh1", { ...base, activation: { delivery: "tat", tatAgentPollSeconds: 1 } }, { parent: region, providers: { tencentcloud: shanghai } }),
+            ];
+            return Promise.all(servers.map((s) => new Promise((resolve) => s.activationStatus.apply(resolve))));
+        });
+        const providerOf = (ref: string) => (ref.startsWith(`${NESTED}::`) ? "shanghai" : ref.startsWith(`${TOP}::`) ? "guangzhou" : `other: ${ref}`);
+        const commands = cloud.resources.filter((r) => r.type === "tencentcloud:index/tatCommand:TatCommand");
+        assert.deepEqual(commands.map((c) => providerOf(c.options.provider)).sort(), ["guangzhou", "shanghai"], "a command through each provider");
+        assert.notEqual(commands[0].inputs.commandName, commands[1].inputs.commandName);
+        for (const [server, region] of [["gz1", "guangzhou"], ["sh1", "shanghai"]]) {
+            const attachment = cloud.resources.find((r) => r.name === `${server}-activation`)!;
+            const command = commands.find((c) => c.id === attachment.inputs.commandId)!;
+            assert.equal(providerOf(command.options.provider), region, `${server} runs the command registered through its own provider`);
+            assert.equal(providerOf(attachment.options.provider), region);
+            const instanceId = cloud.resources.find((r) => r.name === `${server}-instance`)!.id;
+            const polls = cloud.calls.filter((c) => c.token === "tencentcloud:index/getTatAgent:getTatAgent" && (c.inputs.instanceIds as string[]).includes(instanceId));
+            assert.ok(polls.length > 0 && polls.every((c) => providerOf(c.provider) === region), `${server}'s agent is asked through its provider`);
+        }
+        const images = cloud.calls.filter((c) => c.token === "tencentcloud:index/getImages:getImages");
+        assert.deepEqual(images.map((c) => providerOf(c.provider)).sort(), ["guangzhou", "shanghai"], "an image lookup through each provider");
     });
 });
 

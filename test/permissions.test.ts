@@ -22,8 +22,8 @@ import {
     camPolicy,
 } from "../components/permissions";
 import { OWNED_INSTANCE_ARGS } from "../components/serverArgs";
-import { MockCloud, RecordedResource, valueOf } from "../stacks/plan/mockCloud";
-import { INSTANCE_ARGUMENTS } from "../stacks/plan/providerModel";
+import { MockCloud, RecordedResource, valueOf } from "./support/mockCloud";
+import { INSTANCE_ARGUMENTS } from "./support/providerModel";
 import { Library, deploy } from "./support/deploy";
 
 const ROOT = path.join(__dirname, "..");

@@ -13,7 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as grpc from "@grpc/grpc-js";
-import { MockCloud } from "../stacks/plan/mockCloud";
+import { MockCloud } from "./support/mockCloud";
 import { TestEngine, startTestEngine } from "./support/testEngine";
 
 /* eslint-disable @typescript-eslint/no-require-imports */

@@ -8,7 +8,7 @@ import { TAT_TIMEOUT_MARGIN_SECONDS, TOOL_SECONDS, worstCaseSeconds } from "../c
 import { scriptHash } from "../components/delivery/carrier";
 import { invokerCloudName } from "../components/delivery/keepActivated";
 import { ROOT_CAUSES } from "../components/activation/rootCauses";
-import { INSTANCE_ARGUMENTS, instanceArgumentRows } from "../stacks/plan/providerModel";
+import { INSTANCE_ARGUMENTS, instanceArgumentRows } from "./support/providerModel";
 
 const ROOT = path.join(__dirname, "..");
 const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");

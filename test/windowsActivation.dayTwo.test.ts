@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { LICENSED_LINE, MockCloud, valueOf } from "../stacks/plan/mockCloud";
+import { LICENSED_LINE, MockCloud, valueOf } from "./support/mockCloud";
 import { Library, deploy } from "./support/deploy";
 
 const ATTACHMENT = "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment";

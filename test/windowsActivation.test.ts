@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, test } from "node:test";
-import { HEALTHY_DIAGNOSIS_LINE, LICENSED_LINE, MockCloud, valueOf } from "../stacks/plan/mockCloud";
+import { HEALTHY_DIAGNOSIS_LINE, LICENSED_LINE, MockCloud, valueOf } from "./support/mockCloud";
 import { deploy } from "./support/deploy";
 import { FLEET_FAILURES, FailingFleetCase, MISSING_INSTANCE, fleetOf } from "./support/failingFleetProgram";
 import { useMockCloud } from "./support/mockProgram";

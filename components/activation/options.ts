@@ -140,7 +140,7 @@ function requireTimingWithinTat(prefix: string, timing: Timing): void {
 }
 
 /** The w32time flags for an NTP server given without any: 0x8, client mode (w32time's default 0x0 is symmetric active, which many servers do not answer). */
-export const DEFAULT_NTP_FLAGS = "0x8";
+const DEFAULT_NTP_FLAGS = "0x8";
 
 /** An `ntpServers` entry as `w32tm /manualpeerlist` takes it: `host,flags`, with client mode when no flags are given. */
 export function ntpPeer(entry: string): string {

@@ -6,7 +6,7 @@
  */
 
 /** One root cause. */
-export interface RootCauseInfo {
+interface RootCauseInfo {
     /** What the checks found. */
     meaning: string;
     /** What to do about it, in one sentence. */

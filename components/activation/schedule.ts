@@ -70,7 +70,7 @@ export function statusReadWorstSeconds(): number {
 }
 
 /** Worst-case seconds of the domain-membership read before the first clock sync: wmic, then PowerShell. */
-export function domainMemberWorstSeconds(): number {
+function domainMemberWorstSeconds(): number {
     return 2 * TOOL_SECONDS.statusQuery;
 }
 

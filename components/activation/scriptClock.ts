@@ -16,7 +16,7 @@ import { RESYNC_PAUSE_SECONDS, RESYNC_TRIES } from "./schedule";
  * than steps) offsets below its MaxAllowedPhaseOffset default of 300 s, so a working sync can
  * leave up to that much for a while. The KMS itself accepts up to 4 hours.
  */
-export const SYNCED_OFFSET_SECONDS = 300;
+const SYNCED_OFFSET_SECONDS = 300;
 
 /** `:ensure_service <name> <start type>`: enables a disabled service with that start type, then starts it if it is not running. */
 export function ensureServiceLines(): string[] {

@@ -27,7 +27,7 @@ import { CLOCK_SKEW_LIMIT_SECONDS } from "./rootCauses";
 export const VBSCRIPT_FILES = [`${SYSTEM32}\\vbscript.dll`, tool("cscript")] as const;
 
 /** The registry key whose `Enabled` value of 0 turns Windows Script Host off (a common hardening setting): cscript then runs no script, slmgr.vbs included. */
-export const SCRIPT_HOST_SETTINGS_KEY = "SOFTWARE\\Microsoft\\Windows Script Host\\Settings";
+const SCRIPT_HOST_SETTINGS_KEY = "SOFTWARE\\Microsoft\\Windows Script Host\\Settings";
 
 /**
  * `:script_host`: SCRIPT_HOST=false when Windows Script Host is turned off: its `Enabled` value is 0
@@ -48,7 +48,7 @@ export function scriptHostLines(): string[] {
 }
 
 /** Milliseconds the TCP check waits for each KMS host. */
-export const PORT_CHECK_TIMEOUT_MS = 3000;
+const PORT_CHECK_TIMEOUT_MS = 3000;
 
 /** A Windows service SID (`NT SERVICE\<name>`): S-1-5-80 and the SHA-1 of the upper-case name in UTF-16LE, as five little-endian numbers. */
 export function serviceSid(name: string): string {
@@ -65,7 +65,7 @@ export const ACCOUNT_SIDS = {
 } as const;
 
 /** ReadData (0x1) and Execute (0x20): what running sppsvc.exe needs. */
-export const READ_EXECUTE_BITS = 0x21;
+const READ_EXECUTE_BITS = 0x21;
 
 /** The one PowerShell call of the diagnosis: `kms=<host>,<ok|fail>,<open|closed|timeout|skipped>` lines and one `exe=<SY allow>,<SY deny>,<NS allow>,<NS deny>` line. */
 export function probeCommand(hosts: string[], port: number | "%KMS_PORT%"): string {

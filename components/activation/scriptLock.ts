@@ -31,7 +31,7 @@ export function lockName(mode: keyof typeof RUN_MODES): string {
 }
 
 /** A breaker (`<lock>.break`) older than this many minutes was left by a run that died while clearing a stale lock. */
-export const BREAKER_STALE_MINUTES = 10;
+const BREAKER_STALE_MINUTES = 10;
 
 /** Ages above this many minutes are read as this (PowerShell's exit code must stay a small number). */
 const AGE_CAP_MINUTES = 5000;

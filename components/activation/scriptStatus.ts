@@ -16,27 +16,27 @@ import { KMS_CLIENT_KEYS } from "./kmsClientKeys";
 import { STATUS_READ } from "./schedule";
 
 /** The application ID of Windows itself in `SoftwareLicensingProduct`. */
-export const WINDOWS_APPLICATION_ID = "55c92734-d682-4d71-983e-d6ec3f16059f";
+const WINDOWS_APPLICATION_ID = "55c92734-d682-4d71-983e-d6ec3f16059f";
 
 /** The properties the script reads, in the alphabetical order wmic prints them. */
-export const STATUS_PROPERTIES = ["Description", "GracePeriodRemaining", "KeyManagementServiceMachine", "LicenseStatus"] as const;
+const STATUS_PROPERTIES = ["Description", "GracePeriodRemaining", "KeyManagementServiceMachine", "LicenseStatus"] as const;
 
 /** The wmic status query. */
-export const WMIC_STATUS_QUERY =
+const WMIC_STATUS_QUERY =
     `${WMIC} path SoftwareLicensingProduct where "ApplicationID='${WINDOWS_APPLICATION_ID}' and PartialProductKey is not null and LicenseIsAddon=FALSE" ` +
     `get ${STATUS_PROPERTIES.join(",")} /value`;
 
 /** The same query through PowerShell: one `Name=value` line per property and row, in wmic's order. */
-export const POWERSHELL_STATUS_QUERY =
+const POWERSHELL_STATUS_QUERY =
     `${POWERSHELL_COMMAND} "foreach($p in @(Get-WmiObject SoftwareLicensingProduct -Filter ` +
     `'ApplicationID=''${WINDOWS_APPLICATION_ID}'' AND PartialProductKey IS NOT NULL AND LicenseIsAddon=FALSE')){` +
     `${STATUS_PROPERTIES.map((p) => `'${p}='+$p.${p}`).join(";")}}"`;
 
 /** Whether the computer is a domain member, language-neutrally: Win32_ComputerSystem.PartOfDomain (a boolean). */
-export const WMIC_DOMAIN_QUERY = `${WMIC} computersystem get PartOfDomain /value`;
+const WMIC_DOMAIN_QUERY = `${WMIC} computersystem get PartOfDomain /value`;
 
 /** The same through PowerShell (2.0 on): `PartOfDomain=True` or `PartOfDomain=False`. */
-export const POWERSHELL_DOMAIN_QUERY = `${POWERSHELL_COMMAND} "'PartOfDomain='+(Get-WmiObject Win32_ComputerSystem).PartOfDomain"`;
+const POWERSHELL_DOMAIN_QUERY = `${POWERSHELL_COMMAND} "'PartOfDomain='+(Get-WmiObject Win32_ComputerSystem).PartOfDomain"`;
 
 /**
  * `:domain_member`: DOMAIN_MEMBER yes, no, or unknown when neither wmic nor PowerShell answered

@@ -5,7 +5,6 @@
  * give one shared command (`sharedTatCommand`), whoever asks.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as tencentcloud from "@pulumi/tencentcloud";
 import { ResolvedActivationScriptOptions } from "../activation/options";
 import { TAT_TIMEOUT_MARGIN_SECONDS, checkWorstCaseSeconds, diagnoseWorstCaseSeconds, worstCaseSeconds } from "../activation/schedule";
 import { ScriptArguments, renderCarrier } from "./carrier";
@@ -23,9 +22,9 @@ export function renderScriptRunCarrier(script: string, run: ScriptRun): string {
     return renderCarrier(script, "report", args);
 }
 
-/** A TAT command and the timeout (seconds) its invocations use. */
+/** The ID of a TAT command and the timeout (seconds) its invocations use. */
 export interface ScriptCommand {
-    command: tencentcloud.TatCommand;
+    commandId: pulumi.Output<string>;
     timeoutSeconds: number;
 }
 
@@ -40,5 +39,5 @@ export function scriptRunTimeoutSeconds(run: ScriptRun, options: Timing): number
 /** The shared TAT command that runs `script` as `run`, through `provider`. */
 export function scriptTatCommand(script: string, run: ScriptRun, options: Timing, provider: pulumi.ProviderResource | undefined): ScriptCommand {
     const timeoutSeconds = scriptRunTimeoutSeconds(run, options);
-    return { command: sharedTatCommand(renderScriptRunCarrier(script, run), timeoutSeconds, provider), timeoutSeconds };
+    return { commandId: sharedTatCommand(renderScriptRunCarrier(script, run), timeoutSeconds, provider), timeoutSeconds };
 }

@@ -34,7 +34,7 @@ export function invokerCloudName(parentUrn: string, index: number): string {
 }
 
 /**
- * Registers the invoker `name` (a child of `parent`) that runs `command` on `cron` on `instanceIds`
+ * Registers the invoker `name` (a child of `parent`) that runs the command `commandId` on `cron` on `instanceIds`
  * (at most {@link INVOKER_CAPACITY}). Release the IDs only once their agents are online: CreateInvoker
  * refuses an instance whose agent is not (`ResourceUnavailable.AgentStatusNotOnline`).
  */
@@ -42,7 +42,7 @@ export function registerKeepActivated(
     name: string,
     index: number,
     instanceIds: pulumi.Input<string[]>,
-    command: tencentcloud.TatCommand,
+    commandId: pulumi.Input<string>,
     cron: string,
     parent: pulumi.Resource,
 ): tencentcloud.TatInvoker {
@@ -55,7 +55,7 @@ export function registerKeepActivated(
         {
             name: pulumi.output(parentUrn).apply((urn) => invokerCloudName(urn, index)),
             type: "SCHEDULE",
-            commandId: command.id,
+            commandId,
             instanceIds,
             username: "System",
             scheduleSettings: { policy: "RECURRENCE", recurrence: cron },

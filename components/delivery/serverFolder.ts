@@ -18,7 +18,7 @@
 import { SERVER_DIR } from "../activation/script";
 
 /** Where versions up to 0.3 kept the server folder, in `C:\\ProgramData`, where every user can create folders: never run from, never written. */
-export const LEGACY_SERVER_DIR = "C:\\ProgramData\\TencentCloudWindows";
+const LEGACY_SERVER_DIR = "C:\\ProgramData\\TencentCloudWindows";
 
 /**
  * For `/check` on a server set up by version 0.3 or earlier, whose first-boot result is in the old
@@ -31,7 +31,7 @@ export const LEGACY_RESULT_STATEMENT =
     `if ($trusted) { Write-New "$d\\result.json" ([IO.File]::ReadAllBytes('${LEGACY_SERVER_DIR}\\result.json')) } }`;
 
 /** SIDs of the only accounts that may write in the server folder: LocalSystem and the Administrators group. */
-export const SERVER_FOLDER_WRITERS = ["S-1-5-18", "S-1-5-32-544"] as const;
+const SERVER_FOLDER_WRITERS = ["S-1-5-18", "S-1-5-32-544"] as const;
 
 /** The message the carrier stops with when the folder is still not trusted after securing it. */
 export const FOLDER_NOT_OURS = "the server folder is still not owned and protected by SYSTEM and Administrators after securing it";

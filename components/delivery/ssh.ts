@@ -11,17 +11,17 @@ import * as tencentcloud from "@pulumi/tencentcloud";
 import { local, remote } from "@pulumi/command";
 
 /** Where SSH delivery puts the carrier: relative to the SFTP home, the Administrator's profile folder. */
-export const SSH_CARRIER_FILE = "tencentcloud-windows-activate.ps1";
+const SSH_CARRIER_FILE = "tencentcloud-windows-activate.ps1";
 /** The command that runs the carrier; OpenSSH on Windows starts it in the user's home folder. */
 export const SSH_RUN_COMMAND = `%SystemRoot%\\System32\\WindowsPowerShell\\v1.0\\powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File ${SSH_CARRIER_FILE}`;
 /** The Windows account SSH delivery logs in as. */
-export const SSH_USER = "Administrator";
+const SSH_USER = "Administrator";
 /** Dial retries and per-dial timeout (s) of the copy and the command, once {@link SSH_WAIT_SECONDS} has seen sshd answer. */
-export const SSH_DIAL = { errorLimit: 10, perDialTimeoutSeconds: 30 } as const;
+const SSH_DIAL = { errorLimit: 10, perDialTimeoutSeconds: 30 } as const;
 /** The SSH port. */
-export const SSH_PORT = 22;
+const SSH_PORT = 22;
 /** How long `pulumi up` waits for the server's sshd to answer: a first boot that also downloads and installs OpenSSH. */
-export const SSH_WAIT_SECONDS = 1500;
+const SSH_WAIT_SECONDS = 1500;
 
 /** The message `pulumi up` fails with when sshd never answered: names the likely cause and how to confirm it. */
 export function sshWaitMessage(host: string, seconds: number): string {

@@ -14,57 +14,59 @@ import { scriptHash } from "./carrier";
  * The working directory TAT runs the carrier in: a folder only Administrators can write (the
  * provider's default, /root, does not exist on Windows; C:\\Windows\\Temp is writable by every user).
  */
-export const TAT_WORKING_DIRECTORY = "C:\\Windows\\System32";
+const TAT_WORKING_DIRECTORY = "C:\\Windows\\System32";
 
 /** The longest TAT command name Tencent accepts (CreateCommand `CommandName`: "up to 60 bytes"; provider `resource_tc_tat_command.go`). */
 export const TAT_NAME_MAX = 60;
 
 /**
- * The TAT command for `content`: created once per content and provider in a deployment. Its
- * resource is named after the content's hash (and the provider's name), so a changed script is a new
- * command, and every attachment that uses it is replaced, which re-runs the script. Its name in the
- * cloud adds {@link accountNameTag} (organization, project, stack, provider): TAT command names are
- * unique in a region, and two stacks of one account deploy the same script.
+ * The ID of the TAT command for `content`: created once per content and provider in a deployment. Its
+ * resource is named after the content's hash and the provider's key ({@link providerKey}: two providers
+ * never share one), so a changed script is a new command, and every attachment that uses it is
+ * replaced, which re-runs the script. Its name in the cloud adds {@link accountNameTag} (organization,
+ * project, stack, provider): TAT command names are unique in a region, and two stacks of one account
+ * deploy the same script.
  */
-export function sharedTatCommand(content: string, timeoutSeconds: number, provider: pulumi.ProviderResource | undefined): tencentcloud.TatCommand {
+export function sharedTatCommand(content: string, timeoutSeconds: number, provider: pulumi.ProviderResource | undefined): pulumi.Output<string> {
     const commands = perDeployment("tatCommands", () => new Map<string, tencentcloud.TatCommand>());
     const hash = scriptHash(content);
-    const key = providerKey(provider);
-    const name = `tencentcloud-windows-${hash}${key ? `-${key}` : ""}`;
-    let command = commands.get(name);
-    if (command === undefined) {
-        command = new tencentcloud.TatCommand(
-            name,
-            {
-                // 21 + 12 + 1 + 8 = 42 characters: letters, digits and '-' only.
-                commandName: `tencentcloud-windows-${hash}-${accountNameTag(provider)}`,
-                description: "tencentcloud-windows: KMS activation (PowerShell carrier of the batch script)",
-                content,
-                commandType: "POWERSHELL",
-                workingDirectory: TAT_WORKING_DIRECTORY,
-                timeout: timeoutSeconds,
-            },
-            { provider },
-        );
-        commands.set(name, command);
-    }
-    return command;
+    return pulumi.output(providerKey(provider)).apply((key) => {
+        const name = `tencentcloud-windows-${hash}${key ? `-${key}` : ""}`;
+        let command = commands.get(name);
+        if (command === undefined) {
+            command = new tencentcloud.TatCommand(
+                name,
+                {
+                    // 21 + 12 + 1 + 8 = 42 characters: letters, digits and '-' only.
+                    commandName: `tencentcloud-windows-${hash}-${accountNameTag(key)}`,
+                    description: "tencentcloud-windows: KMS activation (PowerShell carrier of the batch script)",
+                    content,
+                    commandType: "POWERSHELL",
+                    workingDirectory: TAT_WORKING_DIRECTORY,
+                    timeout: timeoutSeconds,
+                },
+                { provider },
+            );
+            commands.set(name, command);
+        }
+        return command.id;
+    });
 }
 
 /** The attachment's inputs: with all of them ignored, an existing attachment stays as it is (nothing is invoked). */
 const ATTACHMENT_INPUTS = ["commandId", "instanceId", "workingDirectory", "timeout"];
 
 /** Invocation IDs per `getTatInvocationTask` call: DescribeInvocationTasks takes up to 5 values per filter. */
-export const INVOCATIONS_PER_READ = 5;
+const INVOCATIONS_PER_READ = 5;
 
 /**
- * Registers the invocation of `command` on `instanceId`. With `keepLast` (the instance is not
+ * Registers the invocation of the command `commandId` on `instanceId`. With `keepLast` (the instance is not
  * running) an existing attachment keeps its last invocation instead of being replaced by a new one;
  * the change follows at a later deployment.
  */
 export function registerTatInvocation(
     name: string,
-    command: tencentcloud.TatCommand,
+    commandId: pulumi.Input<string>,
     instanceId: pulumi.Input<string>,
     timeoutSeconds: number,
     parent: pulumi.Resource,
@@ -72,7 +74,7 @@ export function registerTatInvocation(
 ): tencentcloud.TatInvocationInvokeAttachment {
     return new tencentcloud.TatInvocationInvokeAttachment(
         name,
-        { commandId: command.id, instanceId, workingDirectory: TAT_WORKING_DIRECTORY, timeout: timeoutSeconds },
+        { commandId, instanceId, workingDirectory: TAT_WORKING_DIRECTORY, timeout: timeoutSeconds },
         {
             parent,
             customTimeouts: { create: `${Math.ceil((timeoutSeconds + TAT_TIMEOUT_MARGIN_SECONDS) / 60)}m` },

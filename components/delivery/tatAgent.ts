@@ -68,7 +68,7 @@ export function notRunningMessage(serverName: string, instanceId: string, instan
 }
 
 /** The message that fails `pulumi up` when an agent never came online. */
-export function agentTimeoutMessage(serverName: string, instanceId: string, timeoutSeconds: number, lastState: string): string {
+function agentTimeoutMessage(serverName: string, instanceId: string, timeoutSeconds: number, lastState: string): string {
     return (
         `The TAT agent of server '${serverName}' (instance ${instanceId}) did not come online within ${timeoutSeconds} s ` +
         `(last state: ${lastState}). Check that the image is a Tencent public image published after 2020-12-15 ` +
@@ -187,7 +187,7 @@ export function whenAgentOnline(
             return { instanceId: id, running: false, instanceState: knownState };
         }
         const waiters = perDeployment("tatAgentWaiters", () => new Map<string, AgentWaiter>());
-        const key = providerKey(provider);
+        const key = await providerKey(provider);
         let waiter = waiters.get(key);
         if (waiter === undefined) {
             waiter = new AgentWaiter(provider);

@@ -23,7 +23,7 @@ import { renderOpenSshEnable } from "./openSsh";
 export const USER_DATA_LIMIT_BYTES = 12 * 1024;
 
 /** Where user data delivery records that the user's first-boot PowerShell has run. */
-export const FIRST_BOOT_DONE_PATH = `${SERVER_DIR}\\first-boot.done`;
+const FIRST_BOOT_DONE_PATH = `${SERVER_DIR}\\first-boot.done`;
 
 /** What the first-boot user data does. */
 export interface UserDataParts {
@@ -36,7 +36,7 @@ export interface UserDataParts {
 }
 
 /** Where the user's first-boot PowerShell is written (UTF-8 with a byte order mark, so PowerShell 2.0 reads it as UTF-8) and run from. */
-export const FIRST_BOOT_SCRIPT_PATH = `${SERVER_DIR}\\first-boot.ps1`;
+const FIRST_BOOT_SCRIPT_PATH = `${SERVER_DIR}\\first-boot.ps1`;
 
 /** How the user's code is started: the 64-bit Windows PowerShell, a process of its own, with PowerShell's defaults. */
 export const FIRST_BOOT_RUN = `& "$sys\\WindowsPowerShell\\v1.0\\powershell.exe" -NoProfile -NonInteractive -ExecutionPolicy Bypass -File '${FIRST_BOOT_SCRIPT_PATH}'`;

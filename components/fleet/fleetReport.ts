@@ -146,7 +146,7 @@ export function summarise(results: { [instanceId: string]: InstanceActivation },
 }
 
 /** The command that runs the script again on exactly the invocations of `urns`. */
-export function runAgainCommand(urns: string[]): string {
+function runAgainCommand(urns: string[]): string {
     return ["pulumi up", ...urns.map((u) => `--replace '${u}'`)].join(" ");
 }
 

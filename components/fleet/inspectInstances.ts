@@ -14,7 +14,7 @@ import { lookUpImage } from "../images/imageLookup";
 import { isPublicWindowsImage } from "../images/imageNames";
 
 /** Instance IDs per `getInstances` and `getTatAgent` call (DescribeInstances' and DescribeAutomationAgentStatus' limit). */
-export const INSTANCES_PER_CALL = AGENT_STATUS_BATCH;
+const INSTANCES_PER_CALL = AGENT_STATUS_BATCH;
 
 /** Why nothing ran on an instance (its entry's `rootCause`). */
 export const SkipReason = {

@@ -8,9 +8,9 @@ import * as tencentcloud from "@pulumi/tencentcloud";
 import { perDeployment, providerKey } from "../deployment";
 import { ImageInfo, ImageQuery, imageNameRegex, isPublicWindowsImage, pickImage } from "./imageNames";
 
-function cachedGetImages(args: tencentcloud.GetImagesArgs, provider: pulumi.ProviderResource | undefined): Promise<tencentcloud.GetImagesResult> {
+async function cachedGetImages(args: tencentcloud.GetImagesArgs, provider: pulumi.ProviderResource | undefined): Promise<tencentcloud.GetImagesResult> {
     const cache = perDeployment("getImages", () => new Map<string, Promise<tencentcloud.GetImagesResult>>());
-    const key = `${providerKey(provider)}|${JSON.stringify(args)}`;
+    const key = `${await providerKey(provider)}|${JSON.stringify(args)}`;
     let result = cache.get(key);
     if (result === undefined) {
         result = tencentcloud.getImages(args, { provider });

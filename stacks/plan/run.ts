@@ -1,6 +1,7 @@
 /**
- * The offline plan: runs the example stack (stacks/basic) under Pulumi's mock engine with the
- * sample config in stacks/basic/plan-config.json, with no cloud account and no Pulumi CLI, and
+ * The offline plan: runs the example stack (stacks/basic) under Pulumi's mock engine, on the mock
+ * cloud the tests use (test/support/mockCloud.ts), with the sample config in
+ * stacks/basic/plan-config.json, with no cloud account and no Pulumi CLI, and
  * prints what `pulumi up` would create (secrets masked) and where the rendered script was written.
  *
  *   npm run plan                      # user data delivery
@@ -10,7 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { USER_DATA_LIMIT_BYTES, firstBootCapacity } from "../../components/delivery/userData";
-import { MockCloud, isSecretValue, valueOf } from "./mockCloud";
+import { MockCloud, isSecretValue, valueOf } from "../../test/support/mockCloud";
 
 const OUT_DIR = path.join(__dirname, "..", "..", ".plan");
 

@@ -20,7 +20,7 @@ import { SCRIPT_RUNS, renderScriptRunCarrier, scriptRunTimeoutSeconds } from "..
 import { OPENSSH_VERSIONS } from "../../components/delivery/openSsh";
 import { USER_DATA_LIMIT_BYTES, renderUserData } from "../../components/delivery/userData";
 import { ArgumentError } from "../../components/validation";
-import { MockCloud, valueOf } from "../../stacks/plan/mockCloud";
+import { MockCloud, valueOf } from "../support/mockCloud";
 import { carriedScript } from "../support/carrier";
 
 fc.configureGlobal({ includeErrorInReport: true });

@@ -14,7 +14,7 @@ import { renderActivationScript } from "../../components/activation/script";
 import { renderUserData } from "../../components/delivery/userData";
 import { scriptPath } from "../../components/delivery/carrier";
 import { carriedScript } from "../support/carrier";
-import { HEALTHY_DIAGNOSIS_LINE, LICENSED_LINE } from "../../stacks/plan/mockCloud";
+import { HEALTHY_DIAGNOSIS_LINE, LICENSED_LINE } from "../support/mockCloud";
 import { RunResult, SHARING_VIOLATION, Scenario, describeRun, harnessRetries, plantedTools, prepareBench, readRegistry, readServerFile, runScript, runTwoAtOnce, serverFileExists, stopBench } from "../windows/wineBench";
 
 const APP = "55c92734-d682-4d71-983e-d6ec3f16059f";

@@ -18,7 +18,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
 import { ActivatedWindowsServer, ActivatedWindowsServerArgs, WindowsActivation } from "../../components";
 import { pack } from "../../components/delivery/packed";
-import { MockCloud, valueOf } from "../../stacks/plan/mockCloud";
+import { MockCloud, valueOf } from "../support/mockCloud";
 import { WINDOWS_VERSIONS, WindowsVersion } from "../../components/images/imageNames";
 import { Side } from "./childProcess";
 import { installWorkCounter } from "./workCounter";

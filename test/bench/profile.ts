@@ -40,7 +40,7 @@ function area(frame: CallFrame): string {
     if (url.includes("@pulumi/pulumi")) return "@pulumi/pulumi SDK";
     if (url.includes("sdks/tencentcloud") || url.includes("@pulumi/tencentcloud")) return "tencentcloud SDK";
     if (url.includes("/components/")) return "component code";
-    if (url.includes("stacks/plan/mockCloud")) return "mock engine";
+    if (url.includes("test/support/mockCloud")) return "mock engine";
     if (url.includes("tsx") || url.includes("esbuild")) return "tsx loader";
     if (url.includes("protobuf") || url.includes("grpc")) return "protobuf / grpc";
     if (url.startsWith("node:")) return "node internals";

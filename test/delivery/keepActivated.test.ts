@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { INVOKER_CAPACITY, invokerCloudName, invokerMembers } from "../../components/delivery/keepActivated";
-import { MockCloud, valueOf } from "../../stacks/plan/mockCloud";
+import { MockCloud, valueOf } from "../support/mockCloud";
 import { Library, deploy } from "../support/deploy";
 
 const INVOKER = "tencentcloud:index/tatInvoker:TatInvoker";

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { useMockCloud } from "../support/mockProgram";
-import { LICENSED_LINE, isSecretValue, valueOf } from "../../stacks/plan/mockCloud";
+import { LICENSED_LINE, isSecretValue, valueOf } from "../support/mockCloud";
 import { CARRIER_ERROR, FAILED_LINE } from "../support/failingProgram";
 import { ROOT_CAUSES } from "../../components/activation/rootCauses";
 import { carriedScript, userDataBody } from "../support/carrier";

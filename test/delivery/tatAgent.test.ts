@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { MockCloud, valueOf } from "../../stacks/plan/mockCloud";
+import { MockCloud, valueOf } from "../support/mockCloud";
 import { Library, deploy, withWarnings } from "../support/deploy";
 
 const base = { availabilityZone: "ap-guangzhou-3", instanceType: "S5.MEDIUM4", vpcId: "vpc-1", subnetId: "subnet-1", password: "Day(Two)Passw0rd", windowsVersion: "2022" as const };

@@ -20,7 +20,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { after, before, describe, test } from "node:test";
-import { LICENSED_LINE, SAMPLE_IMAGES } from "../../stacks/plan/mockCloud";
+import { LICENSED_LINE, SAMPLE_IMAGES } from "../support/mockCloud";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const BIN = path.join(ROOT, ".engine", "bin");

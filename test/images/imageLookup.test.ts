@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { MockCloud } from "../../stacks/plan/mockCloud";
+import { MockCloud } from "../support/mockCloud";
 
 const cloud = new MockCloud();
 let lookup: typeof import("../../components/images/imageLookup");

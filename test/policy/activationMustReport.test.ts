@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { validateActivationMustReport } from "../../policy/policies/activationMustReport";
-import { MockCloud, valueOf } from "../../stacks/plan/mockCloud";
+import { MockCloud, valueOf } from "../support/mockCloud";
 import { deploy } from "../support/deploy";
 import { COMPONENT, UNKNOWN_BOOLEAN, UNKNOWN_STRING, recorder, stackArgs } from "./engine";
 

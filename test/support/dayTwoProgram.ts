@@ -5,7 +5,7 @@
  * Between the two deployments the instance is put in `state` (default RUNNING). Prints
  * `second deployment: <change>` when the second deployment succeeds.
  */
-import { MockCloud, valueOf } from "../../stacks/plan/mockCloud";
+import { MockCloud, valueOf } from "./mockCloud";
 import { deploy } from "./deploy";
 
 const base = { availabilityZone: "ap-guangzhou-3", instanceType: "S5.MEDIUM4", vpcId: "vpc-1", subnetId: "subnet-1", password: "Day(Two)Passw0rd", windowsVersion: "2022" };

@@ -5,7 +5,7 @@
  * deployments.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { MockCloud } from "../../stacks/plan/mockCloud";
+import { MockCloud } from "./mockCloud";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runtimeState: {

@@ -10,7 +10,7 @@
  * - `badId`: a malformed instance ID arriving as an output (as from a stack reference).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { LICENSED_LINE, MockCloud } from "../../stacks/plan/mockCloud";
+import { LICENSED_LINE, MockCloud } from "./mockCloud";
 import { FAILED_LINE } from "./failingProgram";
 
 /** The cases this program knows. */

@@ -10,7 +10,7 @@
  *   printed its own result line, as its catch prints it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { LICENSED_LINE, MockCloud } from "../../stacks/plan/mockCloud";
+import { LICENSED_LINE, MockCloud } from "./mockCloud";
 import { CARRIER_STEPS, renderCarrierCatch } from "../../components/delivery/carrier";
 import { printedCarrierFailure } from "./carrier";
 
@@ -24,7 +24,7 @@ export const FAILED_LINE = LICENSED_LINE.replace('"status":"Licensed","exitCode"
 export const CARRIER_ERROR = `${CARRIER_STEPS.folder}: Attempted to perform an unauthorized operation.`;
 
 /** The cases this program knows. */
-export type FailingCase = "tat" | "ssh" | "secretPassword" | "agentNeverOnline" | "tatCarrier" | "sshCarrier";
+type FailingCase = "tat" | "ssh" | "secretPassword" | "agentNeverOnline" | "tatCarrier" | "sshCarrier";
 
 /** The password of the secretPassword case: too short, and marked so that a leak is easy to find. */
 export const BAD_SECRET_PASSWORD = "Leak(Me)1";

@@ -3,7 +3,7 @@
  * library (which must happen after the mocks are set).
  */
 import { before } from "node:test";
-import { MockCloud } from "../../stacks/plan/mockCloud";
+import { MockCloud } from "./mockCloud";
 
 type Library = typeof import("../../components");
 

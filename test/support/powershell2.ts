@@ -117,7 +117,7 @@ type Token =
     | { kind: "op"; text: string };
 
 /** Splits PowerShell text into tokens (the library's subset). Throws on what it cannot read. */
-export function tokenize(text: string): Token[] {
+function tokenize(text: string): Token[] {
     const tokens: Token[] = [];
     let i = 0;
     const prev = () => tokens[tokens.length - 1];

@@ -12,7 +12,7 @@
  * - `RegisterPackage` answers a package reference (pkg/resource/deploy/source_eval.go).
  */
 import * as grpc from "@grpc/grpc-js";
-import { MockCloud } from "../../stacks/plan/mockCloud";
+import { MockCloud } from "./mockCloud";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const resproto = require("@pulumi/pulumi/proto/resource_pb");

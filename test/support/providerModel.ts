@@ -200,7 +200,7 @@ export function instanceUpdateRefusal(changed: string[], inputs: Record<string, 
 }
 
 /** The provider source `INSTANCE_ARGUMENTS` cites. */
-export const INSTANCE_SOURCE = "https://github.com/tencentcloudstack/terraform-provider-tencentcloud/blob/v1.83.25/tencentcloud/services/cvm/resource_tc_instance.go";
+const INSTANCE_SOURCE = "https://github.com/tencentcloudstack/terraform-provider-tencentcloud/blob/v1.83.25/tencentcloud/services/cvm/resource_tc_instance.go";
 
 const EFFECT_WORDS: Record<ChangeKind, string> = { update: "in place", restart: "**restart**", reset: "**reset** (reinstall)", replace: "**replace**" };
 

@@ -28,6 +28,8 @@ export interface RecordedOptions {
     retainOnDelete: boolean;
     /** URNs the resource depends on. */
     dependencies: string[];
+    /** The provider reference the resource is managed through (`<urn>::<id>`; "" for the default provider). */
+    provider: string;
 }
 
 /** A resource registration the program made. */
@@ -59,6 +61,8 @@ interface StateEntry {
 export interface RecordedCall {
     token: string;
     inputs: Record<string, any>;
+    /** The provider reference the invoke went through (`<urn>::<id>`; "" for the default provider). */
+    provider: string;
 }
 
 /**
@@ -160,7 +164,7 @@ const TAT_COMMAND = "tencentcloud:index/tatCommand:TatCommand";
 const ATTACHMENT = "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment";
 
 /** Tencent's InvokeCommand error while an instance's agent is not online (the provider retries it for 5 minutes, then fails). */
-export const AGENT_NOT_ONLINE = "ResourceUnavailable.AgentStatusNotOnline";
+const AGENT_NOT_ONLINE = "ResourceUnavailable.AgentStatusNotOnline";
 
 const NO_OPTIONS: RecordedOptions = {
     parent: "",
@@ -171,6 +175,7 @@ const NO_OPTIONS: RecordedOptions = {
     protect: false,
     retainOnDelete: false,
     dependencies: [],
+    provider: "",
 };
 
 /**
@@ -291,6 +296,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
             protect: req.getProtect(),
             retainOnDelete: req.getRetainondelete() ?? false,
             dependencies: req.getDependenciesList(),
+            provider: req.getProvider(),
         };
     }
 
@@ -485,7 +491,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
-        this.calls.push({ token: args.token, inputs: args.inputs });
+        this.calls.push({ token: args.token, inputs: args.inputs, provider: args.provider ?? "" });
         switch (args.token) {
             case "tencentcloud:index/getImages:getImages": {
                 const regex = args.inputs.imageNameRegex ? new RegExp(args.inputs.imageNameRegex) : undefined;
