@@ -56,7 +56,7 @@ test("the root cause table (docs/script.md) is the code's table, in the code's o
 test("the docs say what the TAT timeouts are", () => {
     assert.equal(TAT_TIMEOUT_MARGIN_SECONDS, 300);
     assert.ok(doc("deliveries.md").includes("timeout = the script's worst case + 5 minutes"));
-    assert.ok(doc("deliveries.md").includes("(create timeout: the command's timeout + 5 minutes)"));
+    assert.ok(doc("deliveries.md").includes("(create timeout: the command's timeout + 5 minutes, set as the resource's Terraform `timeouts.create` input"));
     const minutes = Math.round(worstCaseSeconds(DEFAULT_ACTIVATION_SCRIPT_OPTIONS) / 60);
     assert.ok(doc("troubleshooting.md").includes(`about ${minutes} minutes with the`), `the README's worst case is not ${minutes} minutes`);
 });

@@ -72,13 +72,19 @@ export function registerTatInvocation(
     parent: pulumi.Resource,
     keepLast = false,
 ): tencentcloud.TatInvocationInvokeAttachment {
+    // How long the provider's Create polls for SUCCESS: the Terraform `timeouts` block of the resource
+    // (default 20 minutes). The dynamic bridge ignores `customTimeouts` (pulumi-terraform-bridge
+    // pkg/pf/tfbridge provider_create.go never reads its timeout argument; issue #827); the block reaches
+    // the provider's d.Timeout(TimeoutCreate) through the plan's private data.
+    const timeouts = { create: `${Math.ceil((timeoutSeconds + TAT_TIMEOUT_MARGIN_SECONDS) / 60)}m` };
     return new tencentcloud.TatInvocationInvokeAttachment(
         name,
-        { commandId, instanceId, workingDirectory: TAT_WORKING_DIRECTORY, timeout: timeoutSeconds },
+        { commandId, instanceId, workingDirectory: TAT_WORKING_DIRECTORY, timeout: timeoutSeconds, timeouts },
         {
             parent,
-            customTimeouts: { create: `${Math.ceil((timeoutSeconds + TAT_TIMEOUT_MARGIN_SECONDS) / 60)}m` },
-            ignoreChanges: keepLast ? ATTACHMENT_INPUTS : [],
+            // An existing attachment keeps the `timeouts` it was created with (it only matters to a
+            // Create): no diff for stacks made before it was set; a new or replaced attachment gets it.
+            ignoreChanges: keepLast ? [...ATTACHMENT_INPUTS, "timeouts"] : ["timeouts"],
             // An attachment is the record of one past invocation: deleting it undoes nothing on the
             // server. The provider's Delete (CancelInvocation, then DescribeInvocations) fails once TAT
             // no longer keeps the record (ResourceNotFound.InvocationNotFound; an empty answer would

@@ -2,6 +2,8 @@
 // *** Written in the generator's (pulumi-language-nodejs) layout; replace it with the generated SDK, see README.md. ***
 
 import * as pulumi from "@pulumi/pulumi";
+import * as inputs from "./types/input";
+import * as outputs from "./types/output";
 import * as utilities from "./utilities";
 
 export class TatInvocationInvokeAttachment extends pulumi.CustomResource {
@@ -60,6 +62,7 @@ export class TatInvocationInvokeAttachment extends pulumi.CustomResource {
      * Command timeout period. Default value: 60 seconds. Value range: [1, 86400].
      */
     declare public readonly timeout: pulumi.Output<number | undefined>;
+    declare public readonly timeouts: pulumi.Output<outputs.TatInvocationInvokeAttachmentTimeouts | undefined>;
     /**
      * The username used to execute the command on the CVM or Lighthouse instance.The principle of least privilege is the best practice for permission management. We recommend you execute TAT commands as a general user. By default, the user root is used to execute commands on Linux and the user System is used on Windows.
      */
@@ -89,6 +92,7 @@ export class TatInvocationInvokeAttachment extends pulumi.CustomResource {
             resourceInputs["outputCosKeyPrefix"] = state?.outputCosKeyPrefix;
             resourceInputs["parameters"] = state?.parameters;
             resourceInputs["timeout"] = state?.timeout;
+            resourceInputs["timeouts"] = state?.timeouts;
             resourceInputs["username"] = state?.username;
             resourceInputs["workingDirectory"] = state?.workingDirectory;
         } else {
@@ -105,6 +109,7 @@ export class TatInvocationInvokeAttachment extends pulumi.CustomResource {
             resourceInputs["outputCosKeyPrefix"] = args?.outputCosKeyPrefix;
             resourceInputs["parameters"] = args?.parameters;
             resourceInputs["timeout"] = args?.timeout;
+            resourceInputs["timeouts"] = args?.timeouts;
             resourceInputs["username"] = args?.username;
             resourceInputs["workingDirectory"] = args?.workingDirectory;
             resourceInputs["invocationId"] = undefined /*out*/;
@@ -146,6 +151,7 @@ export interface TatInvocationInvokeAttachmentState {
      * Command timeout period. Default value: 60 seconds. Value range: [1, 86400].
      */
     timeout?: pulumi.Input<number | undefined>;
+    timeouts?: pulumi.Input<inputs.TatInvocationInvokeAttachmentTimeouts | undefined>;
     /**
      * The username used to execute the command on the CVM or Lighthouse instance.The principle of least privilege is the best practice for permission management. We recommend you execute TAT commands as a general user. By default, the user root is used to execute commands on Linux and the user System is used on Windows.
      */
@@ -184,6 +190,7 @@ export interface TatInvocationInvokeAttachmentArgs {
      * Command timeout period. Default value: 60 seconds. Value range: [1, 86400].
      */
     timeout?: pulumi.Input<number | undefined>;
+    timeouts?: pulumi.Input<inputs.TatInvocationInvokeAttachmentTimeouts | undefined>;
     /**
      * The username used to execute the command on the CVM or Lighthouse instance.The principle of least privilege is the best practice for permission management. We recommend you execute TAT commands as a general user. By default, the user root is used to execute commands on Linux and the user System is used on Windows.
      */

@@ -35,7 +35,8 @@ describe("TAT delivery", () => {
         const worst = worstCaseSeconds(DEFAULT_ACTIVATION_SCRIPT_OPTIONS);
         assert.equal(command.inputs.timeout, worst + 300, "the command may run for the script's worst case plus 5 minutes");
         assert.equal(attachment.inputs.timeout, command.inputs.timeout);
-        assert.equal(attachment.options.customTimeouts.create, `${Math.ceil((worst + 600) / 60)}m`, "pulumi waits 5 minutes longer than TAT lets the command run");
+        assert.deepEqual(attachment.inputs.timeouts, { create: `${Math.ceil((worst + 600) / 60)}m` }, "the provider polls 5 minutes longer than TAT lets the command run");
+        assert.ok(attachment.options.ignoreChanges.includes("timeouts"), "an existing attachment keeps the timeouts it was created with");
         assert.equal(byName("tat1-instance").inputs.userDataRaw, undefined, "no user data: TAT is the delivery");
         const task = cloud.calls.find((c) => c.token === "tencentcloud:index/getTatInvocationTask:getTatInvocationTask" && c.inputs.filters[0].values[0] === attachment.id.split("#")[0]);
         assert.deepEqual(task?.inputs, { filters: [{ name: "invocation-id", values: [attachment.id.split("#")[0]] }], hideOutput: false });

@@ -220,6 +220,11 @@ describe("the example stack under the real engine (pulumi v3.248.0, local backen
         assert.ok(taskRead.length > 0 && taskRead.every((x) => x.seq > success), "getTatInvocationTask after SUCCESS");
         const update = await lastUpdate();
         assert.equal(update.result, "succeeded");
+        // The provider's create timeout travels as the resource's Terraform timeouts block (an input):
+        // the dynamic bridge ignores customTimeouts.
+        const exported = JSON.parse(await pulumi("stack", "export")) as { deployment: { resources: { type: string; inputs?: Record<string, unknown> }[] } };
+        const attachment = exported.deployment.resources.find((r) => r.type === ATTACHMENT)!;
+        assert.match(String((attachment.inputs?.timeouts as { create?: string })?.create), /^\d+m$/);
         // The password stays a secret in the state the engine wrote.
         assert.ok(!(await pulumi("stack", "export")).includes(PASSWORD), "the password is not in the exported state in clear");
     });

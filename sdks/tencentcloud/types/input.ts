@@ -216,6 +216,11 @@ export interface TatCommandTag {
     value: pulumi.Input<string>;
 }
 
+export interface TatInvocationInvokeAttachmentTimeouts {
+    create?: pulumi.Input<string | undefined>;
+    delete?: pulumi.Input<string | undefined>;
+}
+
 export interface TatInvokerScheduleSettings {
     /**
      * The next execution time of the invoker. This field is required if Policy is ONCE.

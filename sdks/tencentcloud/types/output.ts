@@ -585,6 +585,11 @@ export interface TatCommandTag {
     value: string;
 }
 
+export interface TatInvocationInvokeAttachmentTimeouts {
+    create?: string;
+    delete?: string;
+}
+
 export interface TatInvokerScheduleSettings {
     /**
      * The next execution time of the invoker. This field is required if Policy is ONCE.

@@ -161,7 +161,7 @@ func (s *server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulum
 	if err != nil {
 		return nil, err
 	}
-	id, outputs, err := create(req.GetType(), req.GetUrn(), inputs, req.GetPreview(), req.GetTimeout())
+	id, outputs, err := create(req.GetType(), req.GetUrn(), inputs, req.GetPreview())
 	if err != nil {
 		return nil, err
 	}

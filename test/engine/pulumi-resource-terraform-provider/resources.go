@@ -127,7 +127,7 @@ func dataDisksReplace(o, n resource.PropertyValue) bool {
 
 func computed() resource.PropertyValue { return resource.MakeComputed(resource.NewStringProperty("")) }
 
-func create(typ, urn string, inputs resource.PropertyMap, preview bool, timeoutSeconds float64) (string, resource.PropertyMap, error) {
+func create(typ, urn string, inputs resource.PropertyMap, preview bool) (string, resource.PropertyMap, error) {
 	if _, err := kindOf(typ); err != nil {
 		return "", nil, err
 	}
@@ -154,7 +154,7 @@ func create(typ, urn string, inputs resource.PropertyMap, preview bool, timeoutS
 	case tokCommand:
 		return createCommand(urn, in)
 	default:
-		return createAttachment(urn, in, timeoutSeconds)
+		return createAttachment(urn, in)
 	}
 }
 
@@ -229,7 +229,18 @@ func agentOnline(inst *Record, s *Settings) bool {
 	return inst.Status == "RUNNING" && inst.AgentPolls > s.AgentOfflinePolls
 }
 
-func createAttachment(urn string, in map[string]any, timeoutSeconds float64) (string, resource.PropertyMap, error) {
+// createTimeout: the resource's Terraform timeouts block (the `timeouts` input), else the schema's
+// default; the engine's customTimeouts (CreateRequest.timeout) never reaches a dynamically bridged provider.
+func createTimeout(in map[string]any) (time.Duration, error) {
+	if t, ok := in["timeouts"].(map[string]any); ok {
+		if v, ok := t["create"].(string); ok && v != "" {
+			return time.ParseDuration(v)
+		}
+	}
+	return 20 * time.Minute, nil
+}
+
+func createAttachment(urn string, in map[string]any) (string, resource.PropertyMap, error) {
 	settings, err := readSettings()
 	if err != nil {
 		return "", nil, err
@@ -261,10 +272,11 @@ func createAttachment(urn string, in map[string]any, timeoutSeconds float64) (st
 		return "", nil, err
 	}
 	// The provider polls DescribeInvocations until the invocation is SUCCESS, for the create timeout.
-	if timeoutSeconds <= 0 {
-		timeoutSeconds = 20 * 60
+	timeout, err := createTimeout(in)
+	if err != nil {
+		return "", nil, err
 	}
-	deadline := time.Now().Add(time.Duration(timeoutSeconds * float64(time.Second)))
+	deadline := time.Now().Add(timeout)
 	for {
 		var state string
 		err := withCloud(func(c *Cloud, log func(Call)) error {
@@ -287,7 +299,7 @@ func createAttachment(urn string, in map[string]any, timeoutSeconds float64) (st
 		}
 		if time.Now().After(deadline) {
 			return "", nil, fmt.Errorf("invocation %s is %s and not SUCCESS at the end of the create timeout (%v): "+
-				"the provider polls for SUCCESS only", invocationID, state, time.Duration(timeoutSeconds*float64(time.Second)))
+				"the provider polls for SUCCESS only", invocationID, state, timeout)
 		}
 		sleep(settings)
 	}
