@@ -9,7 +9,7 @@
  *   node --import tsx test/bench/child.ts work component|bare|emptyComponent 100 [<user-data file>]
  *   node --import tsx test/bench/child.ts calls oneVersion|threeVersions|tat 500
  *   node --import tsx test/bench/child.ts agents 500 <polls Offline before Online>
- *   node --import tsx test/bench/child.ts fleet activate|audit|servers 1000
+ *   node --import tsx test/bench/child.ts fleet activate|audit|odd|servers 1000
  *   node --import tsx test/bench/child.ts sizes
  *   node --import tsx test/bench/child.ts userData
  */
@@ -190,16 +190,16 @@ async function agents(n: number, offlinePolls: number): Promise<object> {
  * 1,000 existing instances through one WindowsActivation (`activate` or `audit`), or the same fleet as
  * new ActivatedWindowsServers with TAT delivery (`servers`): wall time, invocations and every cloud read.
  */
-async function fleet(kind: "activate" | "audit" | "servers", n: number): Promise<object> {
+async function fleet(kind: "activate" | "audit" | "odd" | "servers", n: number): Promise<object> {
     const cloud = await setUp();
-    const ids = kind === "servers" ? [] : cloud.addExistingInstances(n);
+    const ids = kind === "servers" ? [] : kind === "odd" ? oddFleet(cloud, n) : cloud.addExistingInstances(n);
     let statuses: string[] = [];
     const m = await measure(async () => {
         if (kind === "servers") {
             const servers = Array.from({ length: n }, (_, i) => new ActivatedWindowsServer(`srv-${i}`, { ...BASE, windowsVersion: "2022", activation: { delivery: "tat" } }));
             statuses = await Promise.all(servers.map((s) => valueOf(s.activationStatus)));
         } else {
-            const f = new WindowsActivation("fleet", { instanceIds: ids, mode: kind });
+            const f = new WindowsActivation("fleet", { instanceIds: ids, mode: kind === "odd" ? "activate" : kind });
             statuses = Object.values(await valueOf(f.results)).map((r) => r.status);
         }
     });
@@ -215,7 +215,23 @@ async function fleet(kind: "activate" | "audit" | "servers", n: number): Promise
         getTatInvocationTask: calls("getTatInvocationTask"),
         resources: cloud.resources.length,
         licensed: statuses.filter((s) => s === "Licensed").length,
+        skipped: statuses.filter((s) => s === "Skipped").length,
     };
+}
+
+/**
+ * `n` existing instances of which 3% are odd, as long-lived fleets have them: 1% stopped, 1% with an
+ * agent offline for good, 0.5% running Linux, 0.5% gone (IDs the region no longer has).
+ */
+function oddFleet(cloud: MockCloud, n: number): string[] {
+    const part = (share: number) => Math.round(n * share);
+    const healthy = cloud.addExistingInstances(n - part(0.01) - 2 * part(0.005));
+    const offline = healthy.slice(0, part(0.01));
+    offline.forEach((id) => cloud.offlineAgents.add(id));
+    const stopped = cloud.addExistingInstances(part(0.01), "img-2022zh02", "STOPPED");
+    const linux = cloud.addExistingInstances(part(0.005), "img-linux001");
+    const gone = Array.from({ length: part(0.005) }, (_, i) => `ins-gone${String(i).padStart(4, "0")}`);
+    return [...healthy, ...stopped, ...linux, ...gone];
 }
 
 /** A distinct 253-character DNS name (the longest the validation accepts). */
@@ -298,7 +314,7 @@ async function main(): Promise<void> {
             result = await agents(Number(a), Number(b));
             break;
         case "fleet":
-            result = await fleet(a as "activate" | "audit" | "servers", Number(b));
+            result = await fleet(a as "activate" | "audit" | "odd" | "servers", Number(b));
             break;
         case "sizes":
             result = await sizes();

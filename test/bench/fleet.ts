@@ -1,6 +1,7 @@
 /**
  * The fleet benchmark (`npm run bench:fleet`): 1,000 existing instances through one WindowsActivation
- * (activate, then audit) beside the same fleet as 1,000 new ActivatedWindowsServers with TAT delivery,
+ * (activate, audit, and activate over a fleet with 3% odd instances) beside the same fleet as 1,000 new
+ * ActivatedWindowsServers with TAT delivery,
  * under the mock engine: TAT invocations, agent-status calls and every other cloud read, resources
  * registered, program evaluation time and peak heap. Each side runs in a fresh process, one after
  * another (timings on a shared machine are noisy; the counts are exact). Prints a table and writes
@@ -25,11 +26,13 @@ interface FleetRun {
     getTatInvocationTask: number;
     resources: number;
     licensed: number;
+    skipped: number;
 }
 
 const KINDS = [
     ["activate", "existing, WindowsActivation activate"],
     ["audit", "existing, WindowsActivation audit"],
+    ["odd", "existing, 3% odd, activate"],
     ["servers", "new, ActivatedWindowsServer (tat)"],
 ] as const;
 
@@ -48,7 +51,7 @@ async function main(): Promise<void> {
         ["image reads (getImages)", (r) => String(r.getImages)],
         ["task reads (getTatInvocationTask)", (r) => String(r.getTatInvocationTask)],
         ["resources registered", (r) => String(r.resources)],
-        ["instances Licensed", (r) => String(r.licensed)],
+        ["instances Licensed / Skipped", (r) => `${r.licensed} / ${r.skipped}`],
         ["program evaluation (mock engine)", (r) => `${(r.ms / 1000).toFixed(1)} s`],
         ["peak heap", (r) => `${(r.peakHeapBytes / 1024 / 1024).toFixed(0)} MB`],
     ];
