@@ -198,4 +198,42 @@ describe("the package as a plugin: Construct calls of a Python/Go/C#/YAML progra
         const attachments = cloud.resources.filter((r) => r.type === "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment" && r.name.startsWith("fleet-"));
         assert.deepEqual(attachments.map((r) => r.inputs.instanceId).sort(), [...ids].sort());
     });
+    test("two providers of one name, sent in the Construct requests' providers map (one top-level, one inside a component): their servers share nothing", async () => {
+        const top = `urn:pulumi:${STACK}::${PROJECT}::pulumi:providers:tencentcloud::tc`;
+        const nested = `urn:pulumi:${STACK}::${PROJECT}::example:index:Region$pulumi:providers:tencentcloud::tc`;
+        const region = `urn:pulumi:${STACK}::${PROJECT}::example:index:Region::shanghai`;
+        const inputs = (n: number) => ({
+            windowsVersion: "2022",
+            availabilityZone: "ap-guangzhou-3",
+            instanceType: "S5.MEDIUM4",
+            vpcId: "vpc-1",
+            subnetId: "subnet-1",
+            password: `Python(Region)${n}`,
+            activation: { delivery: "tat", tatAgentPollSeconds: 1 },
+        });
+        // The program registered both providers (the engine hydrates a reference from what was registered);
+        // it sends each Construct the package's provider reference `<urn>::<id>` (ConstructRequest.providers).
+        engine.registered.set(top, { id: "prov-gz", state: { region: "ap-guangzhou" } });
+        engine.registered.set(nested, { id: "prov-sh", state: { region: "ap-shanghai" } });
+        const calls: [string, string, string][] = [["gz", top, ""], ["sh", nested, region]];
+        await Promise.all(
+            calls.map(([name, providerUrn, parent], i) => {
+                const req = constructRequest(engine, name, inputs(i)) as any;
+                req.getProvidersMap().set("tencentcloud", `${providerUrn}::prov-${name}`);
+                req.setParent(parent);
+                return new Promise((resolve, reject) => client.construct(req, (error: Error | null, r: unknown) => (error ? reject(new Error(`${error.message}\nplugin stderr: ${stderr.join("")}`)) : resolve(r))));
+            }),
+        );
+        const providerOf = (ref: string) => (ref.startsWith(`${nested}::`) ? "sh" : ref.startsWith(`${top}::`) ? "gz" : `other: ${ref}`);
+        const of = (type: string) => cloud.resources.filter((r) => r.type === `tencentcloud:index/${type}`);
+        for (const name of ["gz", "sh"]) {
+            const attachment = of("tatInvocationInvokeAttachment:TatInvocationInvokeAttachment").find((r) => r.name === `${name}-activation`)!;
+            const command = of("tatCommand:TatCommand").find((c) => c.id === attachment.inputs.commandId)!;
+            assert.equal(providerOf(command.options.provider), name, `${name} runs the command registered through its own provider`);
+            assert.equal(providerOf(attachment.options.provider), name);
+        }
+        const commands = of("tatCommand:TatCommand").filter((c) => ["gz", "sh"].includes(providerOf(c.options.provider)));
+        assert.equal(commands.length, 2, `a command through each provider: ${commands.map((c) => c.urn).join(", ")}`);
+        assert.notEqual(commands[0].inputs.commandName, commands[1].inputs.commandName);
+    });
 });

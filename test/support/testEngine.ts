@@ -9,7 +9,10 @@
  *   without a parent without the prefix (pkg/resource/urn.go, `NewURN`);
  * - features: secrets, resource references and parameterized packages are supported, output values
  *   are not sent (`SupportsFeature`, as the mock monitor of `@pulumi/pulumi` answers);
- * - `RegisterPackage` answers a package reference (pkg/resource/deploy/source_eval.go).
+ * - `RegisterPackage` answers a package reference (pkg/resource/deploy/source_eval.go);
+ * - the built-in invoke `pulumi:pulumi:getResource` (how an SDK rehydrates a resource reference, e.g. a
+ *   provider sent in ConstructRequest.providers) answers the URN, ID and outputs of a resource registered
+ *   in this deployment, else fails with "unknown resource <urn>" (pkg/resource/deploy/builtins.go, getResource).
  */
 import * as grpc from "@grpc/grpc-js";
 import { MockCloud } from "./mockCloud";
@@ -38,6 +41,8 @@ export interface TestEngine {
     monitorAddress: string;
     /** Messages the plugin logged through the engine. */
     logs: string[];
+    /** Resources registered in this deployment, by URN (what `pulumi:pulumi:getResource` answers from). */
+    registered: Map<string, { id: string; state: Record<string, unknown> }>;
     stop(): Promise<void>;
 }
 
@@ -65,11 +70,21 @@ export async function startTestEngine(cloud: MockCloud, project: string, stack: 
         return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
     };
     const logs: string[] = [];
+    const registered = new Map<string, { id: string; state: Record<string, unknown> }>();
     const server = new grpc.Server();
     server.addService(resrpc.ResourceMonitorService, {
         supportsFeature: answer((req) => new resproto.SupportsFeatureResponse().setHassupport(SUPPORTED.has(req.getId()))),
         registerPackage: answer((req) => new resproto.RegisterPackageResponse().setRef(`package-${req.getName()}`)),
         invoke: answer(async (req) => {
+            if (req.getTok() === "pulumi:pulumi:getResource") {
+                const urn = String(rpc.deserializeProperties(req.getArgs()).urn);
+                const found = registered.get(urn);
+                if (found === undefined) {
+                    throw new Error(`unknown resource ${urn}`);
+                }
+                const answer = { urn, id: found.id, state: found.state };
+                return new provproto.InvokeResponse().setReturn(structproto.Struct.fromJavaScript(await rpc.serializeProperties("invoke", answer)));
+            }
             const result = await cloud.call({ token: req.getTok(), inputs: rpc.deserializeProperties(req.getArgs()), provider: req.getProvider() });
             return new provproto.InvokeResponse().setReturn(structproto.Struct.fromJavaScript(await rpc.serializeProperties("invoke", result)));
         }),
@@ -84,6 +99,7 @@ export async function startTestEngine(cloud: MockCloud, project: string, stack: 
                 custom: req.getCustom(),
                 id: req.getImportid(),
             });
+            registered.set(urn, { id: result.id ?? "", state: result.state });
             const state = await rpc.serializeProperties("register", result.state);
             return new resproto.RegisterResourceResponse().setUrn(urn).setId(result.id ?? "").setObject(structproto.Struct.fromJavaScript(state));
         }),
@@ -108,6 +124,7 @@ export async function startTestEngine(cloud: MockCloud, project: string, stack: 
         engineAddress: address,
         monitorAddress: address,
         logs,
+        registered,
         stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
     };
 }
