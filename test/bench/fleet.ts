@@ -14,6 +14,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ROOT, child } from "./childProcess";
+import { modelUp } from "./wallClock";
 
 interface FleetRun {
     ms: number;
@@ -65,10 +66,34 @@ async function main(): Promise<void> {
             console.log(widths.map((w) => "-".repeat(w)).join("  "));
         }
     }
+    const modelled = printWallClockModel();
     const out = path.join(ROOT, ".bench", "fleet.json");
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, JSON.stringify({ generatedAt: new Date().toISOString(), node: process.version, cpus: os.cpus().length, instances: n, runs }, null, 2) + "\n");
+    fs.writeFileSync(out, JSON.stringify({ generatedAt: new Date().toISOString(), node: process.version, cpus: os.cpus().length, instances: n, runs, modelled }, null, 2) + "\n");
     console.log(`\nFigures written to ${out}`);
+}
+
+/** Seconds a run takes on a server in the model: assumed, not measured (no source gives them). */
+const RUN_SECONDS = { "fast path (already activated)": 15, "first activation": 120 } as const;
+
+/** Prints and returns the modelled `pulumi up` wall clock (wallClock.ts) for 100 and 1,000 attachments. */
+function printWallClockModel(): object[] {
+    const rows: object[] = [];
+    console.log("\nModelled pulumi up wall clock of the TAT attachments (test/bench/wallClock.ts; run times assumed):\n");
+    for (const [label, runSeconds] of Object.entries(RUN_SECONDS)) {
+        for (const instances of [100, 1000]) {
+            for (const parallel of [8, 64, instances]) {
+                const m = modelUp(instances, parallel, runSeconds);
+                rows.push({ run: label, runSeconds, instances, parallel, ...m });
+                const minutes = (m.seconds / 60).toFixed(1);
+                console.log(
+                    `${label} (${runSeconds} s), ${instances} instances, --parallel ${parallel}: ${minutes} min, ${m.rounds} rounds, ` +
+                        `peak ${m.peakInvokesPerSecond} InvokeCommand/s, ${m.peakPollsPerSecond} DescribeInvocations/s`,
+                );
+            }
+        }
+    }
+    return rows;
 }
 
 main().catch((e) => {
