@@ -65,6 +65,19 @@ function startPlugin(dir: string, engineAddress: string, stderr: string[]): Prom
     });
 }
 
+/** A server's inputs as another language's program sends them, its password made distinct by `n`. */
+function serverInputs(n: number, activation: Record<string, unknown>): Record<string, unknown> {
+    return {
+        windowsVersion: "2022",
+        availabilityZone: "ap-guangzhou-3",
+        instanceType: "S5.MEDIUM4",
+        vpcId: "vpc-1",
+        subnetId: "subnet-1",
+        password: `Python(Server)${n}`,
+        activation,
+    };
+}
+
 /** The Construct call the engine sends for one component (a server, unless `type` says otherwise) of a Python program. */
 function constructRequest(engine: TestEngine, name: string, inputs: Record<string, unknown>, type = COMPONENT): unknown {
     const req = new provproto.ConstructRequest();
@@ -108,15 +121,7 @@ describe("the package as a plugin: Construct calls of a Python/Go/C#/YAML progra
     });
 
     test("three TAT servers with keepActivated: one TatCommand, an invoker each, no duplicate URN, one getImages, agent-status calls batched", async () => {
-        const inputs = (n: number) => ({
-            windowsVersion: "2022",
-            availabilityZone: "ap-guangzhou-3",
-            instanceType: "S5.MEDIUM4",
-            vpcId: "vpc-1",
-            subnetId: "subnet-1",
-            password: `Python(Server)${n}`,
-            activation: { delivery: "tat", keepActivated: true, tatAgentPollSeconds: 1 },
-        });
+        const inputs = (n: number) => serverInputs(n, { delivery: "tat", keepActivated: true, tatAgentPollSeconds: 1 });
         const names = ["web1", "web2", "web3"];
         const responses: any[] = await Promise.all(
             names.map(
@@ -202,15 +207,7 @@ describe("the package as a plugin: Construct calls of a Python/Go/C#/YAML progra
         const top = `urn:pulumi:${STACK}::${PROJECT}::pulumi:providers:tencentcloud::tc`;
         const nested = `urn:pulumi:${STACK}::${PROJECT}::example:index:Region$pulumi:providers:tencentcloud::tc`;
         const region = `urn:pulumi:${STACK}::${PROJECT}::example:index:Region::shanghai`;
-        const inputs = (n: number) => ({
-            windowsVersion: "2022",
-            availabilityZone: "ap-guangzhou-3",
-            instanceType: "S5.MEDIUM4",
-            vpcId: "vpc-1",
-            subnetId: "subnet-1",
-            password: `Python(Region)${n}`,
-            activation: { delivery: "tat", tatAgentPollSeconds: 1 },
-        });
+        const inputs = (n: number) => serverInputs(n, { delivery: "tat", tatAgentPollSeconds: 1 });
         // The program registered both providers (the engine hydrates a reference from what was registered);
         // it sends each Construct the package's provider reference `<urn>::<id>` (ConstructRequest.providers).
         engine.registered.set(top, { id: "prov-gz", state: { region: "ap-guangzhou" } });

@@ -111,6 +111,23 @@ async function outputs(): Promise<Record<string, unknown>> {
     return JSON.parse(await pulumi("stack", "output", "--json", "--show-secrets")) as Record<string, unknown>;
 }
 
+/** The instance's Create and Delete among the changes since `mark` (failing the test unless both happened). */
+function instanceChangesSince(mark: number): { changes: Call[]; created: Call; deleted: Call } {
+    const changes = changesSince(mark);
+    const created = changes.find((x) => x.method === "Create" && x.type === INSTANCE);
+    const deleted = changes.find((x) => x.method === "Delete" && x.type === INSTANCE);
+    assert.ok(created && deleted, JSON.stringify(changes));
+    return { changes, created, deleted };
+}
+
+/** Runs `up --replace` of the stack's instance; returns its Create and Delete. */
+async function replaceInstance(): Promise<{ changes: Call[]; created: Call; deleted: Call }> {
+    const instanceUrn = (await stateResources()).find((r) => r.type === INSTANCE)!.urn;
+    const mark = lastSeq();
+    await pulumi("up", "--yes", "--skip-preview", "--replace", instanceUrn);
+    return instanceChangesSince(mark);
+}
+
 /** Makes stack `name` the current one, with the example's config (and `extra` keys). */
 async function initStack(name: string, extra: [string, string][] = []): Promise<void> {
     await pulumi("stack", "init", name);
@@ -295,14 +312,7 @@ describe("the example stack under the real engine (pulumi v3.248.0, local backen
     });
 
     test("up --replace of the server creates the replacement before it deletes the old one", async () => {
-        const resources = await stateResources();
-        const instanceUrn = resources.find((r) => r.type === INSTANCE)!.urn;
-        const mark = lastSeq();
-        await pulumi("up", "--yes", "--skip-preview", "--replace", instanceUrn);
-        const changes = changesSince(mark);
-        const created = changes.find((x) => x.method === "Create" && x.type === INSTANCE);
-        const deleted = changes.find((x) => x.method === "Delete" && x.type === INSTANCE);
-        assert.ok(created && deleted, JSON.stringify(changes));
+        const { changes, created, deleted } = await replaceInstance();
         assert.equal(deleted.id, firstInstance);
         assert.notEqual(created.id, firstInstance);
         assert.ok(created.seq < deleted.seq, "create-before-delete: the new server exists before the old one is terminated");
@@ -328,10 +338,7 @@ describe("the example stack under the real engine (pulumi v3.248.0, local backen
         await pulumi("up", "--yes", "--skip-preview");
         const diff = calls().find((x) => x.seq > mark && x.method === "Diff" && x.type === INSTANCE);
         assert.equal(diff?.detail, "changed=[availabilityZone] replaces=[availabilityZone]");
-        const changes = changesSince(mark);
-        const created = changes.find((x) => x.method === "Create" && x.type === INSTANCE);
-        const deleted = changes.find((x) => x.method === "Delete" && x.type === INSTANCE);
-        assert.ok(created && deleted, JSON.stringify(changes));
+        const { created, deleted } = instanceChangesSince(mark);
         assert.equal(deleted.id, before);
         assert.ok(created.seq < deleted.seq, "create-before-delete for a ForceNew replacement");
         assert.equal((await outputs()).activationStatus, "Licensed");
@@ -354,13 +361,7 @@ describe("the example stack under the real engine (pulumi v3.248.0, local backen
         await pulumi("up", "--yes", "--skip-preview");
         const first = await outputs();
         assert.equal(first.privateIp, "10.0.1.10");
-        const instanceUrn = (await stateResources()).find((r) => r.type === INSTANCE)!.urn;
-        const mark = lastSeq();
-        await pulumi("up", "--yes", "--skip-preview", "--replace", instanceUrn);
-        const changes = changesSince(mark);
-        const created = changes.find((x) => x.method === "Create" && x.type === INSTANCE);
-        const deleted = changes.find((x) => x.method === "Delete" && x.type === INSTANCE);
-        assert.ok(created && deleted, JSON.stringify(changes));
+        const { created, deleted } = await replaceInstance();
         assert.equal(deleted.id, first.instanceId);
         assert.ok(deleted.seq < created.seq, "delete-before-replace: the old server releases the IP before the new one is created");
         const out = await outputs();
