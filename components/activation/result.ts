@@ -6,7 +6,8 @@
 import { EXIT_CODES, describeExitCode } from "./exitCodes";
 import { toHresult } from "./hresults";
 import { ROOT_CAUSES, RootCauseName } from "./rootCauses";
-import { ACTIVATION_LOG_PATH, RESULT_SCHEMA } from "./script";
+import { ACTIVATION_LOG_PATH } from "./script";
+import { RESULT_SCHEMA } from "./scriptReport";
 
 /** One configured KMS host, as the diagnosis found it. */
 export interface KmsHostCheck {

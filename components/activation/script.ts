@@ -1,9 +1,12 @@
 /**
  * Renders the one activation script: a Windows batch file that every delivery (user data, TAT,
  * SSH) carries unchanged. It syncs the clock, points Windows at the KMS and activates it, then
- * prints one JSON line with the result and exits with a code from {@link EXIT_CODES}. The
- * subroutines live beside this file: `scriptStatus.ts` (build, edition, license status),
- * `scriptClock.ts` (services, clock), `scriptKms.ts` (slmgr).
+ * prints one JSON line with the result and exits with a code from `exitCodes.ts`. This file
+ * renders the start and the activation run's steps, and puts the script together from its sections,
+ * which live beside it: `scriptReport.ts` (the endings and the report), `scriptDiagnosis.ts` (the
+ * diagnosis and `/diagnose`), `scriptCheck.ts` (`/check`); and the subroutines: `scriptStatus.ts`
+ * (build, edition, license status), `scriptClock.ts` (services, clock), `scriptKms.ts` (slmgr),
+ * `scriptLock.ts` (a lock and files per run mode).
  *
  * The script keeps to the plain subset of batch that Windows' cmd.exe (2008 R2 to 2025) and
  * Wine 8's cmd.exe, on which the tests run it, execute the same way:
@@ -33,16 +36,22 @@
  * it against a rule that admits no batch metacharacter.
  */
 import { SLMGR, SYSTEM32, tool } from "./batch";
-import { EXIT_CODES, ExitCodeName } from "./exitCodes";
-import { EXHAUSTED_EXIT, KNOWN_HRESULTS } from "./hresults";
+import { KNOWN_HRESULTS } from "./hresults";
 import { MIN_SUPPORTED_BUILD } from "./kmsClientKeys";
-import { ActivationScriptOptions, ntpHost, ntpPeer, resolveActivationScriptOptions } from "./options";
-import { CHECK_WAIT, MAX_DELAY_FACTOR, diagnoseWorstCaseSeconds, worstCaseSeconds } from "./schedule";
+import {
+    ActivationScriptOptions,
+    ResolvedActivationScriptOptions,
+    ntpHost,
+    ntpPeer,
+    resolveActivationScriptOptions,
+} from "./options";
+import { MAX_DELAY_FACTOR, diagnoseWorstCaseSeconds, worstCaseSeconds } from "./schedule";
+import { checkModeLines } from "./scriptCheck";
 import { W32TIME_CONFIG_KEY, clockLines, ensureServiceLines } from "./scriptClock";
+import { VBSCRIPT_FILES, diagnoseModeLines, diagnosisLines, scriptHostLines } from "./scriptDiagnosis";
 import { installKeyLines, kmsHostLines } from "./scriptKms";
-import { VBSCRIPT_FILES, diagnosisLines, scriptHostLines } from "./scriptDiagnosis";
 import { RUN_MODES, lockLines, lockName } from "./scriptLock";
-import { EVENT_SOURCE } from "./rootCauses";
+import { endingLines, reportLines, resultLineLines } from "./scriptReport";
 import { detectOsLines, domainMemberLines, matchHostLines, readStatusLines } from "./scriptStatus";
 
 /**
@@ -55,49 +64,36 @@ export const SERVER_DIR = "C:\\Windows\\TencentCloudWindows";
 /** Where the script writes its log on the server. */
 export const ACTIVATION_LOG_PATH = `${SERVER_DIR}\\activation.log`;
 
-/** The value of the `activation` key that starts the script's final JSON line. */
-export const RESULT_SCHEMA = "tencentcloud-windows/2";
-
-/**
- * Lines that end the script with the named exit code. The label `end_<name>` is preceded by one
- * alias label per error class that ends there, so `goto end_%ERROR_CLASS%` picks the exit code of
- * the last failure.
- */
-function endLabel(name: ExitCodeName): string[] {
-    const info = EXIT_CODES[name];
-    const aliases = Object.entries(EXHAUSTED_EXIT)
-        .filter(([cls, target]) => target === name && cls !== name)
-        .map(([cls]) => `:end_${cls}`);
-    return [...aliases, `:end_${name}`, `set "EXIT_CODE=${info.code}" & set "STATUS=${info.status}" & goto done`];
-}
-
-/** The outcomes only `/check` reports: they end no activation run. */
-const CHECK_OUTCOMES = ["firstBootRunning", "noFirstBootResult"] as const satisfies readonly ExitCodeName[];
-
-/** Lines that end `/check` with one of {@link CHECK_OUTCOMES}: its result line on stdout, nothing written. */
-function checkEnding(name: (typeof CHECK_OUTCOMES)[number]): string[] {
-    const info = EXIT_CODES[name];
-    const rootCause = name === "firstBootRunning" ? "busy" : name;
-    return [`set "EXIT_CODE=${info.code}" & set "STATUS=${info.status}" & set "ROOT_CAUSE=${rootCause}"`, "goto check_line"];
-}
-
-/** The JSON result line, built from the script's variables. */
-const RESULT_LINE =
-    `set "RESULT={"activation":"${RESULT_SCHEMA}","status":"%STATUS%","exitCode":%EXIT_CODE%,"licenseStatus":%LICENSE_STATUS%,` +
-    '"kmsHost":"%CUR_HOST%","kmsPort":%KMS_PORT%,"attempts":%ATTEMPTS%,"lastErrorCode":%LAST_ERROR%,"errorClass":"%ERROR_CLASS%",' +
-    '"alreadyLicensed":%ALREADY%,"clockOffsetSeconds":%CLOCK_OFFSET%,"timeSource":"%TIME_SOURCE%","osBuild":%BUILD%,"osVersion":"%OS_VERSION%","edition":"%EDITION%",' +
-    '"rootCause":"%ROOT_CAUSE%","checks":%CHECKS%}"';
-
-/** The line `activate.cmd /diagnose` prints: the diagnosis of a server, whatever its state. */
-const DIAGNOSIS_LINE =
-    `set "DIAGNOSIS={"diagnosis":"${RESULT_SCHEMA}","rootCause":"%ROOT_CAUSE%","licenseStatus":%LICENSE_STATUS%,"licensedByConfiguredHost":%CONFIGURED%,` +
-    '"osBuild":%BUILD%,"osVersion":"%OS_VERSION%","edition":"%EDITION%","checks":%CHECKS%}"';
-
 /** Renders the activation batch script (CRLF line endings) for the given options. */
 export function renderActivationScript(options?: ActivationScriptOptions): string {
     const o = resolveActivationScriptOptions(options);
     const hosts = [o.kmsHost, ...o.fallbackKmsHosts];
     const lines: string[] = [
+        ...startLines(o, hosts),
+        "",
+        ...activationRunLines(o.installKmsClientKey),
+        "",
+        ...endingLines(),
+        "",
+        ...reportLines(),
+        "",
+        ...diagnoseModeLines(),
+        "",
+        ...checkModeLines(),
+        "",
+        // ---- subroutines ----
+        "",
+        ...subroutineLines(o.installKmsClientKey, hosts),
+    ];
+    return lines.join("\r\n") + "\r\n";
+}
+
+/**
+ * The start every mode shares: the settings and every state variable's first value, then the turn
+ * to `/check` (before anything is written), the server folder, and the turn to `/diagnose`.
+ */
+function startLines(o: ResolvedActivationScriptOptions, hosts: string[]): string[] {
+    return [
         "@echo off",
         "rem tencentcloud-windows KMS activation (generated)",
         "setlocal EnableExtensions DisableDelayedExpansion",
@@ -143,7 +139,16 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         `${tool("icacls")} "%LOG_DIR%" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F >nul 2>&1`,
         ":dir_ready",
         'if /i "%~1"=="/diagnose" goto diagnose_only',
-        "",
+    ];
+}
+
+/**
+ * The activation run, step by step: the version, the lock and the log; the fast path when already
+ * licensed; the services and the clock; optionally the KMS client key; then `slmgr -ato` with retries,
+ * back-off and host fallback. Each way out is a `goto end_<outcome>` (`scriptReport.ts`).
+ */
+function activationRunLines(installKmsClientKey: boolean): string[] {
+    return [
         // 1. Version and edition, from the registry (language-neutral); then one run at a time, and
         // only then a log: a run that finds another one writes no file.
         "call :detect_os",
@@ -170,8 +175,13 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         "call :sync_clock",
         "",
         // 4. Optionally the KMS client key for this version and edition.
-        ...(o.installKmsClientKey
-            ? ["call :install_key", "if errorlevel 2 goto end_%ERROR_CLASS%", "if errorlevel 1 goto end_noKmsClientKey", ""]
+        ...(installKmsClientKey
+            ? [
+                  "call :install_key",
+                  "if errorlevel 2 goto end_%ERROR_CLASS%",
+                  "if errorlevel 1 goto end_noKmsClientKey",
+                  "",
+              ]
             : []),
         // 5. Point Windows at the KMS and activate, with retries, back-off and host fallback.
         "call :set_kms_host",
@@ -212,120 +222,18 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         'set "CUR_HOST=%MATCHED_HOST%"',
         'call :log "already licensed: no change"',
         "goto end_licensed",
-        "",
-        ...(Object.keys(EXIT_CODES) as ExitCodeName[]).filter((name) => !(CHECK_OUTCOMES as readonly string[]).includes(name)).flatMap(endLabel),
-        "",
-        ":done",
-        // A failure is diagnosed (read-only) before the result line is printed.
-        'set "ROOT_CAUSE=none"',
-        'set "CHECKS={}"',
-        'set "DIAG_DEFAULT=unknown"',
-        'if "%LIMITS_LIFTED%"=="yes" call :restore_limits',
-        'if "%EXIT_CODE%"=="2" set "ROOT_CAUSE=unsupportedOs"',
-        `if "%EXIT_CODE%"=="${EXIT_CODES.busy.code}" set "ROOT_CAUSE=busy"`,
-        // A run that found another one changes nothing, not even the other run's result file.
-        'if "%ROOT_CAUSE%"=="busy" goto report',
-        "if %EXIT_CODE% GEQ 3 call :diagnose",
-        ":report",
-        'if not defined LICENSE_STATUS set "LICENSE_STATUS=-1"',
-        'call :log "result: %STATUS% (%EXIT_CODE%)"',
-        "call :result_line",
-        '>>"%LOG%" echo %RESULT%',
-        'if not "%LOCKED%"=="yes" goto result_written',
-        // Written whole to a new file, then moved over the old one: a /check never reads half a result.
-        '>"%RESULT_FILE%.new" echo %RESULT%',
-        'move /y "%RESULT_FILE%.new" "%RESULT_FILE%" >nul',
-        'rmdir /s /q "%LOCK%"',
-        ":result_written",
-        // One Application event per run, for Windows' own monitoring: ID 100 + the exit code, the result line (quotes as ').
-        'set "EVENT_TYPE=ERROR"',
-        'if "%EXIT_CODE%"=="0" set "EVENT_TYPE=INFORMATION"',
-        "set /a EVENT_ID=100+EXIT_CODE",
-        `set EVENT_TEXT=%RESULT:"='%`,
-        `${tool("eventcreate")} /L APPLICATION /T %EVENT_TYPE% /SO ${EVENT_SOURCE} /ID %EVENT_ID% /D "%EVENT_TEXT%" >nul 2>&1`,
-        'if not "%errorlevel%"=="0" call :log "warning: the Application event was not written: %errorlevel%"',
-        "echo %RESULT%",
-        "exit /b %EXIT_CODE%",
-        "",
-        // /diagnose: the read-only checks on demand, one JSON line, exit 0.
-        ":diagnose_only",
-        "call :detect_os",
-        // Its own lock and files, beside any activation run: a /diagnose that finds another one
-        // running reports `busy` and writes nothing.
-        `call :take_lock ${RUN_MODES.diagnose} %DIAGNOSE_STALE_MINUTES%`,
-        "if errorlevel 1 goto diagnose_busy",
-        `call :use_files ${RUN_MODES.diagnose}`,
-        "call :log_os",
-        "call :read_status",
-        "call :match_host",
-        'set "CONFIGURED=false"',
-        'if "%LICENSE_STATUS%%HOST_MATCH%"=="1yes" set "CONFIGURED=true"',
-        'set "DIAG_DEFAULT=none"',
-        "call :diagnose",
-        'if not defined LICENSE_STATUS set "LICENSE_STATUS=-1"',
-        ":diagnose_report",
-        DIAGNOSIS_LINE,
-        ">>\"%LOG%\" echo %DIAGNOSIS%",
-        'if "%LOCKED%"=="yes" rmdir /s /q "%LOCK%"',
-        "echo %DIAGNOSIS%",
-        "exit /b 0",
-        ":diagnose_busy",
-        'set "ROOT_CAUSE=busy"',
-        'set "LICENSE_STATUS=-1"',
-        'set "CONFIGURED=false"',
-        'set "CHECKS={}"',
-        "goto diagnose_report",
-        "",
-        // /check: report the result of the run that user data started, changing nothing and writing
-        // no file. While that run holds its lock, wait for it, up to its worst case; a lock older than
-        // that was left by a run that died. Before it starts, wait up to CHECK_WAIT for it.
-        ":check_only",
-        "call :detect_os",
-        'set "CHECK_TRY=0"',
-        'set "RUN_WAITED=0"',
-        ":check_wait",
-        'if exist "%RUN_LOCK%\\" goto check_running',
-        'if exist "%RESULT_FILE%" goto check_report',
-        "set /a CHECK_TRY+=1",
-        `if %CHECK_TRY% GTR ${CHECK_WAIT.tries} goto check_none`,
-        `call :sleep ${CHECK_WAIT.pauseSeconds}`,
-        "goto check_wait",
-        ":check_running",
-        'call :lock_age "%RUN_LOCK%"',
-        'if "%AGE%"=="unknown" goto check_running_live',
-        "if %AGE% GEQ %LOCK_STALE_MINUTES% goto check_dead_run",
-        ":check_running_live",
-        `set /a RUN_WAITED+=${CHECK_WAIT.pauseSeconds}`,
-        "set /a RUN_WAIT_LIMIT=LOCK_STALE_MINUTES*60",
-        "if %RUN_WAITED% GTR %RUN_WAIT_LIMIT% goto check_still_running",
-        `call :sleep ${CHECK_WAIT.pauseSeconds}`,
-        "goto check_wait",
-        ":check_dead_run",
-        'if exist "%RESULT_FILE%" goto check_report',
-        ":check_none",
-        ...checkEnding("noFirstBootResult"),
-        ":check_still_running",
-        ...checkEnding("firstBootRunning"),
-        ":check_line",
-        'set "LICENSE_STATUS=-1"',
-        'set "CHECKS={}"',
-        "call :result_line",
-        "echo %RESULT%",
-        "exit /b 0",
-        ":check_report",
-        'type "%RESULT_FILE%"',
-        "exit /b 0",
-        "",
-        // ---- subroutines ----
-        "",
+    ];
+}
+
+/** The subroutines, separated by blank lines; `:install_key` only when the script installs a KMS client key. */
+function subroutineLines(installKmsClientKey: boolean, hosts: string[]): string[] {
+    return [
         ":log",
         '>>"%LOG%" echo [%date% %time%] %~1',
         "echo [%date% %time%] %~1",
         "exit /b 0",
         "",
-        ":result_line",
-        RESULT_LINE,
-        "exit /b 0",
+        ...resultLineLines(),
         "",
         ":sleep",
         "set /a PINGS=%1+1",
@@ -352,7 +260,6 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         "",
         ...kmsHostLines(),
         "",
-        ...(o.installKmsClientKey ? installKeyLines() : []),
+        ...(installKmsClientKey ? installKeyLines() : []),
     ];
-    return lines.join("\r\n") + "\r\n";
 }

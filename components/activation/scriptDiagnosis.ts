@@ -15,6 +15,9 @@
  * - VBScript: `vbscript.dll` and `cscript.exe` present (slmgr.vbs needs both);
  * - Windows Script Host not disabled by policy (`:script_host`).
  *
+ * `activate.cmd /diagnose` runs the same checks on demand, whatever the server's state, and prints
+ * them as one JSON line of their own ({@link diagnoseModeLines}).
+ *
  * The probe's lines are told apart by the last three letters of their first field (`kms`, `exe`):
  * PowerShell 2.0 started from TAT (whose console is UTF-8) writes a byte-order mark before its first
  * line, which would otherwise hide the first KMS host.
@@ -22,6 +25,8 @@
 import { createHash } from "crypto";
 import { POWERSHELL_COMMAND, SYSTEM32, tool } from "./batch";
 import { CLOCK_SKEW_LIMIT_SECONDS } from "./rootCauses";
+import { RUN_MODES } from "./scriptLock";
+import { RESULT_SCHEMA } from "./scriptReport";
 
 /** The files slmgr.vbs needs: VBScript's engine and its host. Both go when the VBScript optional feature is removed. */
 export const VBSCRIPT_FILES = [`${SYSTEM32}\\vbscript.dll`, tool("cscript")] as const;
@@ -181,5 +186,46 @@ export function diagnosisLines(hosts: string[]): string[] {
         'if defined SVC_CHECKS set "SVC_CHECKS=%SVC_CHECKS%,"',
         'set "SVC_CHECKS=%SVC_CHECKS%"%1":{"start":"%START%","state":"%STATE%"}"',
         "exit /b 0",
+    ];
+}
+
+/** The line `activate.cmd /diagnose` prints: the diagnosis of a server, whatever its state. */
+const DIAGNOSIS_LINE =
+    `set "DIAGNOSIS={"diagnosis":"${RESULT_SCHEMA}","rootCause":"%ROOT_CAUSE%","licenseStatus":%LICENSE_STATUS%,` +
+    '"licensedByConfiguredHost":%CONFIGURED%,"osBuild":%BUILD%,"osVersion":"%OS_VERSION%","edition":"%EDITION%",' +
+    '"checks":%CHECKS%}"';
+
+/**
+ * `:diagnose_only`, where `/diagnose` starts: the read-only checks, one JSON line, exit 0. It has its
+ * own lock and files, beside any activation run: a `/diagnose` that finds another one running reports
+ * `busy` and writes nothing.
+ */
+export function diagnoseModeLines(): string[] {
+    return [
+        ":diagnose_only",
+        "call :detect_os",
+        `call :take_lock ${RUN_MODES.diagnose} %DIAGNOSE_STALE_MINUTES%`,
+        "if errorlevel 1 goto diagnose_busy",
+        `call :use_files ${RUN_MODES.diagnose}`,
+        "call :log_os",
+        "call :read_status",
+        "call :match_host",
+        'set "CONFIGURED=false"',
+        'if "%LICENSE_STATUS%%HOST_MATCH%"=="1yes" set "CONFIGURED=true"',
+        'set "DIAG_DEFAULT=none"',
+        "call :diagnose",
+        'if not defined LICENSE_STATUS set "LICENSE_STATUS=-1"',
+        ":diagnose_report",
+        DIAGNOSIS_LINE,
+        '>>"%LOG%" echo %DIAGNOSIS%',
+        'if "%LOCKED%"=="yes" rmdir /s /q "%LOCK%"',
+        "echo %DIAGNOSIS%",
+        "exit /b 0",
+        ":diagnose_busy",
+        'set "ROOT_CAUSE=busy"',
+        'set "LICENSE_STATUS=-1"',
+        'set "CONFIGURED=false"',
+        'set "CHECKS={}"',
+        "goto diagnose_report",
     ];
 }

@@ -24,7 +24,8 @@
  */
 import { createHash } from "crypto";
 import { CARRIER_FAILED, ExitCodeInfo, FOLDER_BLOCKED, TRANSIENT_EXIT_CODE_RANGE } from "../activation/exitCodes";
-import { RESULT_SCHEMA, SERVER_DIR } from "../activation/script";
+import { SERVER_DIR } from "../activation/script";
+import { RESULT_SCHEMA } from "../activation/scriptReport";
 import { EXPAND_PACKED_FUNCTION, expandPacked } from "./packed";
 import { FOLDER_STEPS, LEGACY_RESULT_STATEMENT, renderSecureServerFolder } from "./serverFolder";
 

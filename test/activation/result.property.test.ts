@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { readActivationOutput } from "../../components/activation/report";
 import { ActivationResultError, parseActivationOutput, parseBase64ActivationOutput } from "../../components/activation/result";
-import { RESULT_SCHEMA } from "../../components/activation/script";
+import { RESULT_SCHEMA } from "../../components/activation/scriptReport";
 import { LICENSED_OBJECT, LINE_START, RUNS, anyOutput, base64Output, isWellFormedLicensed } from "../support/hostileInput";
 import { LICENSED_LINE } from "../support/mockCloud";
 

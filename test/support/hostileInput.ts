@@ -15,7 +15,8 @@ import { resolveActivationArgs } from "../../components/activationArgs";
 import { EXIT_CODES } from "../../components/activation/exitCodes";
 import { ActivationScriptOptions } from "../../components/activation/options";
 import { TAT_TIMEOUT_MARGIN_SECONDS, TAT_TIMEOUT_MAX_SECONDS, checkWorstCaseSeconds } from "../../components/activation/schedule";
-import { RESULT_SCHEMA, renderActivationScript } from "../../components/activation/script";
+import { renderActivationScript } from "../../components/activation/script";
+import { RESULT_SCHEMA } from "../../components/activation/scriptReport";
 import { ArgumentError, WINDOWS_PASSWORD_SPECIALS, requireWindowsHostname, requireWindowsPassword } from "../../components/validation";
 import { LICENSED_LINE } from "./mockCloud";
 
