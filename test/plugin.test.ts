@@ -65,7 +65,9 @@ function startPlugin(dir: string, engineAddress: string, stderr: string[]): Prom
     });
 }
 
-/** The Construct call the engine sends for one component (a server, unless `type` says otherwise) of a Python program. */
+/**
+ * The Construct call the engine sends for one component (a server, unless `type` says otherwise) of a Python program.
+ */
 function constructRequest(engine: TestEngine, name: string, inputs: Record<string, unknown>, type = COMPONENT): unknown {
     const req = new provproto.ConstructRequest();
     req.setProject(PROJECT);
@@ -166,7 +168,8 @@ describe("the package as a plugin: Construct calls of a Python/Go/C#/YAML progra
         const before = cloud.resources.length;
         const error: any = await new Promise((resolve) => client.construct(constructRequest(engine, "bad", inputs), (e: Error | null) => resolve(e)));
         assert.ok(error, "the Construct call failed");
-        // @pulumi/pulumi's provider server turns an InputPropertyError into INVALID_ARGUMENT with an InputPropertiesError detail (provider/server.js, buildInvalidPropertiesError).
+        // @pulumi/pulumi's provider server turns an InputPropertyError into INVALID_ARGUMENT
+        // with an InputPropertiesError detail (provider/server.js, buildInvalidPropertiesError).
         assert.equal(error.code, grpc.status.INVALID_ARGUMENT, String(error));
         const [bin] = error.metadata.get("grpc-status-details-bin") as Buffer[];
         assert.ok(bin, `no status details: ${error.message}`);

@@ -237,7 +237,8 @@ export function renderActivationScript(options?: ActivationScriptOptions): strin
         'move /y "%RESULT_FILE%.new" "%RESULT_FILE%" >nul',
         'rmdir /s /q "%LOCK%"',
         ":result_written",
-        // One Application event per run, for Windows' own monitoring: ID 100 + the exit code, the result line (quotes as ').
+        // One Application event per run, for Windows' own monitoring:
+        // ID 100 + the exit code, the result line (quotes as ').
         'set "EVENT_TYPE=ERROR"',
         'if "%EXIT_CODE%"=="0" set "EVENT_TYPE=INFORMATION"',
         "set /a EVENT_ID=100+EXIT_CODE",
