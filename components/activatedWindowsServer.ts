@@ -17,7 +17,9 @@ import { checkPublicWindowsImage, findWindowsImage, runningImageName } from "./i
 import { ImageInfo } from "./images/imageNames";
 import { ActivatedWindowsServerArgs, ResolvedServerArgs, instanceIgnoredChanges, instanceReplacedOnChanges, resolveServerArgs } from "./serverArgs";
 
-/** Backing store of `ActivatedWindowsServer.instance`, off the class so Pulumi's schema analyzer does not publish it. */
+/**
+ * Backing store of `ActivatedWindowsServer.instance`, off the class so Pulumi's schema analyzer does not publish it.
+ */
 const INSTANCES = new WeakMap<ActivatedWindowsServer, tencentcloud.Instance>();
 
 /**
@@ -59,7 +61,8 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
 
     constructor(name: string, args: ActivatedWindowsServerArgs, opts?: pulumi.ComponentResourceOptions) {
         const p = resolveServerArgs(args);
-        // Its resolved delivery settings: sent as inputs and registered as outputs (the policy pack in policy/ reads the outputs).
+        // Its resolved delivery settings: sent as inputs and registered
+        // as outputs (the policy pack in policy/ reads the outputs).
         const summary = { delivery: p.activation.delivery, verifyWithTat: p.activation.verifyWithTat, keepActivated: p.activation.keepActivatedCron !== undefined };
         super("tencentcloud-windows:index:ActivatedWindowsServer", name, summary, opts);
 
@@ -120,7 +123,7 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
         const ready = usesTat
             ? whenAgentOnline(name, instance.id, p.activation.tatAgent, provider).apply((r) => {
                   if (!r.running) {
-                      pulumi.log.warn(notRunningMessage(name, r.instanceId, r.instanceState), this);
+                      void pulumi.log.warn(notRunningMessage(name, r.instanceId, r.instanceState), this);
                   }
                   return r;
               })
@@ -194,7 +197,10 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
         });
     }
 
-    /** Creates the delivery's resources and returns its report: a plain one when the delivery reports nothing during `pulumi up`. */
+    /**
+     * Creates the delivery's resources and returns its report: a
+     * plain one when the delivery reports nothing during `pulumi up`.
+     */
     private deliver(
         name: string,
         p: ResolvedServerArgs,

@@ -53,21 +53,33 @@ export interface TatActivationSettings extends ActivationScriptOptions {
      * delivery; needs the TAT agent (public images after 2020-12-15). Default false.
      */
     keepActivated?: boolean;
-    /** The schedule of keepActivated: a 5-field cron, read by TAT in UTC+8. Default `0 3 * * 0` (Sundays 03:00 UTC+8). */
+    /**
+     * The schedule of keepActivated: a 5-field cron, read by TAT in UTC+8. Default `0 3 * * 0` (Sundays 03:00 UTC+8).
+     */
     keepActivatedCron?: string;
 }
 
 /** Activation settings of {@link ActivatedWindowsServerArgs}. */
 export interface ActivationSettings extends TatActivationSettings {
-    /** How the script is delivered. Default `userData`. With delivery `userData`, the TAT agent settings apply to verifyWithTat and keepActivated. */
+    /**
+     * How the script is delivered. Default `userData`. With delivery `userData`,
+     * the TAT agent settings apply to verifyWithTat and keepActivated.
+     */
     delivery?: Delivery;
-    /** With user data delivery, run a read-only TAT check after boot that reports the first-boot result. Default false. */
+    /**
+     * With user data delivery, run a read-only TAT check after boot that reports the first-boot result. Default false.
+     */
     verifyWithTat?: boolean;
-    /** SSH delivery: connect to the `public` or `private` IP. Default `public` when a public IP is allocated, else `private`. */
+    /**
+     * SSH delivery: connect to the `public` or `private` IP. Default
+     * `public` when a public IP is allocated, else `private`.
+     */
     sshHost?: SshHost;
     /** SSH delivery: CIDR blocks allowed to reach TCP 22 (required, no open default). */
     sshAllowedCidrs?: string[];
-    /** Turn on the OpenSSH server through first-boot user data (2019, 2022, 2025 only). Default true with SSH delivery. */
+    /**
+     * Turn on the OpenSSH server through first-boot user data (2019, 2022, 2025 only). Default true with SSH delivery.
+     */
     enableOpenSsh?: boolean;
     /**
      * Replace the server (a new one is created, then the old one deleted; with `instanceSettings.privateIp`
@@ -128,7 +140,10 @@ export function resolveTatActivationArgs(args: TatActivationSettings | undefined
     };
 }
 
-/** Resolves and validates `activation`; `windowsVersion` (when known) and `hasPublicIp` decide what SSH delivery may use. */
+/**
+ * Resolves and validates `activation`; `windowsVersion` (when
+ * known) and `hasPublicIp` decide what SSH delivery may use.
+ */
 export function resolveActivationArgs(
     args: ActivationSettings | undefined,
     context: { windowsVersion?: WindowsVersion; hasPublicIp: boolean },

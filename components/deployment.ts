@@ -38,9 +38,15 @@ const runtimeState: { getStore(): RuntimeStore } = require("@pulumi/pulumi/runti
 /** The monitor address `setMocks` puts in the settings (runtime/settings.js, `setMockOptions`). */
 const MOCK_MONITOR_ADDRESS = "mock";
 
-/** State of deployments run by an engine, by connection; kept for the life of the process (a few entries per deployment). */
+/**
+ * State of deployments run by an engine, by connection; kept
+ * for the life of the process (a few entries per deployment).
+ */
 const byConnection = new Map<string, Map<string, unknown>>();
-/** State of program runs by stack resource, of mock deployments by mock monitor object (and of a store with no engine yet, by store). */
+/**
+ * State of program runs by stack resource, of mock deployments by
+ * mock monitor object (and of a store with no engine yet, by store).
+ */
 const byObject = new WeakMap<object, Map<string, unknown>>();
 
 /** The state kept on `owner`, made on first use. */

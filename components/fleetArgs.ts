@@ -10,9 +10,15 @@ import { ArgumentError, requireBoolean, requireOneOf } from "./validation";
 
 /** What WindowsActivation does on the listed servers. */
 export const ActivationMode = {
-    /** Run the activation script (sync the clock, point Windows at the KMS, activate; the fast path on a licensed server). */
+    /**
+     * Run the activation script (sync the clock, point Windows
+     * at the KMS, activate; the fast path on a licensed server).
+     */
     Activate: "activate",
-    /** Run only the read-only diagnosis (`activate.cmd /diagnose`): report the license state and root causes, change nothing in Windows. */
+    /**
+     * Run only the read-only diagnosis (`activate.cmd /diagnose`): report
+     * the license state and root causes, change nothing in Windows.
+     */
     Audit: "audit",
 } as const;
 /** What WindowsActivation does on the listed servers: "activate" or "audit". */
@@ -31,12 +37,13 @@ export interface WindowsActivationArgs {
     mode?: ActivationMode;
     /**
      * The script and TAT settings, as for ActivatedWindowsServer (keepActivated and failOnActivationError apply to
-     * mode `activate` only; tatAgentTimeoutSeconds and tatAgentPollSeconds do not apply: existing instances' agents are asked once).
+     * mode `activate` only; tatAgentTimeoutSeconds and tatAgentPollSeconds
+     * do not apply: existing instances' agents are asked once).
      */
     activation?: TatActivationSettings;
     /**
-     * True: an instance that is not found, not Windows or not from a Tencent public image fails `pulumi up` before anything
-     * runs anywhere. False (default): such an instance is reported `Skipped` with why, and the others run.
+     * True: an instance that is not found, not Windows or not from a Tencent public image fails `pulumi up` before
+     * anything runs anywhere. False (default): such an instance is reported `Skipped` with why, and the others run.
      */
     strict?: boolean;
 }
@@ -84,7 +91,10 @@ export function resolveFleetArgs(args: WindowsActivationArgs): ResolvedFleetArgs
 /** The form of a CVM instance ID. */
 const INSTANCE_ID = /^ins-[a-z0-9]{8}$/;
 
-/** Checks the resolved instance IDs: each of the form `ins-xxxxxxxx`, none twice. Throws an ArgumentError naming the first bad entry. */
+/**
+ * Checks the resolved instance IDs: each of the form `ins-xxxxxxxx`,
+ * none twice. Throws an ArgumentError naming the first bad entry.
+ */
 function requireInstanceIds(value: unknown): string[] {
     if (!Array.isArray(value)) {
         throw new ArgumentError("instanceIds", "must be a list of CVM instance IDs");

@@ -19,6 +19,7 @@ import { ArgumentError, requireBoolean, requireInteger, requireOneOf, requireWin
  * `disableSecurityService` and `disableMonitorService` apply when the server is created only: the
  * provider would reinstall the server to change them.
  */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the schema types this interface by name
 export interface InstanceSettings extends tencentcloud.InstanceArgs {}
 
 /** Arguments of the ActivatedWindowsServer component. */
@@ -29,7 +30,10 @@ export interface ActivatedWindowsServerArgs {
     windowsEdition?: ImageEdition;
     /** Language of the image: `zh` (default) or `en`. */
     imageLanguage?: ImageLanguage;
-    /** An explicit image ID (`img-xxxxxxxx`); it must be a Tencent public Windows image. Overrides the version search. Like a newer public image, a changed imageId applies to new servers only (unless replaceOnImageChange). */
+    /**
+     * An explicit image ID (`img-xxxxxxxx`); it must be a Tencent public Windows image. Overrides the version search.
+     * Like a newer public image, a changed imageId applies to new servers only (unless replaceOnImageChange).
+     */
     imageId?: string;
     /**
      * Immutable servers: when the image changes (Tencent publishes a newer one, or `imageId` is
@@ -182,13 +186,15 @@ const renderScript = memoize(renderActivationScript, (options) => JSON.stringify
 /** The user data of some parts, rendered (and deflated) once however many servers share them. */
 const renderUserDataOnce = memoize(renderUserData, (parts) => JSON.stringify(parts));
 
-/** Checks every plain argument and renders the script and user data; throws an ArgumentError before any resource exists. */
+/**
+ * Checks every plain argument and renders the script and user data; throws an ArgumentError before any resource exists.
+ */
 export function resolveServerArgs(args: ActivatedWindowsServerArgs): ResolvedServerArgs {
     if (args === undefined || args === null || typeof args !== "object") {
         throw new ArgumentError("args", "must be an object");
     }
     for (const field of ["availabilityZone", "instanceType", "vpcId", "subnetId", "password"] as const) {
-        required(field, args[field]);
+        void required(field, args[field]);
     }
     const windowsVersion = args.windowsVersion === undefined ? undefined : requireOneOf("windowsVersion", args.windowsVersion, WINDOWS_VERSIONS);
     if (args.imageId !== undefined && (typeof args.imageId !== "string" || !IMAGE_ID.test(args.imageId))) {

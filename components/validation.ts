@@ -56,7 +56,10 @@ export function requireHostList(field: string, value: unknown, min: number, max:
     return Array.from(value, (host, i) => requireHost(`${field}[${i}]`, host));
 }
 
-/** Requires a list of `min` to `max` NTP peers: each a host, optionally followed by a comma and w32time flags (`0x1` to `0xF`). */
+/**
+ * Requires a list of `min` to `max` NTP peers: each a host,
+ * optionally followed by a comma and w32time flags (`0x1` to `0xF`).
+ */
 export function requireNtpPeerList(field: string, value: unknown, min: number, max: number): string[] {
     if (!Array.isArray(value) || value.length < min || value.length > max) {
         throw new ArgumentError(field, `must be a list of ${min} to ${max} NTP servers`);

@@ -22,11 +22,16 @@ export class WindowsActivation extends pulumi.ComponentResource {
     public readonly mode: pulumi.Output<ActivationMode>;
     /** Per instance ID: the status, root cause and fix, and the parsed result (activate) or diagnosis (audit) line. */
     public readonly results: pulumi.Output<{ [instanceId: string]: InstanceActivation }>;
-    /** Counts of licensed, failed, unknown and skipped instances, every failed and skipped one with its root cause, and the URNs to `--replace` to run again. */
+    /**
+     * Counts of licensed, failed, unknown and skipped instances, every failed and
+     * skipped one with its root cause, and the URNs to `--replace` to run again.
+     */
     public readonly summary: pulumi.Output<FleetSummary>;
     /** The rendered activation batch script (CRLF line endings). */
     public readonly activationScript: pulumi.Output<string>;
-    /** True when a scheduled TAT invoker runs the activation again on every running instance (activation.keepActivated). */
+    /**
+     * True when a scheduled TAT invoker runs the activation again on every running instance (activation.keepActivated).
+     */
     public readonly keepActivated: pulumi.Output<boolean>;
 
     constructor(name: string, args: WindowsActivationArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -52,7 +52,7 @@ const INSTANCE = "tencentcloud:index/instance:Instance";
 
 function componentCanaries(): void {
     ensureCanaries();
-    if (canaryMessages.has("imageId")) return;
+    if (canaryMessages.has("imageId")) {return;}
     const build = (args: Partial<ActivatedWindowsServerArgs>) => () => new ActivatedWindowsServer(`canary-${serial++}`, { ...BASE_ARGS, ...args } as ActivatedWindowsServerArgs);
     addCanary(build({ windowsVersion: "x" as never }));
     addCanary(build({ windowsVersion: undefined }));
@@ -63,10 +63,10 @@ function componentCanaries(): void {
 
 /** Every plain string in recorded inputs, skipping secret values. */
 function plainStrings(value: unknown, out: string[] = []): string[] {
-    if (isSecretValue(value)) return out;
-    if (typeof value === "string") out.push(value);
-    else if (Array.isArray(value)) value.forEach((v) => plainStrings(v, out));
-    else if (value !== null && typeof value === "object") Object.values(value).forEach((v) => plainStrings(v, out));
+    if (isSecretValue(value)) {return out;}
+    if (typeof value === "string") {out.push(value);}
+    else if (Array.isArray(value)) {value.forEach((v) => plainStrings(v, out));}
+    else if (value !== null && typeof value === "object") {Object.values(value).forEach((v) => plainStrings(v, out));}
     return out;
 }
 
@@ -82,7 +82,7 @@ async function buildServer(args: ActivatedWindowsServerArgs): Promise<{ error: u
     const name = `h${serial++}`;
     let server: ActivatedWindowsServer | undefined;
     const error = refusalOf(() => (server = new ActivatedWindowsServer(name, args)));
-    if (error !== undefined) return { error };
+    if (error !== undefined) {return { error };}
     await valueOf(server!.instanceId);
     await valueOf(server!.activationStatus);
     return { server: server!, name };

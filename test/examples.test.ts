@@ -6,7 +6,10 @@ import { test } from "node:test";
 
 const STACKS = path.join(__dirname, "..", "stacks");
 
-/** Keys the program reads (`config.get*("key")`, `config.require*("key")`) and keys its header sets (`pulumi config set ... key`). */
+/**
+ * Keys the program reads (`config.get*("key")`, `config.require*("key")`)
+ * and keys its header sets (`pulumi config set ... key`).
+ */
 function configKeys(file: string): { read: string[]; documented: string[] } {
     const source = fs.readFileSync(path.join(STACKS, file), "utf8");
     const header = source.slice(0, source.indexOf("*/"));

@@ -1,6 +1,7 @@
 /**
  * What the README's commands typecheck: after `npm ci` alone, `tsc -p .` (library, stacks, tests)
- * needs no package of the policy pack; `npm test` adds `tsc -p test/policy` once `npm run setup` ran.
+ * needs no package of the policy pack; `npm test` adds `tsc -p test/policy` once `npm run setup` ran
+ * (after Prettier's check and ESLint).
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -26,5 +27,5 @@ test("the root tsconfig needs only the root's packages; test/policy's adds the p
     const tests = fs.readdirSync(path.join(ROOT, "test", "policy")).filter((f) => f.endsWith(".ts")).map((f) => path.join("test", "policy", f));
     assert.deepEqual(tests.filter((f) => !policy.includes(f)), [], "every file of test/policy is in its tsconfig");
     const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts;
-    assert.match(scripts.test, /^tsc -p \. --noEmit && tsc -p test\/policy --noEmit && /);
+    assert.match(scripts.test, /^npm run format:check && npm run lint && tsc -p \. --noEmit && tsc -p test\/policy --noEmit && /);
 });

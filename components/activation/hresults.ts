@@ -52,7 +52,10 @@ export const KNOWN_HRESULTS: readonly KnownHresult[] = [
     known("0xC004F069", "keyRejected", "the SKU cannot be activated (evaluation or wrong edition)"),
 ];
 
-/** The exit code the script ends with when no attempt succeeded and the last one failed with `errorClass` (also for a failed `-ipk`). */
+/**
+ * The exit code the script ends with when no attempt succeeded and
+ * the last one failed with `errorClass` (also for a failed `-ipk`).
+ */
 export const EXHAUSTED_EXIT: Record<ErrorClass | "unknown" | "unverified", ExitCodeName> = {
     kmsUnreachable: "kmsUnreachable",
     clockSkew: "clockSkew",

@@ -5,7 +5,10 @@
 import { ArgumentError, requireBoolean, requireHost, requireHostList, requireInteger, requireNtpPeerList } from "../validation";
 import { TAT_TIMEOUT_MARGIN_SECONDS, TAT_TIMEOUT_MAX_SECONDS, checkWorstCaseSeconds } from "./schedule";
 
-/** Settings that shape the activation script. All are plain values: they are validated and rendered before any resource exists. */
+/**
+ * Settings that shape the activation script. All are plain values:
+ * they are validated and rendered before any resource exists.
+ */
 export interface ActivationScriptOptions {
     /** KMS host (DNS name or IPv4). Default `kms.tencentyun.com`. */
     kmsHost?: string;
@@ -31,7 +34,9 @@ export interface ActivationScriptOptions {
      * retryDelaySeconds of 600 takes up to 18 attempts.
      */
     retryDelaySeconds?: number;
-    /** Install Microsoft's public KMS client key for the detected version and edition before activating. Default false. */
+    /**
+     * Install Microsoft's public KMS client key for the detected version and edition before activating. Default false.
+     */
     installKmsClientKey?: boolean;
 }
 
@@ -57,7 +62,10 @@ export const DEFAULT_ACTIVATION_SCRIPT_OPTIONS: Readonly<ResolvedActivationScrip
     installKmsClientKey: false,
 });
 
-/** The largest `maxAttempts` and `retryDelaySeconds` on their own; together they must also fit {@link requireTimingWithinTat}. */
+/**
+ * The largest `maxAttempts` and `retryDelaySeconds` on their own;
+ * together they must also fit {@link requireTimingWithinTat}.
+ */
 const MAX_ATTEMPTS = 20;
 const MAX_RETRY_DELAY_SECONDS = 600;
 
@@ -103,7 +111,10 @@ export function resolveActivationScriptOptions(
 
 type Timing = Pick<ResolvedActivationScriptOptions, "maxAttempts" | "retryDelaySeconds">;
 
-/** The longest TAT command timeout a script of `timing` needs: the `/check` run (verifyWithTat), which waits for the first-boot run and then up to its worst case, plus the margin. */
+/**
+ * The longest TAT command timeout a script of `timing` needs: the `/check` run (verifyWithTat),
+ * which waits for the first-boot run and then up to its worst case, plus the margin.
+ */
 function longestTatTimeoutSeconds(timing: Timing): number {
     return checkWorstCaseSeconds(timing) + TAT_TIMEOUT_MARGIN_SECONDS;
 }
@@ -139,10 +150,15 @@ function requireTimingWithinTat(prefix: string, timing: Timing): void {
     );
 }
 
-/** The w32time flags for an NTP server given without any: 0x8, client mode (w32time's default 0x0 is symmetric active, which many servers do not answer). */
+/**
+ * The w32time flags for an NTP server given without any: 0x8, client mode
+ * (w32time's default 0x0 is symmetric active, which many servers do not answer).
+ */
 const DEFAULT_NTP_FLAGS = "0x8";
 
-/** An `ntpServers` entry as `w32tm /manualpeerlist` takes it: `host,flags`, with client mode when no flags are given. */
+/**
+ * An `ntpServers` entry as `w32tm /manualpeerlist` takes it: `host,flags`, with client mode when no flags are given.
+ */
 export function ntpPeer(entry: string): string {
     return entry.includes(",") ? entry : `${entry},${DEFAULT_NTP_FLAGS}`;
 }

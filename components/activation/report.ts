@@ -30,7 +30,9 @@ export interface ActivationReport {
     error?: string;
 }
 
-/** Reads a delivery's output: `undefined` means no record; a malformed output is a Failed report, never an exception. */
+/**
+ * Reads a delivery's output: `undefined` means no record; a malformed output is a Failed report, never an exception.
+ */
 export function readActivationOutput(output: string | undefined, encoding: "base64" | "text"): ActivationReport {
     if (output === undefined) {
         return { status: "Unknown", error: "no invocation record was found" };

@@ -35,15 +35,24 @@ export interface ActivationChecks {
     clockOffsetSeconds?: number;
     /** sppsvc, w32time and, on 2008 R2, sppuinotify. */
     services: { [name: string]: ServiceCheck };
-    /** `ok` when SYSTEM and NETWORK SERVICE may read and execute sppsvc.exe, `denied` when not, `unknown` when unreadable. */
+    /**
+     * `ok` when SYSTEM and NETWORK SERVICE may read and execute
+     * sppsvc.exe, `denied` when not, `unknown` when unreadable.
+     */
     sppsvcExecutable: string;
     /** The key's channel: `kmsClient`, `mak`, `retail`, `oem` or `unknown`. */
     channel: string;
     /** Minutes left of the license's grace period; absent when unknown. */
     graceMinutes?: number;
-    /** False when VBScript (vbscript.dll or cscript.exe), which slmgr.vbs needs, is missing; absent in lines of earlier versions of the script. */
+    /**
+     * False when VBScript (vbscript.dll or cscript.exe), which slmgr.vbs
+     * needs, is missing; absent in lines of earlier versions of the script.
+     */
     vbscript?: boolean;
-    /** False when Windows Script Host is turned off by policy (its Settings\\Enabled value is 0); absent in lines of earlier versions of the script. */
+    /**
+     * False when Windows Script Host is turned off by policy (its Settings\\Enabled
+     * value is 0); absent in lines of earlier versions of the script.
+     */
     scriptHost?: boolean;
 }
 
@@ -69,7 +78,10 @@ export interface ActivationResult {
     errorClass: string;
     /** True when the server was already licensed and nothing was changed. */
     alreadyLicensed: boolean;
-    /** Whole seconds between the server's clock and the first NTP server after the sync; absent when unknown (not measured, or no answer). */
+    /**
+     * Whole seconds between the server's clock and the first NTP server
+     * after the sync; absent when unknown (not measured, or no answer).
+     */
     clockOffsetSeconds?: number;
     /**
      * What the run did to the time source: `ntp` (pointed at the configured NTP servers), `domain` (a
@@ -89,7 +101,10 @@ export interface ActivationResult {
     rootCauseFix: string;
     /** What the diagnosis found; absent when there was no diagnosis. */
     checks?: ActivationChecks;
-    /** Status `CarrierFailed` only: the carrier's step and PowerShell's error text, e.g. `securing the server folder: ...`. */
+    /**
+     * Status `CarrierFailed` only: the carrier's step and PowerShell's
+     * error text, e.g. `securing the server folder: ...`.
+     */
     carrierError?: string;
     /** True only when the script exited 0 and reported LicenseStatus=1. */
     licensed: boolean;
@@ -197,7 +212,10 @@ function rootCauseOf(o: Record<string, unknown>, what: string): RootCauseName {
     return rootCause;
 }
 
-/** Parses the last result line of the script's stdout. Throws ActivationResultError when there is none or it is malformed. */
+/**
+ * Parses the last result line of the script's stdout. Throws
+ * ActivationResultError when there is none or it is malformed.
+ */
 export function parseActivationOutput(output: unknown): ActivationResult {
     const o = lastJsonLine(output, LINE_START, "activation", "activation");
     const status = field<string>(o, "status", "string");
@@ -235,7 +253,10 @@ export function parseActivationOutput(output: unknown): ActivationResult {
     };
 }
 
-/** What `activate.cmd /diagnose` reported about one server: its license state and the root cause of what stands in the way, changing nothing. */
+/**
+ * What `activate.cmd /diagnose` reported about one server: its license
+ * state and the root cause of what stands in the way, changing nothing.
+ */
 export interface ActivationDiagnosis {
     /** What would stop (or stops) a KMS activation (`none` when every check passed); see ROOT_CAUSES. */
     rootCause: string;
@@ -243,7 +264,10 @@ export interface ActivationDiagnosis {
     rootCauseFix: string;
     /** WMI LicenseStatus (1 = Licensed), -1 when unknown. */
     licenseStatus: number;
-    /** True when Windows is licensed against one of the configured KMS hosts (an activation run would take the fast path). */
+    /**
+     * True when Windows is licensed against one of the configured
+     * KMS hosts (an activation run would take the fast path).
+     */
     licensedByConfiguredHost: boolean;
     /** The Windows build number. */
     osBuild: number;
@@ -257,7 +281,9 @@ export interface ActivationDiagnosis {
 
 const DIAGNOSIS_START = `{"diagnosis":"${RESULT_SCHEMA}"`;
 
-/** Parses the line `activate.cmd /diagnose` prints. Throws ActivationResultError when there is none or it is malformed. */
+/**
+ * Parses the line `activate.cmd /diagnose` prints. Throws ActivationResultError when there is none or it is malformed.
+ */
 export function parseDiagnosisOutput(output: unknown): ActivationDiagnosis {
     const o = lastJsonLine(output, DIAGNOSIS_START, "diagnosis", "diagnosis");
     const rootCause = rootCauseOf(o, "diagnosis");

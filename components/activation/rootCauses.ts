@@ -1,8 +1,8 @@
 /**
  * The root causes the script's read-only diagnosis names when activation failed (and that
- * `activate.cmd /diagnose` names on demand; `carrier` comes from the delivery's carrier, not the script), in the order it decides between them: the first
- * that holds wins. Each comes with its fix in one sentence, for the `pulumi up` failure message,
- * docs/script.md and the result.
+ * `activate.cmd /diagnose` names on demand; `carrier` comes from the delivery's carrier, not the script), in the order
+ * it decides between them: the first that holds wins. Each comes with its fix in one sentence, for the `pulumi up`
+ * failure message, docs/script.md and the result.
  */
 
 /** One root cause. */
@@ -77,7 +77,10 @@ export const ROOT_CAUSES = {
 /** The name of a root cause. */
 export type RootCauseName = keyof typeof ROOT_CAUSES;
 
-/** The clock offset, in seconds, past which the diagnosis calls the clock skewed: the KMS refuses clients more than 4 hours off. */
+/**
+ * The clock offset, in seconds, past which the diagnosis calls the
+ * clock skewed: the KMS refuses clients more than 4 hours off.
+ */
 export const CLOCK_SKEW_LIMIT_SECONDS = 4 * 60 * 60;
 
 /** The event source the script's Application log events carry. */

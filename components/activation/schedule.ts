@@ -23,7 +23,8 @@ export const TAT_TIMEOUT_MARGIN_SECONDS = 300;
 
 /**
  * The longest TAT command timeout Tencent accepts, in seconds: CreateCommand's `Timeout` takes 1 to 86400
- * (Tencent's CreateCommand API document; terraform-provider-tencentcloud 1.83.25, `resource_tc_tat_command.go`, `timeout`).
+ * (Tencent's CreateCommand API document; terraform-provider-tencentcloud
+ * 1.83.25, `resource_tc_tat_command.go`, `timeout`).
  */
 export const TAT_TIMEOUT_MAX_SECONDS = 86400;
 
@@ -75,8 +76,8 @@ function domainMemberWorstSeconds(): number {
 }
 
 /**
- * Worst-case seconds of one script run: the first status read, the domain-membership read and the clock sync, then every attempt
- * timing out and being followed by a full clock sync and a status read, plus every back-off wait
+ * Worst-case seconds of one script run: the first status read, the domain-membership read and the clock sync, then
+ * every attempt timing out and being followed by a full clock sync and a status read, plus every back-off wait
  * and the diagnosis of the failure.
  */
 export function worstCaseSeconds(options: Pick<ResolvedActivationScriptOptions, "maxAttempts" | "retryDelaySeconds">): number {
@@ -85,7 +86,10 @@ export function worstCaseSeconds(options: Pick<ResolvedActivationScriptOptions, 
     return statusReadWorstSeconds() + domainMemberWorstSeconds() + clockSyncWorstSeconds() + options.maxAttempts * perAttempt + waits + TOOL_SECONDS.diagnosis + TOOL_SECONDS.rest;
 }
 
-/** Worst-case seconds of `activate.cmd /diagnose`: one status read, the diagnosis and the rest; it never activates or syncs. */
+/**
+ * Worst-case seconds of `activate.cmd /diagnose`: one status
+ * read, the diagnosis and the rest; it never activates or syncs.
+ */
 export function diagnoseWorstCaseSeconds(): number {
     return statusReadWorstSeconds() + TOOL_SECONDS.diagnosis + TOOL_SECONDS.rest;
 }

@@ -18,7 +18,10 @@ import { RESYNC_PAUSE_SECONDS, RESYNC_TRIES } from "./schedule";
  */
 const SYNCED_OFFSET_SECONDS = 300;
 
-/** `:ensure_service <name> <start type>`: enables a disabled service with that start type, then starts it if it is not running. */
+/**
+ * `:ensure_service <name> <start type>`: enables a disabled service
+ * with that start type, then starts it if it is not running.
+ */
 export function ensureServiceLines(): string[] {
     const sc = tool("sc");
     const find = tool("find");

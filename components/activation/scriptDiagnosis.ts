@@ -31,7 +31,10 @@ import { RESULT_SCHEMA } from "./scriptReport";
 /** The files slmgr.vbs needs: VBScript's engine and its host. Both go when the VBScript optional feature is removed. */
 export const VBSCRIPT_FILES = [`${SYSTEM32}\\vbscript.dll`, tool("cscript")] as const;
 
-/** The registry key whose `Enabled` value of 0 turns Windows Script Host off (a common hardening setting): cscript then runs no script, slmgr.vbs included. */
+/**
+ * The registry key whose `Enabled` value of 0 turns Windows Script Host off (a
+ * common hardening setting): cscript then runs no script, slmgr.vbs included.
+ */
 const SCRIPT_HOST_SETTINGS_KEY = "SOFTWARE\\Microsoft\\Windows Script Host\\Settings";
 
 /**
@@ -55,7 +58,10 @@ export function scriptHostLines(): string[] {
 /** Milliseconds the TCP check waits for each KMS host. */
 const PORT_CHECK_TIMEOUT_MS = 3000;
 
-/** A Windows service SID (`NT SERVICE\<name>`): S-1-5-80 and the SHA-1 of the upper-case name in UTF-16LE, as five little-endian numbers. */
+/**
+ * A Windows service SID (`NT SERVICE\<name>`): S-1-5-80 and the SHA-1
+ * of the upper-case name in UTF-16LE, as five little-endian numbers.
+ */
 export function serviceSid(name: string): string {
     const hash = createHash("sha1").update(Buffer.from(name.toUpperCase(), "utf16le")).digest();
     return ["S-1-5-80", ...[0, 1, 2, 3, 4].map((i) => hash.readUInt32LE(i * 4))].join("-");
@@ -72,7 +78,10 @@ export const ACCOUNT_SIDS = {
 /** ReadData (0x1) and Execute (0x20): what running sppsvc.exe needs. */
 const READ_EXECUTE_BITS = 0x21;
 
-/** The one PowerShell call of the diagnosis: `kms=<host>,<ok|fail>,<open|closed|timeout|skipped>` lines and one `exe=<SY allow>,<SY deny>,<NS allow>,<NS deny>` line. */
+/**
+ * The one PowerShell call of the diagnosis: `kms=<host>,<ok|fail>,<open|closed|timeout|skipped>`
+ * lines and one `exe=<SY allow>,<SY deny>,<NS allow>,<NS deny>` line.
+ */
 export function probeCommand(hosts: string[], port: number | "%KMS_PORT%"): string {
     const list = hosts.map((h) => `'${h}'`).join(",");
     const sids = Object.entries(ACCOUNT_SIDS)

@@ -30,7 +30,10 @@ export function kmsHostLines(): string[] {
     ];
 }
 
-/** `:install_key`: errorlevel 0 when installed, 1 when no key is known, 2 when `slmgr -ipk` failed (ERROR_CLASS says why). */
+/**
+ * `:install_key`: errorlevel 0 when installed, 1 when no key
+ * is known, 2 when `slmgr -ipk` failed (ERROR_CLASS says why).
+ */
 export function installKeyLines(): string[] {
     return [
         ":install_key",

@@ -67,7 +67,10 @@ export function domainMemberLines(): string[] {
     ];
 }
 
-/** `:detect_os`: BUILD, OS_VERSION, EDITION_ID and EDITION (Standard, Datacenter, Enterprise or Other); `:log_os` logs them. */
+/**
+ * `:detect_os`: BUILD, OS_VERSION, EDITION_ID and EDITION
+ * (Standard, Datacenter, Enterprise or Other); `:log_os` logs them.
+ */
 export function detectOsLines(): string[] {
     const find = tool("find");
     const reg = (value: string) =>

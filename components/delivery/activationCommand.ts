@@ -10,13 +10,19 @@ import { TAT_TIMEOUT_MARGIN_SECONDS, checkWorstCaseSeconds, diagnoseWorstCaseSec
 import { ScriptArguments, renderCarrier } from "./carrier";
 import { sharedTatCommand } from "./tat";
 
-/** Every run of the script a command can start: activate it, report the first-boot run (`/check`), or diagnose read-only (`/diagnose`). */
+/**
+ * Every run of the script a command can start: activate it, report
+ * the first-boot run (`/check`), or diagnose read-only (`/diagnose`).
+ */
 export const SCRIPT_RUNS = ["activate", "check", "diagnose"] as const;
 
 /** Which run of the script a command starts (one of {@link SCRIPT_RUNS}). */
 export type ScriptRun = (typeof SCRIPT_RUNS)[number];
 
-/** The carrier (PowerShell) a TAT command of `run` carries: `script` written to the server, then run with the run's argument. */
+/**
+ * The carrier (PowerShell) a TAT command of `run` carries: `script`
+ * written to the server, then run with the run's argument.
+ */
 export function renderScriptRunCarrier(script: string, run: ScriptRun): string {
     const args: ScriptArguments = run === "activate" ? "" : run === "check" ? "/check" : "/diagnose";
     return renderCarrier(script, "report", args);
@@ -30,7 +36,10 @@ export interface ScriptCommand {
 
 type Timing = Pick<ResolvedActivationScriptOptions, "maxAttempts" | "retryDelaySeconds">;
 
-/** The TAT command timeout (seconds) of `run` with these settings: the run's worst case plus {@link TAT_TIMEOUT_MARGIN_SECONDS}. */
+/**
+ * The TAT command timeout (seconds) of `run` with these settings:
+ * the run's worst case plus {@link TAT_TIMEOUT_MARGIN_SECONDS}.
+ */
 export function scriptRunTimeoutSeconds(run: ScriptRun, options: Timing): number {
     const worst = run === "activate" ? worstCaseSeconds(options) : run === "check" ? checkWorstCaseSeconds(options) : diagnoseWorstCaseSeconds();
     return worst + TAT_TIMEOUT_MARGIN_SECONDS;

@@ -49,7 +49,10 @@ export type CarrierMode =
     /** TAT and SSH: always exit 0 (a TAT invocation then ends as SUCCESS); the result travels in the output. */
     | "report";
 
-/** The argument of one run of the script: none (activate), `/check` (report the first-boot run) or `/diagnose` (read-only). */
+/**
+ * The argument of one run of the script: none (activate), `/check`
+ * (report the first-boot run) or `/diagnose` (read-only).
+ */
 export type ScriptArguments = "" | "/check" | "/diagnose";
 
 /** The exit code that asks cloudbase-init to run the user data again at the next boot, without rebooting. */
@@ -102,7 +105,10 @@ export const CARRIER_STEPS = {
 /** The value of `carrierError` in {@link carrierFailureLine}'s template, where the carrier puts the escaped error. */
 const ERROR_SLOT = "\u0000";
 
-/** The carrier's own result line, in the script's format, with `error` as its `carrierError`; `outcome` is CarrierFailed or FolderBlocked. */
+/**
+ * The carrier's own result line, in the script's format, with `error`
+ * as its `carrierError`; `outcome` is CarrierFailed or FolderBlocked.
+ */
 export function carrierFailureLine(error: string, outcome: ExitCodeInfo = CARRIER_FAILED): string {
     return JSON.stringify({
         activation: RESULT_SCHEMA,

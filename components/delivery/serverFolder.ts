@@ -17,7 +17,10 @@
  */
 import { SERVER_DIR } from "../activation/script";
 
-/** Where versions up to 0.3 kept the server folder, in `C:\\ProgramData`, where every user can create folders: never run from, never written. */
+/**
+ * Where versions up to 0.3 kept the server folder, in `C:\\ProgramData`,
+ * where every user can create folders: never run from, never written.
+ */
 const LEGACY_SERVER_DIR = "C:\\ProgramData\\TencentCloudWindows";
 
 /**

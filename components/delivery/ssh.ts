@@ -16,11 +16,16 @@ const SSH_CARRIER_FILE = "tencentcloud-windows-activate.ps1";
 export const SSH_RUN_COMMAND = `%SystemRoot%\\System32\\WindowsPowerShell\\v1.0\\powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File ${SSH_CARRIER_FILE}`;
 /** The Windows account SSH delivery logs in as. */
 const SSH_USER = "Administrator";
-/** Dial retries and per-dial timeout (s) of the copy and the command, once {@link SSH_WAIT_SECONDS} has seen sshd answer. */
+/**
+ * Dial retries and per-dial timeout (s) of the copy and the
+ * command, once {@link SSH_WAIT_SECONDS} has seen sshd answer.
+ */
 const SSH_DIAL = { errorLimit: 10, perDialTimeoutSeconds: 30 } as const;
 /** The SSH port. */
 const SSH_PORT = 22;
-/** How long `pulumi up` waits for the server's sshd to answer: a first boot that also downloads and installs OpenSSH. */
+/**
+ * How long `pulumi up` waits for the server's sshd to answer: a first boot that also downloads and installs OpenSSH.
+ */
 const SSH_WAIT_SECONDS = 1500;
 
 /** The message `pulumi up` fails with when sshd never answered: names the likely cause and how to confirm it. */
@@ -86,7 +91,8 @@ export function deliverWithSsh(name: string, args: SshDeliveryArgs, parent: pulu
         dialErrorLimit: SSH_DIAL.errorLimit,
         perDialTimeout: SSH_DIAL.perDialTimeoutSeconds,
     };
-    // Wait (bounded) for sshd to answer, so that a server that could not install OpenSSH fails with its cause, not 30 minutes of dials.
+    // Wait (bounded) for sshd to answer, so that a server that could not
+    // install OpenSSH fails with its cause, not 30 minutes of dials.
     const wait = new local.Command(
         `${name}-ssh-wait`,
         {

@@ -16,7 +16,10 @@ import { scriptHash } from "./carrier";
  */
 const TAT_WORKING_DIRECTORY = "C:\\Windows\\System32";
 
-/** The longest TAT command name Tencent accepts (CreateCommand `CommandName`: "up to 60 bytes"; provider `resource_tc_tat_command.go`). */
+/**
+ * The longest TAT command name Tencent accepts (CreateCommand
+ * `CommandName`: "up to 60 bytes"; provider `resource_tc_tat_command.go`).
+ */
 export const TAT_NAME_MAX = 60;
 
 /**

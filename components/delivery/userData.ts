@@ -35,7 +35,10 @@ export interface UserDataParts {
     firstBootPowerShell?: string;
 }
 
-/** Where the user's first-boot PowerShell is written (UTF-8 with a byte order mark, so PowerShell 2.0 reads it as UTF-8) and run from. */
+/**
+ * Where the user's first-boot PowerShell is written (UTF-8 with a
+ * byte order mark, so PowerShell 2.0 reads it as UTF-8) and run from.
+ */
 const FIRST_BOOT_SCRIPT_PATH = `${SERVER_DIR}\\first-boot.ps1`;
 
 /** How the user's code is started: the 64-bit Windows PowerShell, a process of its own, with PowerShell's defaults. */
@@ -59,15 +62,23 @@ function renderFirstBoot(): string {
     );
 }
 
-/** The user's code as its file holds it: UTF-8 with a byte order mark (PowerShell 2.0 reads a file without one in the ANSI code page). */
+/**
+ * The user's code as its file holds it: UTF-8 with a byte order mark
+ * (PowerShell 2.0 reads a file without one in the ANSI code page).
+ */
 function firstBootBytes(code: string): Buffer {
     return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(code, "utf8")]);
 }
 
-/** The loader's statement that runs the statements before the NUL in `$u`, in the loader's scope (dot-sourced: their functions, variables and `exit` are the loader's). */
+/**
+ * The loader's statement that runs the statements before the NUL in `$u`, in the
+ * loader's scope (dot-sourced: their functions, variables and `exit` are the loader's).
+ */
 export const RUN_STATEMENTS = "$k = [Array]::IndexOf($u, [byte]0); . ([ScriptBlock]::Create([Text.Encoding]::ASCII.GetString($u, 0, $k)))";
 
-/** The statements' first statement when the user data carries the script: its bytes, after the NUL in `$u`, into `$s`. */
+/**
+ * The statements' first statement when the user data carries the script: its bytes, after the NUL in `$u`, into `$s`.
+ */
 export const SCRIPT_FROM_LOADER = "$s = New-Object byte[] ($u.Length - $k - 1); [Array]::Copy($u, $k + 1, $s, 0, $s.Length)";
 
 /**
@@ -142,7 +153,10 @@ export function renderUserData(parts: UserDataParts): string | undefined {
     );
 }
 
-/** How many bytes of packed `firstBootPowerShell` (deflated: typical PowerShell shrinks to a third) fit next to the rest of the user data (`parts` without it). */
+/**
+ * How many bytes of packed `firstBootPowerShell` (deflated: typical PowerShell
+ * shrinks to a third) fit next to the rest of the user data (`parts` without it).
+ */
 export function firstBootCapacity(parts: Omit<UserDataParts, "firstBootPowerShell">): number {
     const left = USER_DATA_LIMIT_BYTES - userDataBytes({ ...parts, firstBootPowerShell: "" });
     // Base 85 takes 5 characters for every 4 bytes.

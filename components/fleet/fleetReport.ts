@@ -36,9 +36,15 @@ export interface InstanceFacts {
 
 /** What WindowsActivation found on one instance. */
 export interface InstanceActivation {
-    /** `Licensed`, `Failed` (activation failed, or the audit found Windows not licensed), `Unknown` (TAT has no record) or `Skipped` (nothing ran on it). */
+    /**
+     * `Licensed`, `Failed` (activation failed, or the audit found Windows not
+     * licensed), `Unknown` (TAT has no record) or `Skipped` (nothing ran on it).
+     */
     status: FleetStatus;
-    /** The root cause of a failure (`none` when licensed, `unknown` when not known; docs/script.md), or why it was skipped (docs/windows-activation.md). */
+    /**
+     * The root cause of a failure (`none` when licensed, `unknown` when not
+     * known; docs/script.md), or why it was skipped (docs/windows-activation.md).
+     */
     rootCause: string;
     /** What to do about it, in one sentence. */
     fix: string;
@@ -128,7 +134,10 @@ function failureMessage(instanceId: string, a: InstanceActivation): string {
     return `Windows on instance '${instanceId}' is not licensed (LicenseStatus ${d.licenseStatus}, Windows Server ${d.osVersion} ${d.edition}). ${cause} See ${ACTIVATION_LOG_PATH} on the server.`;
 }
 
-/** Counts the fleet's statuses and lists every failed and skipped instance, in the order given; `urns`: each invoked instance's invocation URN. */
+/**
+ * Counts the fleet's statuses and lists every failed and skipped instance,
+ * in the order given; `urns`: each invoked instance's invocation URN.
+ */
 export function summarise(results: { [instanceId: string]: InstanceActivation }, urns: { [instanceId: string]: string } = {}): FleetSummary {
     const entries = Object.entries(results);
     const count = (s: FleetStatus) => entries.filter(([, a]) => a.status === s).length;
@@ -150,7 +159,10 @@ function runAgainCommand(urns: string[]): string {
     return ["pulumi up", ...urns.map((u) => `--replace '${u}'`)].join(" ");
 }
 
-/** The message that fails `pulumi up` when activation failed on some instances: every one of them, with its root cause and fix, and how to run again there. */
+/**
+ * The message that fails `pulumi up` when activation failed on some instances:
+ * every one of them, with its root cause and fix, and how to run again there.
+ */
 export function fleetFailureMessage(componentName: string, summary: FleetSummary): string {
     const total = summary.licensed + summary.failed + summary.unknown + summary.skipped;
     return (

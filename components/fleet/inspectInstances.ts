@@ -13,7 +13,9 @@ import { AGENT_STATUS_BATCH, NOT_RUNNING_STATES } from "../delivery/tatAgent";
 import { lookUpImage } from "../images/imageLookup";
 import { isPublicWindowsImage } from "../images/imageNames";
 
-/** Instance IDs per `getInstances` and `getTatAgent` call (DescribeInstances' and DescribeAutomationAgentStatus' limit). */
+/**
+ * Instance IDs per `getInstances` and `getTatAgent` call (DescribeInstances' and DescribeAutomationAgentStatus' limit).
+ */
 const INSTANCES_PER_CALL = AGENT_STATUS_BATCH;
 
 /** Why nothing ran on an instance (its entry's `rootCause`). */

@@ -26,7 +26,9 @@ export function findWindowsImage(query: ImageQuery, provider: pulumi.ProviderRes
     );
 }
 
-/** The catalog's entry for an image ID (one invoke per ID and provider), or undefined when this region does not list it. */
+/**
+ * The catalog's entry for an image ID (one invoke per ID and provider), or undefined when this region does not list it.
+ */
 export function lookUpImage(imageId: string, provider: pulumi.ProviderResource | undefined): Promise<ImageInfo | undefined> {
     return cachedGetImages({ imageId }, provider).then((r) => (r.images ?? []).find((i) => i.imageId === imageId));
 }

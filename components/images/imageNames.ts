@@ -72,7 +72,10 @@ export interface ImageQuery {
     language: ImageLanguage;
 }
 
-/** The server-side `imageNameRegex` (Go RE2) for a version; edition and language are filtered here, so one query serves them all. */
+/**
+ * The server-side `imageNameRegex` (Go RE2) for a version; edition
+ * and language are filtered here, so one query serves them all.
+ */
 export function imageNameRegex(version: WindowsVersion): string {
     const year = version.replace("R2", "");
     return version.endsWith("R2") ? `^Windows Server ${year} R2 ` : `^Windows Server ${year} `;
@@ -110,7 +113,10 @@ export function matchesImage(image: ImageInfo, query: ImageQuery): boolean {
     );
 }
 
-/** True for a Tencent public image whose platform is Windows (the procedure does not apply to custom or imported images). */
+/**
+ * True for a Tencent public image whose platform is Windows
+ * (the procedure does not apply to custom or imported images).
+ */
 export function isPublicWindowsImage(image: ImageInfo): boolean {
     return image.imageType === "PUBLIC_IMAGE" && (image.platform ?? "").toLowerCase() === "windows";
 }

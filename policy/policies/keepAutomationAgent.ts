@@ -12,7 +12,10 @@ import { INSTANCE_TYPE, WINDOWS_DETECTION_CONFIG_SCHEMA, WindowsDetectionConfig,
 /** Name of the policy. */
 export const KEEP_AUTOMATION_AGENT = "keep-automation-agent";
 
-/** Stack validation: reports each Windows Instance whose `disableAutomationService` is `true` (an unknown value is not reported). */
+/**
+ * Stack validation: reports each Windows Instance whose
+ * `disableAutomationService` is `true` (an unknown value is not reported).
+ */
 export function validateKeepAutomationAgent(args: StackValidationArgs, reportViolation: ReportViolation): void {
     const detection = windowsDetection(args.getConfig<WindowsDetectionConfig>());
     for (const resource of args.resources) {

@@ -40,7 +40,10 @@ export function isWholeAddressSpace(cidr: string): boolean {
     return /^[0-9a-fA-F.:]+\/0+$/.test(cidr.trim());
 }
 
-/** True when a protocol field admits TCP: `TCP` or `ALL` (any case), or absent/empty (the provider's default is all protocols). */
+/**
+ * True when a protocol field admits TCP: `TCP` or `ALL` (any case),
+ * or absent/empty (the provider's default is all protocols).
+ */
 export function protocolIncludesTcp(protocol: string | undefined): boolean {
     const p = (protocol ?? "").trim().toUpperCase();
     return p === "" || p === "ALL" || p === "TCP";
@@ -88,7 +91,10 @@ export interface IngressRule {
     template: unknown;
 }
 
-/** The template a rule refers to: {@link UNKNOWN} if any reference is unknown, else the first non-empty one, else `undefined`. */
+/**
+ * The template a rule refers to: {@link UNKNOWN} if any reference
+ * is unknown, else the first non-empty one, else `undefined`.
+ */
 export function templateRef(...references: unknown[]): unknown {
     if (references.includes(UNKNOWN)) {
         return UNKNOWN;
@@ -129,7 +135,10 @@ const ADVICE =
     "Anyone on the internet could then try to log in. Narrow the source to your administration network " +
     "(ActivatedWindowsServer's ssh delivery takes activation.sshAllowedCidrs), or use delivery \"tat\", which needs no inbound port.";
 
-/** Resource validation: reports each ingress rule of a SecurityGroupRuleSet or SecurityGroupRule that accepts TCP 22 from 0.0.0.0/0 or ::/0. */
+/**
+ * Resource validation: reports each ingress rule of a SecurityGroupRuleSet
+ * or SecurityGroupRule that accepts TCP 22 from 0.0.0.0/0 or ::/0.
+ */
 export function validateNoSshFromAnywhere(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
     if (args.type === RULE_SET_TYPE) {
         const ingresses = readItems(args.props, "ingresses");

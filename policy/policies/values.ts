@@ -13,7 +13,7 @@
 // The proxy module is internal to @pulumi/policy (pinned to 1.21.0); its declaration file exports
 // nothing, so its shape is declared here. The sentinel strings are the engine's wire values for
 // unknowns (the same in every Pulumi SDK); they only show up when a value is read past the proxy.
-const proxyModule: {
+interface ProxyModule {
     UnknownValueError: new (...args: never[]) => Error;
     unknownBooleanValue: string;
     unknownNumberValue: string;
@@ -22,7 +22,9 @@ const proxyModule: {
     unknownAssetValue: string;
     unknownArchiveValue: string;
     unknownObjectValue: string;
-} = require("@pulumi/policy/proxy");
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an internal module that declares no exports
+const proxyModule: ProxyModule = require("@pulumi/policy/proxy");
 
 const SENTINELS = new Set<unknown>([
     proxyModule.unknownBooleanValue,
@@ -66,7 +68,10 @@ export function read(obj: unknown, key: string | number): unknown {
     return SENTINELS.has(value) ? UNKNOWN : value;
 }
 
-/** The items of an array property: {@link UNKNOWN} when the array is unknown, `[]` when absent or not an array; unknown items come back as {@link UNKNOWN}. */
+/**
+ * The items of an array property: {@link UNKNOWN} when the array is unknown,
+ * `[]` when absent or not an array; unknown items come back as {@link UNKNOWN}.
+ */
 export function readItems(obj: unknown, key: string): unknown[] | typeof UNKNOWN {
     const list = read(obj, key);
     if (list === UNKNOWN) {

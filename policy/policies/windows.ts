@@ -85,7 +85,9 @@ export function parseImageNamePattern(pattern: string): RegExp | undefined {
     }
 }
 
-/** Resolves the config (defaults for missing keys: no image IDs, pattern `(?i)windows`). Throws on an invalid setting. */
+/**
+ * Resolves the config (defaults for missing keys: no image IDs, pattern `(?i)windows`). Throws on an invalid setting.
+ */
 export function windowsDetection(config: WindowsDetectionConfig): WindowsDetection {
     const ids = config.windowsImageIds ?? [];
     if (!Array.isArray(ids) || ids.some((id) => typeof id !== "string")) {

@@ -12,7 +12,8 @@
  *   pulumi config set --path 'securityGroupIds[0]' sg-xxxxxxxx   # optional
  *   pulumi config set hostname win-01              # optional: 2-15 letters, digits, '-'
  *   pulumi config set publicIpBandwidthMbps 10     # optional: a public IP (billed by traffic, by the hour)
- *   pulumi config set privateIp 10.0.1.10          # optional: a fixed private IP in the subnet (a replacement then deletes the old server first)
+ * pulumi config set privateIp 10.0.1.10 # optional: a fixed private
+ * IP in the subnet (a replacement then deletes the old server first)
  *   pulumi config set delivery tat                 # optional: userData (default), tat or ssh
  *   pulumi config set --path 'sshAllowedCidrs[0]' 198.51.100.0/24  # required with delivery ssh: who may reach TCP 22
  *

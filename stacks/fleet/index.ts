@@ -5,7 +5,8 @@
  *
  *   pulumi config set --path 'instanceIds[0]' ins-xxxxxxxx
  *   pulumi config set --path 'instanceIds[1]' ins-yyyyyyyy
- *   pulumi up                                     # first: mode audit (this example's default) reports, changes nothing in licensing
+ *   pulumi up                                     # first: mode audit (this example's default) reports,
+ *                                                 #   changes nothing in licensing
  *   pulumi config set mode activate               # then: activate
  *   pulumi up
  *

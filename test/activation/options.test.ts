@@ -25,7 +25,10 @@ import { carriedScript } from "../support/carrier";
 
 fc.configureGlobal({ includeErrorInReport: true });
 
-/** What TAT accepts for a command (FACTS §10; Tencent's CreateCommand document): timeout in [1, 86400] s, content up to 64 KB. */
+/**
+ * What TAT accepts for a command (FACTS §10; Tencent's CreateCommand
+ * document): timeout in [1, 86400] s, content up to 64 KB.
+ */
 const TAT_TIMEOUT = { min: 1, max: 86400 };
 const TAT_CONTENT_BYTES = 64 * 1024;
 /** The stale-lock age a script may have: a day, in minutes. */
@@ -49,7 +52,10 @@ function refusalOf(fn: () => unknown): unknown {
     }
 }
 
-/** Asserts the refusal of a maxAttempts/retryDelaySeconds pair that does not fit TAT: both fields, the limit and the need are named. */
+/**
+ * Asserts the refusal of a maxAttempts/retryDelaySeconds pair that
+ * does not fit TAT: both fields, the limit and the need are named.
+ */
 function assertTimingRefusal(e: unknown, need: number): ArgumentError {
     assert.ok(e instanceof ArgumentError, `expected an ArgumentError, got ${String(e)}`);
     assert.equal(e.field, "activation.maxAttempts");
@@ -123,7 +129,7 @@ test("docs/arguments.md states the largest pairs that fit, as the rule decides t
     const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "arguments.md"), "utf8");
     const largest = (max: number, accepts: (n: number) => boolean) => {
         let n = max;
-        while (!accepts(n)) n--;
+        while (!accepts(n)) {n--;}
         return n;
     };
     const fits = (o: ActivationScriptOptions) => refusalOf(() => resolveActivationScriptOptions(o)) === undefined;
@@ -152,7 +158,10 @@ function dnsName(tag: string, length: number): string {
     return labels.join(".").slice(0, 253);
 }
 
-/** A valid host, distinct for each `slot`: a DNS name of any length (mostly long: the limits are about size), or an IPv4 address. */
+/**
+ * A valid host, distinct for each `slot`: a DNS name of any length
+ * (mostly long: the limits are about size), or an IPv4 address.
+ */
 const host = (tag: string, slot: number) =>
     fc.oneof(
         { weight: 3, arbitrary: fc.integer({ min: 200, max: 253 }).map((n) => dnsName(tag, n)) },
@@ -160,7 +169,10 @@ const host = (tag: string, slot: number) =>
         { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 })).map(([a, b]) => `10.${slot}.${a}.${b}`) },
     );
 
-/** Script options from the whole accepted space: every list length, long names, both key choices, the whole timing range. */
+/**
+ * Script options from the whole accepted space: every list
+ * length, long names, both key choices, the whole timing range.
+ */
 const scriptOptions: fc.Arbitrary<ActivationScriptOptions> = fc.record({
     kmsHost: host("m", 0),
     fallbackKmsHosts: fc.integer({ min: 0, max: 4 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => host(`f${i}`, 1 + i)))),
@@ -189,19 +201,22 @@ const usage = fc.oneof(
 
 type Usage = typeof usage extends fc.Arbitrary<infer U> ? U : never;
 
-/** The components' arguments for one usage; undefined for a combination the components refuse by rule of their own (not a limit). */
+/**
+ * The components' arguments for one usage; undefined for a combination
+ * the components refuse by rule of their own (not a limit).
+ */
 function build(name: string, options: ActivationScriptOptions, u: Usage): (() => ActivatedWindowsServer | WindowsActivation) | undefined {
     if (u.component === "fleet") {
         // keepActivated applies to mode "activate" only.
-        if (u.mode === "audit" && u.keepActivated) return undefined;
+        if (u.mode === "audit" && u.keepActivated) {return undefined;}
         const instanceIds = cloud.addExistingInstances(1);
         const activation = u.mode === "audit" ? options : { ...options, keepActivated: u.keepActivated };
         return () => new WindowsActivation(name, { instanceIds, mode: u.mode, activation });
     }
     const ssh = u.delivery === "ssh";
-    if (u.verifyWithTat && u.delivery !== "userData") return undefined;
+    if (u.verifyWithTat && u.delivery !== "userData") {return undefined;}
     const enableOpenSsh = ssh || u.enableOpenSsh;
-    if (enableOpenSsh && !(OPENSSH_VERSIONS as readonly string[]).includes(u.windowsVersion)) return undefined;
+    if (enableOpenSsh && !(OPENSSH_VERSIONS as readonly string[]).includes(u.windowsVersion)) {return undefined;}
     const activation: ActivationSettings = {
         ...options,
         delivery: u.delivery,
@@ -218,7 +233,10 @@ test("over the whole accepted space, every TAT command, user data and script the
     const seen = { refused: 0, userDataRefused: 0, userData: 0, runs: new Set<string>() };
     const maxima = { timeout: 0, content: 0, userData: 0, staleMinutes: 0 };
     let checked = cloud.resources.length;
-    /** Checks every TatCommand registered since the last call: timeout, content size, and the stale-lock age of the script it carries. */
+    /**
+     * Checks every TatCommand registered since the last call: timeout,
+     * content size, and the stale-lock age of the script it carries.
+     */
     const checkNewCommands = () => {
         for (const command of cloud.resources.slice(checked).filter((r) => r.type === TAT_COMMAND)) {
             const { timeout, content } = command.inputs;
@@ -263,7 +281,8 @@ test("over the whole accepted space, every TAT command, user data and script the
             maxima.staleMinutes = Math.max(maxima.staleMinutes, stale);
             assert.ok(stale <= DAY_MINUTES, `stale lock after ${stale} min`);
             await (built instanceof ActivatedWindowsServer ? valueOf(built.activationStatus) : valueOf(built.summary));
-            // Components register some resources later (inside outputs): every command registered since the last sample is checked.
+            // Components register some resources later (inside outputs):
+            // every command registered since the last sample is checked.
             checkNewCommands();
             const instance = cloud.resources.find((r) => r.type === INSTANCE && r.name.startsWith(`${name}-`));
             const userData = instance?.inputs.userDataRaw;
@@ -276,7 +295,8 @@ test("over the whole accepted space, every TAT command, user data and script the
         }),
         { numRuns: 120 },
     );
-    await new Promise((resolve) => setTimeout(resolve, 500)); // keepActivated's invokers register after their grouping window
+    // keepActivated's invokers register after their grouping window
+    await new Promise((resolve) => setTimeout(resolve, 500));
     checkNewCommands();
     assert.ok(seen.refused > 0, "no combination was refused (the property would not see the rule)");
     assert.ok(seen.userData > 0, "no user data was checked");

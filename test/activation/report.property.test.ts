@@ -28,7 +28,7 @@ test("readActivationOutput: never throws, never reports Licensed for garbage", (
                 } else {
                     assert.notEqual(report!.result?.licensed, true);
                 }
-                if (input === undefined) assert.equal(report!.status, "Unknown");
+                if (input === undefined) {assert.equal(report!.status, "Unknown");}
             },
         ),
         { numRuns: RUNS.fast * 2 },

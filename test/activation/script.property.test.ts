@@ -52,7 +52,9 @@ function hostListValue(min: number, max: number): fc.Arbitrary<Tagged> {
 
 const boolValue: fc.Arbitrary<Tagged> = fc.oneof(
     fc.boolean().map((value) => ({ value, valid: true })),
-    fc.oneof(fc.constantFrom(0, 1, "true", "false", "", null, [true], new Boolean(true)), hostileString).map((value) => ({ value, valid: false })),
+    fc.oneof(fc.constantFrom(0, 1, "true", "false", "", null, [true],
+        // eslint-disable-next-line no-new-wrappers -- a boxed boolean, which the checks must refuse
+        new Boolean(true)), hostileString).map((value) => ({ value, valid: false })),
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -96,7 +98,7 @@ function assertAcceptedScript(options: Record<string, unknown>, script: string):
     const hostKeys: HostKey[] = ["kmsHost", "fallbackKmsHosts", "ntpServers"];
     for (const key of hostKeys) {
         const v = options[key];
-        if (v === undefined) continue;
+        if (v === undefined) {continue;}
         const hosts = key === "kmsHost" ? [v] : (v as unknown[]);
         for (const h of hosts) {
             assert.equal(typeof h, "string", `accepted ${key} entry is not a string: ${String(h)}`);
@@ -110,7 +112,7 @@ function assertAcceptedScript(options: Record<string, unknown>, script: string):
     let intLines: [string, string][] = [];
     for (const key of Object.keys(INT_LINES) as IntKey[]) {
         const v = options[key];
-        if (v === undefined) continue;
+        if (v === undefined) {continue;}
         assert.ok(typeof v === "number" && Number.isInteger(v), `accepted ${key} is not a whole number: ${String(v)}`);
         const d = DEFAULT_ACTIVATION_SCRIPT_OPTIONS[key];
         placeholders[key] = d;
@@ -231,8 +233,8 @@ const unknownKey = fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.const
 test("renderActivationScript: several hostile options at once, and unknown keys", () => {
     const branches = new Branches();
     // Mostly valid values, so that whole option sets are accepted too.
-    const mostlyValid = (valid: fc.Arbitrary<unknown>, any: fc.Arbitrary<Tagged>) =>
-        fc.oneof({ weight: 5, arbitrary: valid.map((value) => ({ value, valid: true })) }, { weight: 1, arbitrary: any });
+    const mostlyValid = (valid: fc.Arbitrary<unknown>, hostile: fc.Arbitrary<Tagged>) =>
+        fc.oneof({ weight: 5, arbitrary: valid.map((value) => ({ value, valid: true })) }, { weight: 1, arbitrary: hostile });
     const optionsArb = fc.record(
         {
             kmsHost: mostlyValid(validHost, OPTION_ARBS.kmsHost),
@@ -277,7 +279,7 @@ test("renderActivationScript: several hostile options at once, and unknown keys"
                     DEFAULT_ACTIVATION_SCRIPT_OPTIONS.fallbackKmsHosts.includes(options.kmsHost.toLowerCase());
                 assert.ok(key !== undefined && (key in options || defaultRepeated), `the refusal names ${e.field}, which was not given`);
                 assertRefusal(e, new RegExp(`^activation\\.${key}(\\[\\d+\\])?$`), options[key]);
-                if (defaultRepeated) return;
+                if (defaultRepeated) {return;}
                 const kmsHost = typeof options.kmsHost === "string" ? options.kmsHost : DEFAULT_ACTIVATION_SCRIPT_OPTIONS.kmsHost;
                 const fallback = options.fallbackKmsHosts === undefined ? DEFAULT_ACTIVATION_SCRIPT_OPTIONS.fallbackKmsHosts : options.fallbackKmsHosts;
                 const repeats =
@@ -309,7 +311,9 @@ test(
                 if (key === "sshAllowedCidrs") {
                     // The same holes, with a valid CIDR in every filled slot.
                     const cidrs: string[] = new Array(list.length);
-                    for (const i in list) cidrs[Number(i)] = "10.0.0.0/8";
+                    list.forEach((_, i) => {
+                        cidrs[i] = "10.0.0.0/8";
+                    });
                     const e = refusalOf(() => resolveActivationArgs({ delivery: "ssh", sshAllowedCidrs: cidrs }, ctx));
                     if (e !== undefined) {
                         branches.refused++;

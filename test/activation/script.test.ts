@@ -125,7 +125,7 @@ describe("renderActivationScript", () => {
             for (const m of line.matchAll(/\b(?:goto|call) :?([A-Za-z_]+)(?:%ERROR_CLASS%)?/g)) {
                 if (m[1] !== "set" && m[1] !== "eof") {
                     const target = line.includes(`${m[1]}%ERROR_CLASS%`) ? null : m[1].toLowerCase();
-                    if (target) assert.ok(labels.has(target), `${line} -> ${target}`);
+                    if (target) {assert.ok(labels.has(target), `${line} -> ${target}`);}
                 }
             }
         }
@@ -155,7 +155,7 @@ describe("renderActivationScript", () => {
             .map((m) => [Number(m[1]), m[2]] as const);
         for (const [build, version] of expected) {
             let result = "unsupported";
-            for (const [min, v] of rules) if (build >= min) result = v;
+            for (const [min, v] of rules) {if (build >= min) {result = v;}}
             assert.equal(result, version, `build ${build}`);
         }
         assert.ok(lines.includes("if %BUILD% LSS 7600 goto end_unsupportedOs"));

@@ -104,7 +104,10 @@ function scenario(title: string, body: () => void | Promise<void>): void {
 const PROBE = "PROBE";
 const isProbe = (c: string) => c.startsWith("powershell -NoProfile -NonInteractive -Command $ErrorActionPreference='SilentlyContinue';foreach($h in @(");
 const services = (build: number) => ["sppsvc", "w32time", ...(build < 9200 ? ["sppuinotify"] : [])].flatMap((svc) => [`sc qc ${svc}`, `sc qc ${svc}`, `sc query ${svc}`]);
-/** The read-only diagnosis: nothing in it changes the server (no slmgr, sc config, net start, w32tm /config or /resync, reg add). */
+/**
+ * The read-only diagnosis: nothing in it changes the server (no
+ * slmgr, sc config, net start, w32tm /config or /resync, reg add).
+ */
 const diagnosis = (build: number, ntpHost = "ntpupdate.tencentyun.com") => [PROBE, ...services(build), `w32tm /stripchart /computer:${ntpHost} /samples:1 /dataonly`];
 const event = (type: string, id: number) => `eventcreate /L APPLICATION /T ${type} /SO TencentCloudWindowsActivation /ID ${id}`;
 
@@ -849,7 +852,8 @@ describe("activation script under Wine's cmd.exe", () => {
     });
 
     scenario("causes accessDenied and wmiUnavailable at once: accessDenied wins", () => {
-        // The first read works; the read after a first -ato that claims success fails three times; the second -ato is refused.
+        // The first read works; the read after a first -ato that claims
+        // success fails three times; the second -ato is refused.
         const r = run(render({ maxAttempts: 2, retryDelaySeconds: 1 }), withState(fresh2012R2, { "seq.ato": `0,${HR.accessDenied}`, "seq.wmi": "ok,ok,fail,fail,fail,fail,fail,fail" }));
         assertResult(r, { status: "AccessDenied", licenseStatus: -1, rootCause: "accessDenied" });
     });

@@ -240,7 +240,10 @@ function longHost(tag: string): string {
     return [label(63), label(63), label(63), label(61)].join(".");
 }
 
-/** The largest settings the validation accepts: 5 KMS hosts and 4 NTP servers of 253 characters, the client key step and OpenSSH; 20 attempts take a delay up to 560 s (TAT's command timeout). */
+/**
+ * The largest settings the validation accepts: 5 KMS hosts and 4 NTP servers of 253 characters,
+ * the client key step and OpenSSH; 20 attempts take a delay up to 560 s (TAT's command timeout).
+ */
 const MAX_ACTIVATION = {
     kmsHost: longHost("k"),
     fallbackKmsHosts: ["a", "b", "c", "d"].map(longHost),
@@ -251,7 +254,10 @@ const MAX_ACTIVATION = {
     kmsPort: 65535,
 };
 
-/** Recorded Instance user data and the script, per version: default activation, installKmsClientKey, and OpenSSH where supported. */
+/**
+ * Recorded Instance user data and the script, per version: default
+ * activation, installKmsClientKey, and OpenSSH where supported.
+ */
 async function sizes(): Promise<object> {
     const cloud = await setUp();
     const variants = [

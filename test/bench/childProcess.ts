@@ -9,7 +9,10 @@ import * as path from "path";
 export const ROOT = path.resolve(__dirname, "..", "..");
 const CHILD = path.join(__dirname, "child.ts");
 
-/** The sides the evaluation compares: the component, bare instances, and bare instances each inside an empty component (the floor). */
+/**
+ * The sides the evaluation compares: the component, bare instances,
+ * and bare instances each inside an empty component (the floor).
+ */
 export type Side = "component" | "bare" | "emptyComponent";
 
 /** A child's JSON result and the whole process' wall time. */

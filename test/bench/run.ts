@@ -2,8 +2,8 @@
  * The benchmark (`npm run bench`): program evaluation under the mock engine against bare
  * instances (as a user would compare them: each run a fresh process, the same user data on both
  * sides, best against best and median against median), the SDK's work per server, cloud API
- * calls, script and user data sizes, the retry budget against the TAT timeout, and the Windows bench's figures when present. Prints a table and writes the same
- * figures to .bench/results.json. Timings never make it exit non-zero.
+ * calls, script and user data sizes, the retry budget against the TAT timeout, and the Windows bench's figures when
+ * present. Prints a table and writes the same figures to .bench/results.json. Timings never make it exit non-zero.
  *
  *   npm run bench                 # everything (about 6 minutes on 2 cores)
  *   npm run bench -- --profile    # also CPU-profile the component at 500 servers
@@ -31,7 +31,9 @@ const SIZES = [1, 10, 100, 500] as const;
 const ROUNDS: Record<number, number> = { 1: 5, 10: 5, 100: 5, 500: 5 };
 /** The size whose rounds also run the floor: the bare instance inside an empty component. */
 const FLOOR_SIZE = 500;
-/** The most the component may cost against bare instances at 500 servers, best against best and median against median. */
+/**
+ * The most the component may cost against bare instances at 500 servers, best against best and median against median.
+ */
 const RATIO_TARGET = 1.2;
 /** Servers per side in the (slower, instrumented) count of the SDK's work per server. */
 const WORK_SERVERS = 100;
@@ -105,7 +107,10 @@ interface SideRuns {
     median: EvalResult;
 }
 
-/** The evaluation of one size, compared as a user would: the component's best run against the bare side's best, median against median. */
+/**
+ * The evaluation of one size, compared as a user would: the component's
+ * best run against the bare side's best, median against median.
+ */
 interface SizeEvaluation {
     component: SideRuns;
     bare: SideRuns;
@@ -128,7 +133,8 @@ async function evaluation(userDataFile: string) {
         const sides: Side[] = n === FLOOR_SIZE ? ["component", "bare", "emptyComponent"] : ["component", "bare"];
         const runs = new Map<Side, EvalResult[]>(sides.map((side) => [side, []]));
         for (let round = 0; round < ROUNDS[n]; round++) {
-            // Each side goes first as often as the others: a machine that speeds up or slows down during the rounds favours none.
+            // Each side goes first as often as the others: a machine that
+            // speeds up or slows down during the rounds favours none.
             const order = sides.map((_, i) => sides[(i + round) % sides.length]);
             for (const side of order) {
                 const args = side === "component" ? ["eval", side, String(n)] : ["eval", side, String(n), userDataFile];
@@ -151,7 +157,9 @@ async function evaluation(userDataFile: string) {
     return out;
 }
 
-/** The SDK's work per server on each side (registrations, stack traces, applies, invokes), counted in instrumented runs. */
+/**
+ * The SDK's work per server on each side (registrations, stack traces, applies, invokes), counted in instrumented runs.
+ */
 interface WorkResult {
     registrations: number;
     registeredOutputs: number;
@@ -160,7 +168,9 @@ interface WorkResult {
     applies: number;
 }
 
-/** Runs the Windows bench (test/bench/windowsNumbers.ts) where Wine and mingw-w64 are installed, then reads its figures. */
+/**
+ * Runs the Windows bench (test/bench/windowsNumbers.ts) where Wine and mingw-w64 are installed, then reads its figures.
+ */
 function windowsBench(): unknown {
     const wine = process.env.WINE ?? "/usr/lib/wine/wine64";
     if (fs.existsSync(wine)) {

@@ -5,10 +5,12 @@
  * `OutputImpl.prototype.apply`). Both are patched in place, so a process that installs the counter
  * runs slower: its timings are not figures.
  */
+type DebuggableModule = { debuggablePromise: (p: Promise<unknown>, ctx: unknown) => Promise<unknown> };
+type OutputModule = { Output: { prototype: { apply: (...args: unknown[]) => unknown } } };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const debuggable: { debuggablePromise: (p: Promise<unknown>, ctx: unknown) => Promise<unknown> } = require("@pulumi/pulumi/runtime/debuggable");
+const debuggable: DebuggableModule = require("@pulumi/pulumi/runtime/debuggable");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const outputModule: { Output: { prototype: { apply: (...args: unknown[]) => unknown } } } = require("@pulumi/pulumi/output");
+const outputModule: OutputModule = require("@pulumi/pulumi/output");
 
 /** What the SDK did since the counter was installed. */
 export interface WorkCounts {

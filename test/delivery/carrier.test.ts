@@ -281,9 +281,9 @@ describe("user data", () => {
         assert.equal(USER_DATA_LIMIT_BYTES, 12288);
         const base = Buffer.byteLength(renderUserData({ activationScript: script })!);
         const room = firstBootCapacity({ activationScript: script });
-        // The script grew by the lock, the domain-member and correction-limit handling and the VBScript check (issue 19),
-        // then by the per-mode locks and files, the saved correction limits, /check's wait and the Script Host check
-        // (issue 27; base 85 instead of base64 won back 6%): docs/arguments.md gives the figure.
+        // The script grew by the lock, the domain-member and correction-limit handling and the VBScript check (issue
+        // 19), then by the per-mode locks and files, the saved correction limits, /check's wait and the Script Host
+        // check (issue 27; base 85 instead of base64 won back 6%): docs/arguments.md gives the figure.
         assert.ok(room > 400, `room ${room}`);
         // Random base64 text deflates to about three quarters of its size (6 bits a character).
         const noise = (n: number) => randomBytes(n).toString("base64").slice(0, n);

@@ -33,11 +33,11 @@ function apply(call: string, rules: Map<string, Rule>): void {
     const name = p.Name;
     const settings = Object.fromEntries(Object.entries(p).filter(([k]) => !RUN_PARAMETERS.has(k)));
     if (m[1] === "New") {
-        if (rules.has(name)) throw new Error(`New-NetFirewallRule: a rule named ${name} already exists`);
+        if (rules.has(name)) {throw new Error(`New-NetFirewallRule: a rule named ${name} already exists`);}
         rules.set(name, { ...NEW_DEFAULTS, ...settings });
     } else {
         const rule = rules.get(name);
-        if (rule === undefined) throw new Error(`Set-NetFirewallRule: no rule named ${name}`);
+        if (rule === undefined) {throw new Error(`Set-NetFirewallRule: no rule named ${name}`);}
         rules.set(name, { ...rule, ...settings });
     }
 }
@@ -54,7 +54,7 @@ function runFirewall(text: string, rules: Map<string, Rule>): string | undefined
         for (const line of lines) {
             const guarded = /^\s*if \(-not \(Get-NetFirewallRule -Name '([^']+)'[^)]*\)\) \{ (.*) \}$/.exec(line);
             if (guarded !== null) {
-                if (!rules.has(guarded[1])) apply(guarded[2], rules);
+                if (!rules.has(guarded[1])) {apply(guarded[2], rules);}
             } else {
                 apply(line, rules);
             }

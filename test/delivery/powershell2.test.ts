@@ -29,11 +29,13 @@ function renderedOrRefused(render: () => string | undefined): string | undefined
 function libraryPowerShell(): { name: string; text: string; server2019: boolean }[] {
     const texts: { name: string; text: string; server2019: boolean }[] = [];
     for (const [i, script] of scripts.entries()) {
-        // Every TAT command's carrier: activate (also the SSH carrier), /check, and /diagnose (WindowsActivation's audit mode).
+        // Every TAT command's carrier: activate (also the SSH carrier),
+        // /check, and /diagnose (WindowsActivation's audit mode).
         for (const run of SCRIPT_RUNS) {
             texts.push({ name: `TAT ${run} carrier ${i}`, text: renderScriptRunCarrier(script, run), server2019: false });
         }
-        // The batch script's powershell.exe calls (status fallback, diagnosis probe), with the KMS port cmd.exe puts in.
+        // The batch script's powershell.exe calls (status fallback,
+        // diagnosis probe), with the KMS port cmd.exe puts in.
         for (const [j, text] of powershellInBatch(script.replace(/%KMS_PORT%/g, "1688")).entries()) {
             texts.push({ name: `batch ${i} call ${j}`, text, server2019: false });
         }

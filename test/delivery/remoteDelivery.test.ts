@@ -176,7 +176,8 @@ describe("failOnActivationError (default true) fails the program", () => {
                 text,
             );
             assert.doesNotMatch(text, /no result line|not valid JSON|unknown status/, "a clear failure, not a parse error");
-            // TAT: the carrier exited 0, so the invocation was SUCCESS and its output was read once (no polling until the create timeout).
+            // TAT: the carrier exited 0, so the invocation was SUCCESS and
+            // its output was read once (no polling until the create timeout).
             assert.match(text, new RegExp(`task reads: ${delivery === "tat" ? 1 : 0}\\b`));
         });
     }

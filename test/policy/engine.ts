@@ -14,7 +14,9 @@ import { unknownCheckingProxy } from "../../policy/node_modules/@pulumi/policy";
 
 // The engine's wire value for an unknown string (what a new Instance's osName is during preview).
 // Taken from the library so the tests use exactly what the analyzer server would see.
-const proxyModule: { unknownStringValue: string; unknownArrayValue: string; unknownBooleanValue: string } = require("../../policy/node_modules/@pulumi/policy/proxy");
+type ProxyModule = { unknownStringValue: string; unknownArrayValue: string; unknownBooleanValue: string };
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an internal module that declares no exports
+const proxyModule: ProxyModule = require("../../policy/node_modules/@pulumi/policy/proxy");
 
 /** An unknown string value, as the engine sends it during preview. */
 export const UNKNOWN_STRING = proxyModule.unknownStringValue;

@@ -8,7 +8,9 @@
  */
 import { inflateRawSync } from "zlib";
 
-/** A regular expression source for one packed literal's text: `(` to `|` without `<` and `>`, and `!` and `"` for them. */
+/**
+ * A regular expression source for one packed literal's text: `(` to `|` without `<` and `>`, and `!` and `"` for them.
+ */
 export const PACKED_TEXT = `[!"(-;=?-|]`;
 
 /** The bytes of a packed literal, as Expand-Packed returns them. */
@@ -31,7 +33,10 @@ export function expanded(literal: string): Buffer {
     return inflateRawSync(bytes);
 }
 
-/** The bytes of the user data's `$u` literal: the statements, a NUL byte, then the script's bytes (none without a script). */
+/**
+ * The bytes of the user data's `$u` literal: the statements, a
+ * NUL byte, then the script's bytes (none without a script).
+ */
 function userDataStatements(userData: string): [string, string] {
     const m = userData.match(new RegExp(`^\\$u = \\(Expand-Packed '(${PACKED_TEXT}*)'\\)$`, "m"));
     if (m === null) {
@@ -66,12 +71,18 @@ export function userDataBody(userData: string): string {
     return userDataStatements(userData)[0];
 }
 
-/** The user data as PowerShell runs it: the loader's statements, then the packed statements that its last line dot-sources. */
+/**
+ * The user data as PowerShell runs it: the loader's statements,
+ * then the packed statements that its last line dot-sources.
+ */
 export function userDataAsRun(userData: string): string {
     return `${userData.replace(/^<\/?powershell>$/gm, "")}\n${userDataBody(userData)}`;
 }
 
-/** The statement of the carrier's catch that escapes the error for JSON (pinned: the tests fail if the carrier's differs). */
+/**
+ * The statement of the carrier's catch that escapes the error
+ * for JSON (pinned: the tests fail if the carrier's differs).
+ */
 const ESCAPE_STATEMENT =
     "$e = -join @(($step + ': ' + $_).ToCharArray() | ForEach-Object { $c = [int]$_; if ($c -lt 32 -or $c -gt 126 -or $c -eq 34 -or $c -eq 92) { '\\u{0:x4}' -f $c } else { [string]$_ } })";
 

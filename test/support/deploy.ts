@@ -7,11 +7,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockCloud } from "./mockCloud";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const runtimeState: {
+/** What is used here of the runtime's internal state module. */
+interface RuntimeStateModule {
     withLocalStorage<T>(callback: () => Promise<T>): Promise<T>;
     getStore(): { settings: { options: { monitorAddr?: string } } };
-} = require("@pulumi/pulumi/runtime/state");
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an internal module: not in the package's exports
+const runtimeState: RuntimeStateModule = require("@pulumi/pulumi/runtime/state");
 
 /** The library, loaded once for the whole process (its caches must still be per deployment). */
 export type Library = typeof import("../../components");

@@ -102,6 +102,7 @@ export const nonString: fc.Arbitrary<unknown> = fc.oneof(
     fc.bigInt({ min: -10n, max: 70000n }),
     fc.array(fc.constantFrom(...REAL_HOSTS), { maxLength: 2 }),
     fc.object({ maxDepth: 1 }),
+    // eslint-disable-next-line no-new-wrappers -- a boxed string, which the checks must refuse
     fc.constant(new String("kms.example.com")),
     fc.constant({ toString: () => "kms.example.com" }),
     fc.constant(Symbol("kms.example.com")),
@@ -125,7 +126,9 @@ export function intValue(min: number, max: number): fc.Arbitrary<Tagged> {
                     fc.constantFrom(NaN, Infinity, -Infinity, -0, 0.5, min + 0.5, max + 0.000001, 1e21, 2 ** 53, Number.MAX_VALUE, Number.MIN_VALUE, -1),
                     fc.bigInt({ min: BigInt(min), max: BigInt(max) }),
                     fc.constantFrom(String(min), ` ${max}`, "0x10", "1e2", "15 & calc", "%DELAY%"),
-                    fc.constantFrom(true, false, null, [min], new Number(min), { valueOf: () => min }),
+                    fc.constantFrom(true, false, null, [min],
+                        // eslint-disable-next-line no-new-wrappers -- a boxed number, which the checks must refuse
+                        new Number(min), { valueOf: () => min }),
                     hostileString,
                 )
                 .map((value) => ({ value, valid: false })),
@@ -200,7 +203,7 @@ export const ctx = { windowsVersion: "2022" as const, hasPublicIp: true };
 
 /** Collects the canary messages once (inside a test, so a canary that is not refused fails that test). */
 export function ensureCanaries(): void {
-    if (canaryMessages.size > 0) return;
+    if (canaryMessages.size > 0) {return;}
     for (const options of [
         null, [], "x",
         { kmsHost: 42 }, { kmsHost: BAD },
@@ -223,13 +226,16 @@ export function ensureCanaries(): void {
 
 /** The strings a value is made of (elements of arrays too), as a message could echo them. */
 function stringsOf(value: unknown): string[] {
-    if (typeof value === "string") return [value];
-    if (typeof value === "number" || typeof value === "bigint") return [String(value)];
-    if (Array.isArray(value)) return value.flatMap(stringsOf);
+    if (typeof value === "string") {return [value];}
+    if (typeof value === "number" || typeof value === "bigint") {return [String(value)];}
+    if (Array.isArray(value)) {return value.flatMap(stringsOf);}
     return [];
 }
 
-/** Asserts a refusal: an ArgumentError whose field matches, whose message is one a canary gets and does not echo the value. */
+/**
+ * Asserts a refusal: an ArgumentError whose field matches, whose
+ * message is one a canary gets and does not echo the value.
+ */
 export function assertRefusal(e: unknown, field: RegExp, value: unknown): ArgumentError {
     assert.ok(e instanceof ArgumentError, `expected an ArgumentError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
     assert.equal(e.name, "ArgumentError");
@@ -286,7 +292,10 @@ export function checkRule<T>(name: string, values: fc.Arbitrary<Tagged>, field: 
     branches.check(name);
 }
 
-/** True when `options` holds a valid maxAttempts and retryDelaySeconds whose `/check` run would not fit TAT's command timeout. */
+/**
+ * True when `options` holds a valid maxAttempts and retryDelaySeconds
+ * whose `/check` run would not fit TAT's command timeout.
+ */
 export function overTatTimeout(options: Record<string, unknown>): boolean {
     const { maxAttempts, retryDelaySeconds } = options;
     const valid = (v: unknown, max: number) => typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= max;
@@ -305,21 +314,24 @@ export const LINE_START = `{"activation":"${RESULT_SCHEMA}"`;
 const INT_FIELDS = ["exitCode", "licenseStatus", "kmsPort", "attempts", "lastErrorCode", "osBuild"];
 const STRING_FIELDS = ["status", "kmsHost", "errorClass", "osVersion", "edition"];
 
-/** The oracle: the last result line of `text` is a well-formed Licensed line (exit code 0, LicenseStatus 1, every field typed). */
+/**
+ * The oracle: the last result line of `text` is a well-formed
+ * Licensed line (exit code 0, LicenseStatus 1, every field typed).
+ */
 export function isWellFormedLicensed(text: string): boolean {
     const line = text
         .split(/\r?\n/)
         .map((l) => l.trim())
         .filter((l) => l.startsWith(LINE_START))
         .pop();
-    if (line === undefined) return false;
+    if (line === undefined) {return false;}
     let o: unknown;
     try {
         o = JSON.parse(line);
     } catch {
         return false;
     }
-    if (o === null || typeof o !== "object" || Array.isArray(o)) return false;
+    if (o === null || typeof o !== "object" || Array.isArray(o)) {return false;}
     const r = o as Record<string, unknown>;
     return (
         r.activation === RESULT_SCHEMA &&
@@ -360,15 +372,15 @@ const resultObject = fc
     )
     .map(([key, [mode, change]]) => {
         const o: Record<string, unknown> = { ...LICENSED_OBJECT };
-        if (mode === "one") o[key] = change;
+        if (mode === "one") {o[key] = change;}
         if (mode === "other") {
             const [info, licenseStatus] = change as [{ code: number; status: string }, number];
             Object.assign(o, { status: info.status, exitCode: info.code, licenseStatus });
         }
         if (mode === "many") {
             for (const [k, v] of Object.entries(change as Record<string, unknown>)) {
-                if (v === undefined) delete o[k];
-                else o[k] = v;
+                if (v === undefined) {delete o[k];}
+                else {o[k] = v;}
             }
         }
         return JSON.stringify(o);

@@ -11,8 +11,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { ChangeKind, changeKind, instanceUpdateRefusal } from "./providerModel";
 
 // The runtime's wire-format decoder (runtime/rpc.js, throughout 3.x), for the outputs components register.
+type RpcModule = { deserializeProperties(struct: unknown): Record<string, any> };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { deserializeProperties }: { deserializeProperties(struct: unknown): Record<string, any> } = require("@pulumi/pulumi/runtime/rpc");
+const { deserializeProperties }: RpcModule = require("@pulumi/pulumi/runtime/rpc");
 
 /** The resource options a registration carried, as the engine receives them. */
 export interface RecordedOptions {
@@ -37,7 +38,10 @@ export interface RecordedResource {
     type: string;
     name: string;
     urn: string;
-    /** The inputs as the provider receives them (ignored changes put back to the stack's values, except in a replacement). */
+    /**
+     * The inputs as the provider receives them (ignored changes
+     * put back to the stack's values, except in a replacement).
+     */
     inputs: Record<string, any>;
     id: string;
     options: RecordedOptions;
@@ -145,7 +149,10 @@ export class MockAccount {
         this.commandNames.set(name, owner);
     }
 
-    /** After an update of `stack`: its command names are those of `state` (names of deleted or renamed commands are free again). */
+    /**
+     * After an update of `stack`: its command names are those of
+     * `state` (names of deleted or renamed commands are free again).
+     */
     syncStack(stack: string, state: Map<string, { type: string; inputs: Record<string, any> }>): void {
         for (const [name, owner] of this.commandNames) {
             if (owner.startsWith(`${stack}|`)) {
@@ -163,7 +170,10 @@ export class MockAccount {
 const TAT_COMMAND = "tencentcloud:index/tatCommand:TatCommand";
 const ATTACHMENT = "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment";
 
-/** Tencent's InvokeCommand error while an instance's agent is not online (the provider retries it for 5 minutes, then fails). */
+/**
+ * Tencent's InvokeCommand error while an instance's agent is not
+ * online (the provider retries it for 5 minutes, then fails).
+ */
 const AGENT_NOT_ONLINE = "ResourceUnavailable.AgentStatusNotOnline";
 
 const NO_OPTIONS: RecordedOptions = {
@@ -213,9 +223,15 @@ export class MockCloud implements pulumi.runtime.Mocks {
     public sshStdout = `activation log...\r\n${LICENSED_LINE}\r\n`;
     /** How many agent-status answers say `Offline` before a new instance's TAT agent is `Online` (Infinity: never). */
     public agentOfflinePolls = 0;
-    /** CVMs made outside the stack ({@link addExistingInstances}): running for a while, their agents are past `agentOfflinePolls`. */
+    /**
+     * CVMs made outside the stack ({@link addExistingInstances}):
+     * running for a while, their agents are past `agentOfflinePolls`.
+     */
     private readonly existing = new Set<string>();
-    /** Instances whose TAT agent is offline for good (not installed, disabled, no route to TAT): it never answers `Online`. */
+    /**
+     * Instances whose TAT agent is offline for good (not installed,
+     * disabled, no route to TAT): it never answers `Online`.
+     */
     public readonly offlineAgents = new Set<string>();
     /** Agent-status answers given so far, per instance. */
     public readonly agentPolls = new Map<string, number>();
@@ -266,7 +282,10 @@ export class MockCloud implements pulumi.runtime.Mocks {
         };
     }
 
-    /** Starts a new deployment (`preview` or update) of the stack, for a monitor that calls {@link newResource} and {@link call}. */
+    /**
+     * Starts a new deployment (`preview` or update) of the stack,
+     * for a monitor that calls {@link newResource} and {@link call}.
+     */
     begin(project: string, stack: string, preview = false): void {
         this.resources = [];
         this.calls = [];
@@ -533,7 +552,8 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 }
                 const invocationTaskSets = ids.flatMap((invocationId) => {
                     const target = this.invocationTargets.get(invocationId) ?? { instanceId: "", commandId: "", content: "" };
-                    // An invocation's output is what it printed when it ran; one the mock did not run (a preview's) asks tatOutput.
+                    // An invocation's output is what it printed when it ran;
+                    // one the mock did not run (a preview's) asks tatOutput.
                     const recorded = this.recordedOutputs.has(invocationId) ? this.recordedOutputs.get(invocationId) : this.tatOutput(invocationId, target);
                     const output = this.expiredInvocations.has(invocationId) ? undefined : recorded;
                     return output === undefined ? [] : [{ invocationId, instanceId: target.instanceId, taskStatus: "SUCCESS", taskResults: [{ exitCode: 0, output }] }];

@@ -231,14 +231,17 @@ export function uses(text: string): Ps2Use[] {
             // Its parameter list: `function Name(<params>)`.
             if (tokens[k + 2]?.text === "(") {
                 for (let j = k + 3; j < tokens.length && tokens[j].text !== ")"; j++) {
-                    if (tokens[j].kind === "var") assigned.add(tokens[j].text.toLowerCase());
+                    if (tokens[j].kind === "var") {assigned.add(tokens[j].text.toLowerCase());}
                 }
             }
         }
-        if (t.kind === "var" && tokens[k + 1]?.kind === "op" && tokens[k + 1].text === "=") assigned.add(t.text.toLowerCase());
-        if (t.kind === "word" && t.text.toLowerCase() === "foreach" && tokens[k + 1]?.text === "(" && tokens[k + 2]?.kind === "var") assigned.add(tokens[k + 2].text.toLowerCase());
+        if (t.kind === "var" && tokens[k + 1]?.kind === "op" && tokens[k + 1].text === "=") {assigned.add(t.text.toLowerCase());}
+        if (t.kind === "word" && t.text.toLowerCase() === "foreach" && tokens[k + 1]?.text === "(" && tokens[k + 2]?.kind === "var") {assigned.add(tokens[k + 2].text.toLowerCase());}
     });
-    /** Per nesting level: the command that owns the current pipeline element (undefined in expression mode), and whether the level is a hashtable literal. */
+    /**
+     * Per nesting level: the command that owns the current pipeline element
+     * (undefined in expression mode), and whether the level is a hashtable literal.
+     */
     const stack: { owner: string | undefined; hash: boolean }[] = [{ owner: undefined, hash: false }];
     let atStart = true;
     for (let k = 0; k < tokens.length; k++) {
@@ -255,7 +258,7 @@ export function uses(text: string): Ps2Use[] {
                 atStart = t.text !== "[" && t.text !== "@{";
                 continue;
             case "close":
-                if (stack.length > 1) stack.pop();
+                if (stack.length > 1) {stack.pop();}
                 atStart = false;
                 continue;
             case "op":
@@ -283,14 +286,14 @@ export function uses(text: string): Ps2Use[] {
                 const w = t.text.toLowerCase();
                 if (STATEMENT_WORDS.has(w) && (atStart || ["in", "else", "elseif", "catch", "finally"].includes(w))) {
                     found.push({ kind: "keyword", name: w });
-                    if (w === "function") k++;
+                    if (w === "function") {k++;}
                     // What follows a keyword may be a pipeline (`return Get-X`, `foreach ($x in Get-X)`).
                     atStart = true;
                     continue;
                 }
                 if (atStart) {
                     level.owner = w;
-                    if (!defined.has(w)) found.push({ kind: "cmdlet", name: w });
+                    if (!defined.has(w)) {found.push({ kind: "cmdlet", name: w });}
                     atStart = false;
                     // New-Object's type is its first argument (a bareword).
                     if (w === "new-object" && tokens[k + 1]?.kind === "word") {
@@ -315,7 +318,7 @@ export function uses(text: string): Ps2Use[] {
                 continue;
             }
             case "var":
-                if (!assigned.has(t.text.toLowerCase()) && !/^env:/i.test(t.text)) found.push({ kind: "variable", name: t.text });
+                if (!assigned.has(t.text.toLowerCase()) && !/^env:/i.test(t.text)) {found.push({ kind: "variable", name: t.text });}
                 atStart = false;
                 continue;
             case "type": {

@@ -204,7 +204,10 @@ const INSTANCE_SOURCE = "https://github.com/tencentcloudstack/terraform-provider
 
 const EFFECT_WORDS: Record<ChangeKind, string> = { update: "in place", restart: "**restart**", reset: "**reset** (reinstall)", replace: "**replace**" };
 
-/** The day-two table (docs/day-two.md) of `tencentcloud_instance` arguments: one Markdown row per argument, in the provider's order. */
+/**
+ * The day-two table (docs/day-two.md) of `tencentcloud_instance`
+ * arguments: one Markdown row per argument, in the provider's order.
+ */
 export function instanceArgumentRows(): string[] {
     return Object.entries(INSTANCE_ARGUMENTS).map(([name, a]) => {
         const refused = a.refusedWhileRunningUnless ? `; **fails** on a running server unless ${a.refusedWhileRunningUnless.map((f) => `\`${f}\``).join(" or ")} is true` : "";

@@ -63,7 +63,10 @@ function answer(handler: (request: any) => Promise<unknown> | unknown) {
     };
 }
 
-/** Starts an engine whose deployments of `project`/`stack` are played by `cloud` (one deployment: call `cloud.begin` first). */
+/**
+ * Starts an engine whose deployments of `project`/`stack` are
+ * played by `cloud` (one deployment: call `cloud.begin` first).
+ */
 export async function startTestEngine(cloud: MockCloud, project: string, stack: string): Promise<TestEngine> {
     const urnOf = (parent: string, type: string, name: string) => {
         const qualified = parent ? `${parent.split("::")[2]}$${type}` : type;

@@ -16,7 +16,9 @@ interface Mutation {
     noticedBy: string[];
 }
 
-/** The lines of the diagnosis that decide each root cause (checked from the last cause to the first, each overriding). */
+/**
+ * The lines of the diagnosis that decide each root cause (checked from the last cause to the first, each overriding).
+ */
 const CAUSE = {
     keyRejected: 'if "%ERROR_CLASS%"=="keyRejected" set "ROOT_CAUSE=keyRejected"',
     clockSkew: 'if "%CLOCK_SKEWED%"=="yes" set "ROOT_CAUSE=clockSkew"',

@@ -64,7 +64,9 @@ export interface Scenario {
     editionId: string;
     /** Wine's own Windows version setting (cosmetic: the script reads the registry). */
     wineVersion?: string;
-    /** Initial stand-in state, e.g. `{ "lic.status": "5", "svc.w32time.state": "running", "seq.ato": "-1073418124,0" }`. */
+    /**
+     * Initial stand-in state, e.g. `{ "lic.status": "5", "svc.w32time.state": "running", "seq.ato": "-1073418124,0" }`.
+     */
     state: Record<string, string>;
     /** Remove wmic.exe (as on some 2025 images). */
     noWmic?: boolean;
@@ -76,7 +78,10 @@ export interface Scenario {
     noVbscript?: boolean;
     /** MaxPosPhaseCorrection and MaxNegPhaseCorrection in w32time's registry key before the run (absent by default). */
     phaseLimits?: number;
-    /** The activation run's lock folder (`activation.lock`) left in the server folder, last written this many minutes ago. */
+    /**
+     * The activation run's lock folder (`activation.lock`) left
+     * in the server folder, last written this many minutes ago.
+     */
     lockAgeMinutes?: number;
     /** More folders of the server folder (a breaker, another mode's lock), each last written this many minutes ago. */
     locks?: Record<string, number>;
@@ -211,7 +216,9 @@ export const WINE_LAUNCH_FAILURE = /Can't recognize '|failed to map the shared u
  */
 export const SHARING_VIOLATION = /Sharing violation|being used by another process/;
 
-/** Runs of scenarios that Wine failed to start a process in, and that were therefore run again (reported by the tests). */
+/**
+ * Runs of scenarios that Wine failed to start a process in, and that were therefore run again (reported by the tests).
+ */
 export const harnessRetries: string[] = [];
 
 /**
@@ -359,7 +366,10 @@ function finish(run: { status: number; stdout: string }, calls: string[], wallMs
     };
 }
 
-/** Two versions of the script, each in its own file of the server folder, as the carriers write them: the first runs first, the second is written and run while the first is held. */
+/**
+ * Two versions of the script, each in its own file of the server folder, as the carriers
+ * write them: the first runs first, the second is written and run while the first is held.
+ */
 export interface VersionFiles {
     first: { file: string; script: string };
     second: { file: string; script: string };
