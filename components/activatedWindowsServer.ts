@@ -5,7 +5,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
 import { Delivery } from "./activationArgs";
-import { ActivationReport, ActivationStatus, activationFailureMessage, readActivationOutput } from "./activation/report";
+import {
+    ActivationReport,
+    ActivationStatus,
+    activationFailureMessage,
+    readActivationOutput,
+} from "./activation/report";
 import { ActivationResult } from "./activation/result";
 import { scriptTatCommand } from "./delivery/activationCommand";
 import { renderCarrier, scriptHash } from "./delivery/carrier";
@@ -15,7 +20,13 @@ import { invokeTatCommand } from "./delivery/tat";
 import { AgentReadiness, notRunningMessage, whenAgentOnline } from "./delivery/tatAgent";
 import { checkPublicWindowsImage, findWindowsImage, runningImageName } from "./images/imageLookup";
 import { ImageInfo } from "./images/imageNames";
-import { ActivatedWindowsServerArgs, ResolvedServerArgs, instanceIgnoredChanges, instanceReplacedOnChanges, resolveServerArgs } from "./serverArgs";
+import {
+    ActivatedWindowsServerArgs,
+    ResolvedServerArgs,
+    instanceIgnoredChanges,
+    instanceReplacedOnChanges,
+    resolveServerArgs,
+} from "./serverArgs";
 
 /**
  * Backing store of `ActivatedWindowsServer.instance`, off the class so Pulumi's schema analyzer does not publish it.
@@ -63,7 +74,11 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
         const p = resolveServerArgs(args);
         // Its resolved delivery settings: sent as inputs and registered
         // as outputs (the policy pack in policy/ reads the outputs).
-        const summary = { delivery: p.activation.delivery, verifyWithTat: p.activation.verifyWithTat, keepActivated: p.activation.keepActivatedCron !== undefined };
+        const summary = {
+            delivery: p.activation.delivery,
+            verifyWithTat: p.activation.verifyWithTat,
+            keepActivated: p.activation.keepActivatedCron !== undefined,
+        };
         super("tencentcloud-windows:index:ActivatedWindowsServer", name, summary, opts);
 
         const provider = this.getProvider("tencentcloud:index/instance:Instance");
@@ -105,7 +120,8 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
                 instanceChargeType: args.instanceChargeType,
                 disableAutomationService: false,
                 userDataRaw: p.userData,
-                userDataReplaceOnChange: p.activation.replaceOnScriptChange && p.userData !== undefined ? true : undefined,
+                userDataReplaceOnChange:
+                    p.activation.replaceOnScriptChange && p.userData !== undefined ? true : undefined,
             },
             {
                 parent: this,
@@ -119,7 +135,10 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
         INSTANCES.set(this, instance);
 
         // One agent gate per server, for everything that runs through TAT; a server that is not running is named once.
-        const usesTat = p.activation.delivery === "tat" || p.activation.verifyWithTat || p.activation.keepActivatedCron !== undefined;
+        const usesTat =
+            p.activation.delivery === "tat" ||
+            p.activation.verifyWithTat ||
+            p.activation.keepActivatedCron !== undefined;
         const ready = usesTat
             ? whenAgentOnline(name, instance.id, p.activation.tatAgent, provider).apply((r) => {
                   if (!r.running) {
@@ -132,7 +151,10 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
         this.keepActivated = this.keepActivatedOn(name, p, ready, provider);
         // The component's own findings: plain values where they are known at once (a first-boot
         // server), so nothing has to be waited for; else read from the delivery's report.
-        let findings: { activationStatus: pulumi.Input<ActivationStatus>; activationResult: pulumi.Input<ActivationResult | undefined> };
+        let findings: {
+            activationStatus: pulumi.Input<ActivationStatus>;
+            activationResult: pulumi.Input<ActivationResult | undefined>;
+        };
         if (pulumi.Output.isInstance(report)) {
             const failOnError = p.activation.failOnActivationError;
             const checked = report.apply((r) => {
@@ -155,7 +177,9 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
         this.publicIp = this.instance.publicIp as pulumi.Output<string | undefined>;
         // What the server runs: its own image ID (kept when a newer image appears), and that image's name.
         this.imageId = this.instance.imageId;
-        this.imageName = this.instance.imageId.apply((id) => image.then((chosen) => runningImageName(id, chosen, provider)));
+        this.imageName = this.instance.imageId.apply((id) =>
+            image.then((chosen) => runningImageName(id, chosen, provider)),
+        );
         this.osName = this.instance.osName;
         this.activationScript = pulumi.output(p.script);
         this.password = password;
@@ -184,7 +208,8 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
             return pulumi.output(false);
         }
         const { commandId } = scriptTatCommand(p.script, "activate", p.activation.script, provider);
-        const keep = (ids: pulumi.Input<string[]>) => registerKeepActivated(`${name}-keep-activated`, 0, ids, commandId, cron, this);
+        const keep = (ids: pulumi.Input<string[]>) =>
+            registerKeepActivated(`${name}-keep-activated`, 0, ids, commandId, cron, this);
         if (pulumi.runtime.isDryRun()) {
             keep(this.instance.id.apply((id) => [id]));
             return pulumi.output(true);
@@ -212,20 +237,35 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
         const { activation, script } = p;
         if (activation.delivery === "tat" || activation.verifyWithTat) {
             const check = activation.verifyWithTat;
-            const { commandId, timeoutSeconds } = scriptTatCommand(script, check ? "check" : "activate", activation.script, provider);
+            const { commandId, timeoutSeconds } = scriptTatCommand(
+                script,
+                check ? "check" : "activate",
+                activation.script,
+                provider,
+            );
             const role = check ? "activation-check" : "activation";
-            const invoke = (instanceId: pulumi.Input<string>, keepLast: boolean) => invokeTatCommand(`${name}-${role}`, commandId, instanceId, timeoutSeconds, this, keepLast).output;
+            const invoke = (instanceId: pulumi.Input<string>, keepLast: boolean) =>
+                invokeTatCommand(`${name}-${role}`, commandId, instanceId, timeoutSeconds, this, keepLast).output;
             // Preview registers the invocation at once (a new server's ID is unknown there); an update
             // registers it once the gate has answered, keeping the last invocation of a server that is
             // not running (nothing can run on it; the change follows once it runs again).
-            const output = pulumi.runtime.isDryRun() ? invoke(this.instance.id, false) : ready!.apply((r) => invoke(r.instanceId, !r.running));
+            const output = pulumi.runtime.isDryRun()
+                ? invoke(this.instance.id, false)
+                : ready!.apply((r) => invoke(r.instanceId, !r.running));
             return output.apply((o) => readActivationOutput(o, "base64"));
         }
         if (activation.delivery === "ssh") {
             const host = activation.sshHost === "public" ? this.instance.publicIp : this.instance.privateIp;
             const { stdout } = deliverWithSsh(
                 `${name}-activation`,
-                { host, password, carrier: renderCarrier(script, "report"), scriptHash: scriptHash(script), instance: this.instance, dependsOn: sshRules },
+                {
+                    host,
+                    password,
+                    carrier: renderCarrier(script, "report"),
+                    scriptHash: scriptHash(script),
+                    instance: this.instance,
+                    dependsOn: sshRules,
+                },
                 this,
             );
             return stdout.apply((o) => readActivationOutput(o, "text"));

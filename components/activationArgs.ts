@@ -2,7 +2,11 @@
  * The component's `activation` argument: the script options plus how the script is delivered and
  * how its result is reported. Plain values, validated before any resource is registered.
  */
-import { ActivationScriptOptions, ResolvedActivationScriptOptions, resolveActivationScriptOptions } from "./activation/options";
+import {
+    ActivationScriptOptions,
+    ResolvedActivationScriptOptions,
+    resolveActivationScriptOptions,
+} from "./activation/options";
 import { OPENSSH_VERSIONS } from "./delivery/openSsh";
 import { AgentWaitSettings } from "./delivery/tatAgent";
 import { WindowsVersion } from "./images/imageNames";
@@ -111,9 +115,23 @@ export interface ResolvedActivationArgs extends ResolvedTatActivationArgs {
 }
 
 /** The keys of {@link TatActivationSettings} beyond the script options. */
-export const TAT_SETTING_NAMES: readonly string[] = ["failOnActivationError", "tatAgentTimeoutSeconds", "tatAgentPollSeconds", "keepActivated", "keepActivatedCron"];
+export const TAT_SETTING_NAMES: readonly string[] = [
+    "failOnActivationError",
+    "tatAgentTimeoutSeconds",
+    "tatAgentPollSeconds",
+    "keepActivated",
+    "keepActivatedCron",
+];
 
-const DELIVERY_NAMES = [...TAT_SETTING_NAMES, "delivery", "verifyWithTat", "sshHost", "sshAllowedCidrs", "enableOpenSsh", "replaceOnScriptChange"];
+const DELIVERY_NAMES = [
+    ...TAT_SETTING_NAMES,
+    "delivery",
+    "verifyWithTat",
+    "sshHost",
+    "sshAllowedCidrs",
+    "enableOpenSsh",
+    "replaceOnScriptChange",
+];
 
 /** The defaults of the TAT agent wait: 15 minutes, asking every 10 seconds. */
 const DEFAULT_TAT_AGENT_WAIT: Readonly<AgentWaitSettings> = Object.freeze({ timeoutSeconds: 900, pollSeconds: 10 });
@@ -122,7 +140,11 @@ const DEFAULT_TAT_AGENT_WAIT: Readonly<AgentWaitSettings> = Object.freeze({ time
  * Resolves and validates the TAT settings of `activation` (`prefix` names the field in errors);
  * `extraNames` are further keys the caller accepts and checks itself.
  */
-export function resolveTatActivationArgs(args: TatActivationSettings | undefined, extraNames: readonly string[] = TAT_SETTING_NAMES, prefix = "activation"): ResolvedTatActivationArgs {
+export function resolveTatActivationArgs(
+    args: TatActivationSettings | undefined,
+    extraNames: readonly string[] = TAT_SETTING_NAMES,
+    prefix = "activation",
+): ResolvedTatActivationArgs {
     const script = resolveActivationScriptOptions(args, prefix, extraNames);
     const a = args ?? {};
     const keep = requireBoolean(`${prefix}.keepActivated`, a.keepActivated ?? false);
@@ -133,10 +155,22 @@ export function resolveTatActivationArgs(args: TatActivationSettings | undefined
         script,
         failOnActivationError: requireBoolean(`${prefix}.failOnActivationError`, a.failOnActivationError ?? true),
         tatAgent: {
-            timeoutSeconds: requireInteger(`${prefix}.tatAgentTimeoutSeconds`, a.tatAgentTimeoutSeconds ?? DEFAULT_TAT_AGENT_WAIT.timeoutSeconds, 1, 7200),
-            pollSeconds: requireInteger(`${prefix}.tatAgentPollSeconds`, a.tatAgentPollSeconds ?? DEFAULT_TAT_AGENT_WAIT.pollSeconds, 1, 600),
+            timeoutSeconds: requireInteger(
+                `${prefix}.tatAgentTimeoutSeconds`,
+                a.tatAgentTimeoutSeconds ?? DEFAULT_TAT_AGENT_WAIT.timeoutSeconds,
+                1,
+                7200,
+            ),
+            pollSeconds: requireInteger(
+                `${prefix}.tatAgentPollSeconds`,
+                a.tatAgentPollSeconds ?? DEFAULT_TAT_AGENT_WAIT.pollSeconds,
+                1,
+                600,
+            ),
         },
-        keepActivatedCron: keep ? requireCron(`${prefix}.keepActivatedCron`, a.keepActivatedCron ?? DEFAULT_KEEP_ACTIVATED_CRON) : undefined,
+        keepActivatedCron: keep
+            ? requireCron(`${prefix}.keepActivatedCron`, a.keepActivatedCron ?? DEFAULT_KEEP_ACTIVATED_CRON)
+            : undefined,
     };
 }
 
@@ -155,19 +189,34 @@ export function resolveActivationArgs(
     if (verifyWithTat && delivery !== "userData") {
         throw new ArgumentError("activation.verifyWithTat", 'applies only to delivery "userData"');
     }
-    const sshHost = requireOneOf("activation.sshHost", a.sshHost ?? (context.hasPublicIp ? "public" : "private"), SSH_HOSTS);
+    const sshHost = requireOneOf(
+        "activation.sshHost",
+        a.sshHost ?? (context.hasPublicIp ? "public" : "private"),
+        SSH_HOSTS,
+    );
     const enableOpenSsh = requireBoolean("activation.enableOpenSsh", a.enableOpenSsh ?? delivery === "ssh");
     let sshAllowedCidrs: string[] = [];
     if (delivery === "ssh") {
         if (!Array.isArray(a.sshAllowedCidrs) || a.sshAllowedCidrs.length === 0 || a.sshAllowedCidrs.length > 20) {
-            throw new ArgumentError("activation.sshAllowedCidrs", 'is required with delivery "ssh": 1 to 20 CIDR blocks allowed to reach TCP 22');
+            throw new ArgumentError(
+                "activation.sshAllowedCidrs",
+                'is required with delivery "ssh": 1 to 20 CIDR blocks allowed to reach TCP 22',
+            );
         }
-        sshAllowedCidrs = Array.from(a.sshAllowedCidrs, (cidr, i) => requireCidr(`activation.sshAllowedCidrs[${i}]`, cidr));
+        sshAllowedCidrs = Array.from(a.sshAllowedCidrs, (cidr, i) =>
+            requireCidr(`activation.sshAllowedCidrs[${i}]`, cidr),
+        );
         if (sshHost === "public" && !context.hasPublicIp) {
-            throw new ArgumentError("activation.sshHost", 'is "public" but the server has no public IP: set publicIpBandwidthMbps');
+            throw new ArgumentError(
+                "activation.sshHost",
+                'is "public" but the server has no public IP: set publicIpBandwidthMbps',
+            );
         }
     } else if (a.sshAllowedCidrs !== undefined || a.sshHost !== undefined) {
-        throw new ArgumentError(a.sshHost !== undefined ? "activation.sshHost" : "activation.sshAllowedCidrs", 'applies only to delivery "ssh"');
+        throw new ArgumentError(
+            a.sshHost !== undefined ? "activation.sshHost" : "activation.sshAllowedCidrs",
+            'applies only to delivery "ssh"',
+        );
     }
     if (enableOpenSsh && !(OPENSSH_VERSIONS as readonly string[]).includes(context.windowsVersion ?? "")) {
         throw new ArgumentError(

@@ -27,7 +27,14 @@ import * as pulumi from "@pulumi/pulumi";
 /** The parts of `@pulumi/pulumi`'s runtime store read here (runtime/state.js and settings.js, throughout 3.x). */
 interface RuntimeStore {
     settings: {
-        options: { monitorAddr?: string; engineAddr?: string; organization?: string; project?: string; stack?: string; dryRun?: boolean };
+        options: {
+            monitorAddr?: string;
+            engineAddr?: string;
+            organization?: string;
+            project?: string;
+            stack?: string;
+            dryRun?: boolean;
+        };
         monitor?: object;
     };
 }
@@ -67,8 +74,19 @@ function deploymentState(): Map<string, unknown> {
     }
     const store = runtimeState.getStore();
     const { options, monitor } = store.settings;
-    if (options.monitorAddr !== undefined && options.monitorAddr !== "" && options.monitorAddr !== MOCK_MONITOR_ADDRESS) {
-        const key = JSON.stringify([options.monitorAddr, options.engineAddr, options.organization, options.project, options.stack, options.dryRun]);
+    if (
+        options.monitorAddr !== undefined &&
+        options.monitorAddr !== "" &&
+        options.monitorAddr !== MOCK_MONITOR_ADDRESS
+    ) {
+        const key = JSON.stringify([
+            options.monitorAddr,
+            options.engineAddr,
+            options.organization,
+            options.project,
+            options.stack,
+            options.dryRun,
+        ]);
         let state = byConnection.get(key);
         if (state === undefined) {
             state = new Map();

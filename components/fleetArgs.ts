@@ -4,7 +4,12 @@
  * (which may arrive later, from another resource or a stack reference) when they are known.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ResolvedTatActivationArgs, TAT_SETTING_NAMES, TatActivationSettings, resolveTatActivationArgs } from "./activationArgs";
+import {
+    ResolvedTatActivationArgs,
+    TAT_SETTING_NAMES,
+    TatActivationSettings,
+    resolveTatActivationArgs,
+} from "./activationArgs";
 import { renderActivationScript } from "./activation/script";
 import { ArgumentError, requireBoolean, requireOneOf } from "./validation";
 
@@ -71,20 +76,31 @@ export function resolveFleetArgs(args: WindowsActivationArgs): ResolvedFleetArgs
     const strict = requireBoolean("strict", args.strict ?? false);
     for (const key of ["tatAgentTimeoutSeconds", "tatAgentPollSeconds"] as const) {
         if (args.activation?.[key] !== undefined) {
-            throw new ArgumentError(`activation.${key}`, "does not apply to WindowsActivation: it asks each existing instance's agent once and does not wait (an offline agent is reported Skipped)");
+            throw new ArgumentError(
+                `activation.${key}`,
+                "does not apply to WindowsActivation: it asks each existing instance's agent once and does not wait (an offline agent is reported Skipped)",
+            );
         }
     }
     const activation = resolveTatActivationArgs(args.activation, TAT_SETTING_NAMES);
     if (mode === "audit") {
         for (const key of ["keepActivated", "failOnActivationError"] as const) {
             if (args.activation?.[key] !== undefined) {
-                throw new ArgumentError(`activation.${key}`, 'applies only to mode "activate" (an audit changes nothing and fails on nothing it finds)');
+                throw new ArgumentError(
+                    `activation.${key}`,
+                    'applies only to mode "activate" (an audit changes nothing and fails on nothing it finds)',
+                );
             }
         }
     }
     const given = args.instanceIds;
-    const later = pulumi.Output.isInstance(given) || given instanceof Promise || (Array.isArray(given) && given.some((id) => typeof id !== "string"));
-    const instanceIds = later ? pulumi.output(given).apply(requireInstanceIds) : pulumi.output(requireInstanceIds(given));
+    const later =
+        pulumi.Output.isInstance(given) ||
+        given instanceof Promise ||
+        (Array.isArray(given) && given.some((id) => typeof id !== "string"));
+    const instanceIds = later
+        ? pulumi.output(given).apply(requireInstanceIds)
+        : pulumi.output(requireInstanceIds(given));
     return { instanceIds, mode, activation, strict, script: renderActivationScript(activation.script) };
 }
 
@@ -102,7 +118,10 @@ function requireInstanceIds(value: unknown): string[] {
     const seen = new Map<string, number>();
     return value.map((id, i) => {
         if (typeof id !== "string" || !INSTANCE_ID.test(id)) {
-            throw new ArgumentError(`instanceIds[${i}]`, "must be a CVM instance ID: ins- and 8 lower-case letters or digits");
+            throw new ArgumentError(
+                `instanceIds[${i}]`,
+                "must be a CVM instance ID: ins- and 8 lower-case letters or digits",
+            );
         }
         if (seen.has(id)) {
             throw new ArgumentError(`instanceIds[${i}]`, `repeats instanceIds[${seen.get(id)}]`);

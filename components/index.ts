@@ -11,7 +11,13 @@ export { ActivationSettings, Delivery, SshHost, TatActivationSettings } from "./
 export { ActivationScriptOptions, DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "./activation/options";
 export { renderActivationScript, ACTIVATION_LOG_PATH } from "./activation/script";
 export { EXIT_CODES, ExitCodeInfo } from "./activation/exitCodes";
-export { ActivationDiagnosis, ActivationResult, ActivationResultError, parseActivationOutput, parseDiagnosisOutput } from "./activation/result";
+export {
+    ActivationDiagnosis,
+    ActivationResult,
+    ActivationResultError,
+    parseActivationOutput,
+    parseDiagnosisOutput,
+} from "./activation/result";
 export { ActivationStatus } from "./activation/report";
 export { ImageEdition, ImageLanguage, WindowsVersion } from "./images/imageNames";
 export { ArgumentError } from "./validation";

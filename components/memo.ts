@@ -8,7 +8,11 @@
  * Wraps a pure function so that it computes each result once per text key and remembers at most
  * `limit` results (the oldest forgotten first). A call that throws remembers nothing.
  */
-export function memoize<A extends unknown[], R>(fn: (...args: A) => R, key: (...args: A) => string, limit = 16): (...args: A) => R {
+export function memoize<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    key: (...args: A) => string,
+    limit = 16,
+): (...args: A) => R {
     const results = new Map<string, R>();
     return (...args: A): R => {
         const k = key(...args);

@@ -9,8 +9,24 @@ import { ActivationSettings, ResolvedActivationArgs, resolveActivationArgs } fro
 import { renderActivationScript } from "./activation/script";
 import { renderUserData } from "./delivery/userData";
 import { memoize } from "./memo";
-import { IMAGE_EDITIONS, IMAGE_LANGUAGES, ImageEdition, ImageLanguage, WINDOWS_VERSIONS, WindowsVersion, defaultEdition } from "./images/imageNames";
-import { ArgumentError, requireBoolean, requireInteger, requireOneOf, requireWindowsHostname, requireWindowsPassword, validateInput } from "./validation";
+import {
+    IMAGE_EDITIONS,
+    IMAGE_LANGUAGES,
+    ImageEdition,
+    ImageLanguage,
+    WINDOWS_VERSIONS,
+    WindowsVersion,
+    defaultEdition,
+} from "./images/imageNames";
+import {
+    ArgumentError,
+    requireBoolean,
+    requireInteger,
+    requireOneOf,
+    requireWindowsHostname,
+    requireWindowsPassword,
+    validateInput,
+} from "./validation";
 
 /**
  * Further arguments of the server's `tencentcloud.Instance`: data disks, CAM role, placement group,
@@ -157,7 +173,10 @@ function resolveInstanceSettings(value: unknown): InstanceSettings {
     }
     for (const key of OWNED_INSTANCE_ARGS) {
         if ((value as Record<string, unknown>)[key] !== undefined) {
-            throw new ArgumentError(`instanceSettings.${key}`, "is set by the component itself: use the component's own argument, or leave it out");
+            throw new ArgumentError(
+                `instanceSettings.${key}`,
+                "is set by the component itself: use the component's own argument, or leave it out",
+            );
         }
     }
     return value as InstanceSettings;
@@ -196,30 +215,62 @@ export function resolveServerArgs(args: ActivatedWindowsServerArgs): ResolvedSer
     for (const field of ["availabilityZone", "instanceType", "vpcId", "subnetId", "password"] as const) {
         void required(field, args[field]);
     }
-    const windowsVersion = args.windowsVersion === undefined ? undefined : requireOneOf("windowsVersion", args.windowsVersion, WINDOWS_VERSIONS);
+    const windowsVersion =
+        args.windowsVersion === undefined
+            ? undefined
+            : requireOneOf("windowsVersion", args.windowsVersion, WINDOWS_VERSIONS);
     if (args.imageId !== undefined && (typeof args.imageId !== "string" || !IMAGE_ID.test(args.imageId))) {
         throw new ArgumentError("imageId", "must look like img-xxxxxxxx (8 lower-case letters or digits)");
     }
     if (windowsVersion === undefined && args.imageId === undefined) {
         throw new ArgumentError("windowsVersion", "is required unless imageId is set");
     }
-    const edition = requireOneOf("windowsEdition", args.windowsEdition ?? defaultEdition(windowsVersion ?? "2022"), IMAGE_EDITIONS);
+    const edition = requireOneOf(
+        "windowsEdition",
+        args.windowsEdition ?? defaultEdition(windowsVersion ?? "2022"),
+        IMAGE_EDITIONS,
+    );
     const language = requireOneOf("imageLanguage", args.imageLanguage ?? "zh", IMAGE_LANGUAGES);
-    const bandwidth = args.publicIpBandwidthMbps === undefined ? undefined : requireInteger("publicIpBandwidthMbps", args.publicIpBandwidthMbps, 1, 1000);
-    const systemDiskSize = args.systemDiskSize === undefined ? undefined : requireInteger("systemDiskSize", args.systemDiskSize, 50, 1024);
+    const bandwidth =
+        args.publicIpBandwidthMbps === undefined
+            ? undefined
+            : requireInteger("publicIpBandwidthMbps", args.publicIpBandwidthMbps, 1, 1000);
+    const systemDiskSize =
+        args.systemDiskSize === undefined ? undefined : requireInteger("systemDiskSize", args.systemDiskSize, 50, 1024);
     const replaceOnImageChange = requireBoolean("replaceOnImageChange", args.replaceOnImageChange ?? false);
     // Plain values are checked here, before any resource exists; secrets and outputs inside their output.
     const password = validateInput(args.password, (v) => requireWindowsPassword("password", v));
-    const hostname = args.hostname === undefined ? undefined : validateInput(args.hostname, (v) => requireWindowsHostname("hostname", v));
+    const hostname =
+        args.hostname === undefined
+            ? undefined
+            : validateInput(args.hostname, (v) => requireWindowsHostname("hostname", v));
     const instanceSettings = resolveInstanceSettings(args.instanceSettings);
     const activation = resolveActivationArgs(args.activation, { windowsVersion, hasPublicIp: bandwidth !== undefined });
     const script = renderScript(activation.script);
-    const parts = { activationScript: activation.delivery === "userData" ? script : undefined, enableOpenSsh: activation.enableOpenSsh };
+    const parts = {
+        activationScript: activation.delivery === "userData" ? script : undefined,
+        enableOpenSsh: activation.enableOpenSsh,
+    };
     const userData =
         args.firstBootPowerShell === undefined
             ? renderUserDataOnce(parts)
-            : validateInput(args.firstBootPowerShell, (v) => renderUserDataOnce({ ...parts, firstBootPowerShell: requireText("firstBootPowerShell", v) })!);
-    return { windowsVersion, edition, language, bandwidth, systemDiskSize, replaceOnImageChange, password, hostname, instanceSettings, activation, script, userData };
+            : validateInput(args.firstBootPowerShell, (v) =>
+                  renderUserDataOnce({ ...parts, firstBootPowerShell: requireText("firstBootPowerShell", v) })!,
+              );
+    return {
+        windowsVersion,
+        edition,
+        language,
+        bandwidth,
+        systemDiskSize,
+        replaceOnImageChange,
+        password,
+        hostname,
+        instanceSettings,
+        activation,
+        script,
+        userData,
+    };
 }
 
 /** Requires a string. */

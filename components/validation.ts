@@ -43,7 +43,10 @@ function isDnsName(value: string): boolean {
 /** Requires a string that is a DNS name or an IPv4 address. */
 export function requireHost(field: string, value: unknown): string {
     if (typeof value !== "string" || !(isIpv4(value) || isDnsName(value))) {
-        throw new ArgumentError(field, "must be a DNS name (letters, digits, '-' and '.', at most 253 characters) or an IPv4 address");
+        throw new ArgumentError(
+            field,
+            "must be a DNS name (letters, digits, '-' and '.', at most 253 characters) or an IPv4 address",
+        );
     }
     return value;
 }
@@ -95,7 +98,9 @@ function cronFieldOk(part: string, min: number, max: number): boolean {
         if (m === null || (m[4] !== undefined && (Number(m[4]) < 1 || (m[1] !== "*" && m[3] === undefined)))) {
             return false;
         }
-        return m[1] === "*" || (inRange(m[2]) && (m[3] === undefined || (inRange(m[3]) && Number(m[3]) >= Number(m[2]))));
+        return (
+            m[1] === "*" || (inRange(m[2]) && (m[3] === undefined || (inRange(m[3]) && Number(m[3]) >= Number(m[2]))))
+        );
     });
 }
 
@@ -103,7 +108,10 @@ function cronFieldOk(part: string, min: number, max: number): boolean {
 export function requireCron(field: string, value: unknown): string {
     const parts = typeof value === "string" ? value.split(" ") : [];
     if (parts.length !== 5 || !parts.every((part, i) => cronFieldOk(part, ...CRON_FIELDS[i]))) {
-        throw new ArgumentError(field, "must be a 5-field cron: minute (0-59), hour (0-23), day of month (1-31), month (1-12), day of week (0-7), each a number, '*', a range a-b, a list a,b or a step */n, separated by single spaces");
+        throw new ArgumentError(
+            field,
+            "must be a 5-field cron: minute (0-59), hour (0-23), day of month (1-31), month (1-12), day of week (0-7), each a number, '*', a range a-b, a list a,b or a step */n, separated by single spaces",
+        );
     }
     return value as string;
 }

@@ -7,7 +7,16 @@ import { ActivationMode, ResolvedFleetArgs, WindowsActivationArgs, resolveFleetA
 import { scriptTatCommand } from "./delivery/activationCommand";
 import { invokerMembers, registerKeepActivated } from "./delivery/keepActivated";
 import { readTatOutputs, registerTatInvocation } from "./delivery/tat";
-import { FleetSummary, InstanceActivation, facts, fleetFailureMessage, readActivation, readAudit, skipped, summarise } from "./fleet/fleetReport";
+import {
+    FleetSummary,
+    InstanceActivation,
+    facts,
+    fleetFailureMessage,
+    readActivation,
+    readAudit,
+    skipped,
+    summarise,
+} from "./fleet/fleetReport";
 import { FleetInstance, inspectInstances } from "./fleet/inspectInstances";
 
 /**
@@ -70,17 +79,32 @@ export class WindowsActivation extends pulumi.ComponentResource {
         p: ResolvedFleetArgs,
         list: FleetInstance[],
         provider: pulumi.ProviderResource | undefined,
-    ): pulumi.Output<{ results: { [instanceId: string]: InstanceActivation }; urns: { [instanceId: string]: string } }> {
-        const { commandId, timeoutSeconds } = scriptTatCommand(p.script, p.mode === "audit" ? "diagnose" : "activate", p.activation.script, provider);
+    ): pulumi.Output<{
+        results: { [instanceId: string]: InstanceActivation };
+        urns: { [instanceId: string]: string };
+    }> {
+        const { commandId, timeoutSeconds } = scriptTatCommand(
+            p.script,
+            p.mode === "audit" ? "diagnose" : "activate",
+            p.activation.script,
+            provider,
+        );
         const read = p.mode === "audit" ? readAudit : readActivation;
         const ran = list.filter((i) => i.skip === undefined);
         // Their agents answered Online in the one round inspectInstances asked: nothing waits here.
-        const attachments = ran.map((i) => registerTatInvocation(`${name}-${i.instanceId}`, commandId, i.instanceId, timeoutSeconds, this));
+        const attachments = ran.map((i) =>
+            registerTatInvocation(`${name}-${i.instanceId}`, commandId, i.instanceId, timeoutSeconds, this),
+        );
         const cron = p.activation.keepActivatedCron;
         if (cron !== undefined) {
-            invokerMembers(ran.map((i) => i.instanceId)).forEach((ids, n) => registerKeepActivated(`${name}-keep-activated-${n}`, n, ids, commandId, cron, this));
+            invokerMembers(ran.map((i) => i.instanceId)).forEach((ids, n) =>
+                registerKeepActivated(`${name}-keep-activated-${n}`, n, ids, commandId, cron, this),
+            );
         }
-        const outputs = readTatOutputs(attachments.map((a) => a.invocationId), this);
+        const outputs = readTatOutputs(
+            attachments.map((a) => a.invocationId),
+            this,
+        );
         return pulumi.all([outputs, pulumi.all(attachments.map((a) => a.urn))]).apply(([out, u]) => {
             const byId = new Map(ran.map((i, k) => [i.instanceId, k]));
             const results: { [instanceId: string]: InstanceActivation } = {};

@@ -11,14 +11,31 @@ import { MockCloud, SAMPLE_IMAGES, valueOf } from "./support/mockCloud";
 import { carriedScript } from "./support/carrier";
 import { Library, deploy } from "./support/deploy";
 
-const base = { availabilityZone: "ap-guangzhou-3", instanceType: "S5.MEDIUM4", vpcId: "vpc-1", subnetId: "subnet-1", password: "Day(Two)Passw0rd", windowsVersion: "2022" as const };
-const NEWER_2022 = { ...SAMPLE_IMAGES.find((i) => i.imageId === "img-2022zh02")!, imageId: "img-2022zh03", createdTime: "2026-11-01 10:00:00" };
+const base = {
+    availabilityZone: "ap-guangzhou-3",
+    instanceType: "S5.MEDIUM4",
+    vpcId: "vpc-1",
+    subnetId: "subnet-1",
+    password: "Day(Two)Passw0rd",
+    windowsVersion: "2022" as const,
+};
+const NEWER_2022 = {
+    ...SAMPLE_IMAGES.find((i) => i.imageId === "img-2022zh02")!,
+    imageId: "img-2022zh03",
+    createdTime: "2026-11-01 10:00:00",
+};
 
 /** Declares servers `names` with `activation`, and waits for their outputs. */
 function servers(names: string[], activation: Record<string, unknown> = {}) {
     return async (lib: Library) => {
         const list = names.map((n) => new lib.ActivatedWindowsServer(n, { ...base, activation }));
-        return Promise.all(list.map(async (s) => ({ imageId: await valueOf(s.imageId), imageName: await valueOf(s.imageName), status: await valueOf(s.activationStatus) })));
+        return Promise.all(
+            list.map(async (s) => ({
+                imageId: await valueOf(s.imageId),
+                imageName: await valueOf(s.imageName),
+                status: await valueOf(s.activationStatus),
+            })),
+        );
     };
 }
 
@@ -36,7 +53,11 @@ describe("a newer public image", () => {
         const web1 = instanceOf(cloud, "web1");
         assert.ok(web1.options.ignoreChanges.includes("imageId"), "the registration asks the engine to keep the image");
         assert.equal(web1.change, "same", `the running server is left alone, not ${web1.change} (${web1.changed})`);
-        assert.deepEqual(second.result[0], { imageId: "img-2022zh02", imageName: "Windows Server 2022 数据中心版 64位中文版", status: "PendingFirstBoot" });
+        assert.deepEqual(second.result[0], {
+            imageId: "img-2022zh02",
+            imageName: "Windows Server 2022 数据中心版 64位中文版",
+            status: "PendingFirstBoot",
+        });
         assert.equal(second.result[1].imageId, "img-2022zh03", "a new server gets the newest image");
         assert.equal(instanceOf(cloud, "web2").change, "create");
         assert.deepEqual(second.deleted, []);
@@ -52,12 +73,16 @@ describe("a newer public image", () => {
         // The same instance registered directly, as a program without the component would.
         await deploy(cloud, async () => {
             const tc = await import("@pulumi/tencentcloud");
-            const before = await valueOf(new tc.Instance("bare-probe", { availabilityZone: "ap-guangzhou-3", imageId: "img-2022zh02" }).id);
+            const before = await valueOf(
+                new tc.Instance("bare-probe", { availabilityZone: "ap-guangzhou-3", imageId: "img-2022zh02" }).id,
+            );
             return before;
         });
         await deploy(cloud, async () => {
             const tc = await import("@pulumi/tencentcloud");
-            return valueOf(new tc.Instance("bare-probe", { availabilityZone: "ap-guangzhou-3", imageId: "img-2022zh03" }).id);
+            return valueOf(
+                new tc.Instance("bare-probe", { availabilityZone: "ap-guangzhou-3", imageId: "img-2022zh03" }).id,
+            );
         });
         const probe = cloud.resources.find((r) => r.name === "bare-probe")!;
         assert.equal(probe.change, "reset", "a changed imageId reinstalls the system disk (ResetInstance)");
@@ -68,15 +93,51 @@ describe("the list of what replaces or restarts a server (docs/day-two.md)", () 
     const cases: [string, Record<string, unknown>, string][] = [
         ["availabilityZone", { availabilityZone: "ap-guangzhou-4" }, "replace"],
         ["publicIpBandwidthMbps added", { publicIpBandwidthMbps: 10 }, "replace"],
-        ["password with instanceSettings.forceStop", { password: "Other(Passw0rd)9", instanceSettings: { forceStop: true } }, "restart"],
+        [
+            "password with instanceSettings.forceStop",
+            { password: "Other(Passw0rd)9", instanceSettings: { forceStop: true } },
+            "restart",
+        ],
         ["hostname", { hostname: "web-02" }, "restart"],
         ["instanceType", { instanceType: "S5.LARGE8" }, "restart"],
-        ["systemDiskSize with instanceSettings.systemDiskResizeOnline", { systemDiskSize: 100, instanceSettings: { systemDiskResizeOnline: true } }, "restart"],
+        [
+            "systemDiskSize with instanceSettings.systemDiskResizeOnline",
+            { systemDiskSize: 100, instanceSettings: { systemDiskResizeOnline: true } },
+            "restart",
+        ],
         ["subnetId", { subnetId: "subnet-2" }, "restart"],
-        ["data disk size", { instanceSettings: { dataDisks: [{ dataDiskType: "CLOUD_PREMIUM", dataDiskSize: 200 }] } }, "update"],
-        ["data disk added", { instanceSettings: { dataDisks: [{ dataDiskType: "CLOUD_PREMIUM", dataDiskSize: 100 }, { dataDiskType: "CLOUD_SSD", dataDiskSize: 50 }] } }, "replace"],
-        ["data disk type", { instanceSettings: { dataDisks: [{ dataDiskType: "CLOUD_SSD", dataDiskSize: 100 }] } }, "replace"],
-        ["ipv6AddressCount", { instanceSettings: { dataDisks: [{ dataDiskType: "CLOUD_PREMIUM", dataDiskSize: 100 }], ipv6AddressCount: 1 } }, "replace"],
+        [
+            "data disk size",
+            { instanceSettings: { dataDisks: [{ dataDiskType: "CLOUD_PREMIUM", dataDiskSize: 200 }] } },
+            "update",
+        ],
+        [
+            "data disk added",
+            {
+                instanceSettings: {
+                    dataDisks: [
+                        { dataDiskType: "CLOUD_PREMIUM", dataDiskSize: 100 },
+                        { dataDiskType: "CLOUD_SSD", dataDiskSize: 50 },
+                    ],
+                },
+            },
+            "replace",
+        ],
+        [
+            "data disk type",
+            { instanceSettings: { dataDisks: [{ dataDiskType: "CLOUD_SSD", dataDiskSize: 100 }] } },
+            "replace",
+        ],
+        [
+            "ipv6AddressCount",
+            {
+                instanceSettings: {
+                    dataDisks: [{ dataDiskType: "CLOUD_PREMIUM", dataDiskSize: 100 }],
+                    ipv6AddressCount: 1,
+                },
+            },
+            "replace",
+        ],
         ["tags", { tags: { team: "b" } }, "update"],
         ["instanceName", { instanceName: "renamed" }, "update"],
         ["securityGroupIds", { securityGroupIds: ["sg-9"] }, "update"],
@@ -85,8 +146,14 @@ describe("the list of what replaces or restarts a server (docs/day-two.md)", () 
     for (const [what, change, expected] of cases) {
         test(`a changed ${what}: ${expected}`, async () => {
             const cloud = new MockCloud();
-            const disk = String(what).startsWith("data disk") || what === "ipv6AddressCount" ? { instanceSettings: { dataDisks: [{ dataDiskType: "CLOUD_PREMIUM", dataDiskSize: 100 }] } } : {};
-            const one = (extra: Record<string, unknown>) => async (lib: Library) => valueOf(new lib.ActivatedWindowsServer("r1", { ...base, hostname: "web-01", ...extra } as never).instanceId);
+            const disk =
+                String(what).startsWith("data disk") || what === "ipv6AddressCount"
+                    ? { instanceSettings: { dataDisks: [{ dataDiskType: "CLOUD_PREMIUM", dataDiskSize: 100 }] } }
+                    : {};
+            const one = (extra: Record<string, unknown>) => async (lib: Library) =>
+                valueOf(
+                    new lib.ActivatedWindowsServer("r1", { ...base, hostname: "web-01", ...extra } as never).instanceId,
+                );
             await deploy(cloud, one(disk));
             await deploy(cloud, one(change));
             assert.equal(instanceOf(cloud, "r1").change, expected, instanceOf(cloud, "r1").changed.join(","));
@@ -94,12 +161,26 @@ describe("the list of what replaces or restarts a server (docs/day-two.md)", () 
     }
 
     const dayTwo = (first: Record<string, unknown>, second: Record<string, unknown>, state = "RUNNING") =>
-        spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "support", "dayTwoProgram.ts"), JSON.stringify(first), JSON.stringify(second), state], { encoding: "utf8", timeout: 60000 });
+        spawnSync(
+            process.execPath,
+            [
+                "--import",
+                "tsx",
+                path.join(__dirname, "support", "dayTwoProgram.ts"),
+                JSON.stringify(first),
+                JSON.stringify(second),
+                state,
+            ],
+            { encoding: "utf8", timeout: 60000 },
+        );
 
     test("a changed password on a running server fails pulumi up: ResetInstancesPassword without ForceStop refuses a running instance", () => {
         const run = dayTwo({}, { password: "Other(Passw0rd)9" });
         assert.notEqual(run.status, 0);
-        assert.match(run.stdout + run.stderr, /UnsupportedOperation\.InstanceStateRunning, Message=changing password needs the instance stopped \(or forceStop set to true\)/);
+        assert.match(
+            run.stdout + run.stderr,
+            /UnsupportedOperation\.InstanceStateRunning, Message=changing password needs the instance stopped \(or forceStop set to true\)/,
+        );
     });
 
     test("a changed password on a stopped server is applied and pulumi up goes on", () => {
@@ -111,7 +192,10 @@ describe("the list of what replaces or restarts a server (docs/day-two.md)", () 
     test("a changed system disk on a running server fails pulumi up unless resized online or force-stopped", () => {
         const run = dayTwo({}, { systemDiskSize: 100 });
         assert.notEqual(run.status, 0);
-        assert.match(run.stdout + run.stderr, /UnsupportedOperation\.InstanceStateRunning, Message=changing systemDiskSize needs the instance stopped \(or forceStop or systemDiskResizeOnline set to true\)/);
+        assert.match(
+            run.stdout + run.stderr,
+            /UnsupportedOperation\.InstanceStateRunning, Message=changing systemDiskSize needs the instance stopped \(or forceStop or systemDiskResizeOnline set to true\)/,
+        );
     });
 });
 
@@ -139,7 +223,10 @@ describe("pulumi up --replace, a changed zone, and replaceOnImageChange", () => 
         assert.equal(replaced.result.imageId, "img-2022zh03", "the new server gets the newest image");
         assert.equal(bootScript(cloud), replaced.result.script, "and the current user data");
 
-        cloud.images = [...cloud.images, { ...NEWER_2022, imageId: "img-2022zh04", createdTime: "2026-12-01 10:00:00" }];
+        cloud.images = [
+            ...cloud.images,
+            { ...NEWER_2022, imageId: "img-2022zh04", createdTime: "2026-12-01 10:00:00" },
+        ];
         const moved = await deploy(cloud, web({ availabilityZone: "ap-guangzhou-4", activation: { maxAttempts: 9 } }));
         assert.equal(instanceOf(cloud, "img1").change, "replace");
         assert.equal(moved.result.imageId, "img-2022zh04");
@@ -163,7 +250,15 @@ describe("pulumi up --replace, a changed zone, and replaceOnImageChange", () => 
         assert.equal(newer.result.imageId, "img-2022zh03");
         assert.equal(bootScript(cloud), newer.result.script);
 
-        const explicit = await deploy(cloud, web({ replaceOnImageChange: true, windowsVersion: undefined, imageId: "img-2022en01", activation: { maxAttempts: 7 } }));
+        const explicit = await deploy(
+            cloud,
+            web({
+                replaceOnImageChange: true,
+                windowsVersion: undefined,
+                imageId: "img-2022en01",
+                activation: { maxAttempts: 7 },
+            }),
+        );
         assert.equal(instanceOf(cloud, "img1").change, "replace");
         assert.equal(explicit.result.imageId, "img-2022en01");
     });
@@ -173,12 +268,19 @@ describe("a replacement of a server with a fixed private IP", () => {
     test("asks the engine to delete the old server first (it holds the IP); without one, the replacement comes first", async () => {
         const cloud = new MockCloud();
         await deploy(cloud, async (lib) => {
-            const fixed = new lib.ActivatedWindowsServer("fixed", { ...base, instanceSettings: { privateIp: "10.0.1.10" } });
+            const fixed = new lib.ActivatedWindowsServer("fixed", {
+                ...base,
+                instanceSettings: { privateIp: "10.0.1.10" },
+            });
             const free = new lib.ActivatedWindowsServer("free", base);
             return Promise.all([valueOf(fixed.instanceId), valueOf(free.instanceId)]);
         });
         assert.equal(instanceOf(cloud, "fixed").options.deleteBeforeReplace, true);
-        assert.equal(instanceOf(cloud, "free").options.deleteBeforeReplace, false, "no downtime where nothing forces it");
+        assert.equal(
+            instanceOf(cloud, "free").options.deleteBeforeReplace,
+            false,
+            "no downtime where nothing forces it",
+        );
     });
 });
 
@@ -242,15 +344,30 @@ describe("the TAT agent", () => {
     });
 
     test("never Online: pulumi up fails at the deadline naming the server, the instance, the last state and what to check; nothing is invoked", () => {
-        const run = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "support", "failingProgram.ts"), "agentNeverOnline"], { encoding: "utf8", timeout: 60000 });
+        const run = spawnSync(
+            process.execPath,
+            ["--import", "tsx", path.join(__dirname, "support", "failingProgram.ts"), "agentNeverOnline"],
+            { encoding: "utf8", timeout: 60000 },
+        );
         assert.notEqual(run.status, 0);
         const text = run.stdout + run.stderr;
-        assert.match(text, /The TAT agent of server 'failing-agentNeverOnline' \(instance ins-\d+\) did not come online within 2 s \(last state: Offline\)\./);
+        assert.match(
+            text,
+            /The TAT agent of server 'failing-agentNeverOnline' \(instance ins-\d+\) did not come online within 2 s \(last state: Offline\)\./,
+        );
         assert.match(text, /published after 2020-12-15/);
         assert.match(text, /disableAutomationService/);
         assert.match(text, /VPC/);
-        const registered = run.stdout.match(/^registered: (.*)$/m)![1].split(",").map((n) => n.replace(/[0-9a-f]{12}$/, "<hash>")).sort();
-        assert.deepEqual(registered, ["failing-agentNeverOnline", "failing-agentNeverOnline-instance", "tencentcloud-windows-<hash>"], "no invocation was registered");
+        const registered = run.stdout
+            .match(/^registered: (.*)$/m)![1]
+            .split(",")
+            .map((n) => n.replace(/[0-9a-f]{12}$/, "<hash>"))
+            .sort();
+        assert.deepEqual(
+            registered,
+            ["failing-agentNeverOnline", "failing-agentNeverOnline-instance", "tencentcloud-windows-<hash>"],
+            "no invocation was registered",
+        );
     });
 
     test("in preview nothing waits and nothing is invoked", async () => {
@@ -269,8 +386,15 @@ describe("the TAT agent", () => {
         assert.deepEqual(new Set(result.map((r) => r.status)), new Set(["Licensed"]));
         const statusCalls = cloud.calls.filter((c) => c.token === "tencentcloud:index/getTatAgent:getTatAgent");
         const sizes = statusCalls.map((c) => c.inputs.instanceIds.length);
-        assert.ok(sizes.every((n) => n <= 100), `call sizes ${sizes}`);
-        assert.equal(sizes.reduce((a, b) => a + b, 0), 400, "every instance asked twice: Offline, then Online");
+        assert.ok(
+            sizes.every((n) => n <= 100),
+            `call sizes ${sizes}`,
+        );
+        assert.equal(
+            sizes.reduce((a, b) => a + b, 0),
+            400,
+            "every instance asked twice: Offline, then Online",
+        );
         assert.ok(statusCalls.length <= 8, `${statusCalls.length} status calls for 200 servers`);
         assert.equal([...cloud.invocations.values()].flat().length, 200);
     });
@@ -293,14 +417,29 @@ describe("one process, several deployments", () => {
         const a = new MockCloud();
         const b = new MockCloud();
         b.images = [...b.images, NEWER_2022];
-        const [ra, rb] = await Promise.all([deploy(a, servers(["ca1", "ca2"], { delivery: "tat" }), { stack: "a" }), deploy(b, servers(["cb1", "cb2"], { delivery: "tat" }), { stack: "b" })]);
-        assert.deepEqual(ra.result.map((r) => r.imageId), ["img-2022zh02", "img-2022zh02"]);
-        assert.deepEqual(rb.result.map((r) => r.imageId), ["img-2022zh03", "img-2022zh03"]);
+        const [ra, rb] = await Promise.all([
+            deploy(a, servers(["ca1", "ca2"], { delivery: "tat" }), { stack: "a" }),
+            deploy(b, servers(["cb1", "cb2"], { delivery: "tat" }), { stack: "b" }),
+        ]);
+        assert.deepEqual(
+            ra.result.map((r) => r.imageId),
+            ["img-2022zh02", "img-2022zh02"],
+        );
+        assert.deepEqual(
+            rb.result.map((r) => r.imageId),
+            ["img-2022zh03", "img-2022zh03"],
+        );
         for (const cloud of [a, b]) {
-            assert.equal(cloud.resources.filter((r) => r.type === "tencentcloud:index/tatCommand:TatCommand").length, 1);
+            assert.equal(
+                cloud.resources.filter((r) => r.type === "tencentcloud:index/tatCommand:TatCommand").length,
+                1,
+            );
             assert.equal(cloud.calls.filter((c) => c.token === "tencentcloud:index/getImages:getImages").length, 1);
         }
-        assert.deepEqual(a.resources.map((r) => r.name).filter((n) => n.startsWith("cb")), []);
+        assert.deepEqual(
+            a.resources.map((r) => r.name).filter((n) => n.startsWith("cb")),
+            [],
+        );
     });
 
     test("shared resource names do not depend on the order in which providers are first used", async () => {
@@ -309,15 +448,28 @@ describe("one process, several deployments", () => {
             await deploy(cloud, async (lib) => {
                 const tc = await import("@pulumi/tencentcloud");
                 const providers = Object.fromEntries(order.map((n) => [n, new tc.Provider(n, {})]));
-                const list = order.map((n) => new lib.ActivatedWindowsServer(`srv-${n}`, { ...base, activation: { delivery: "tat" } }, { providers: { tencentcloud: providers[n] } }));
+                const list = order.map(
+                    (n) =>
+                        new lib.ActivatedWindowsServer(
+                            `srv-${n}`,
+                            { ...base, activation: { delivery: "tat" } },
+                            { providers: { tencentcloud: providers[n] } },
+                        ),
+                );
                 return Promise.all(list.map((s) => valueOf(s.activationStatus)));
             });
-            return cloud.resources.filter((r) => r.type === "tencentcloud:index/tatCommand:TatCommand").map((r) => r.name).sort();
+            return cloud.resources
+                .filter((r) => r.type === "tencentcloud:index/tatCommand:TatCommand")
+                .map((r) => r.name)
+                .sort();
         };
         const ab = await names(["guangzhou", "shanghai"]);
         const ba = await names(["shanghai", "guangzhou"]);
         assert.deepEqual(ab, ba);
-        assert.ok(ab.every((n) => /-(guangzhou|shanghai)$/.test(n)), ab.join(","));
+        assert.ok(
+            ab.every((n) => /-(guangzhou|shanghai)$/.test(n)),
+            ab.join(","),
+        );
     });
 });
 
@@ -325,7 +477,10 @@ describe("keepActivated", () => {
     test("250 servers: an invoker each (type SCHEDULE, policy RECURRENCE, the shared command, the cron) on that server alone", async () => {
         const cloud = new MockCloud();
         const names = Array.from({ length: 250 }, (_, i) => `keep${String(i).padStart(3, "0")}`);
-        const { result } = await deploy(cloud, servers(names, { keepActivated: true, keepActivatedCron: "30 4 * * 1-5", tatAgentPollSeconds: 1 }));
+        const { result } = await deploy(
+            cloud,
+            servers(names, { keepActivated: true, keepActivatedCron: "30 4 * * 1-5", tatAgentPollSeconds: 1 }),
+        );
         assert.equal(result.length, 250);
         const invokers = cloud.resources.filter((r) => r.type === "tencentcloud:index/tatInvoker:TatInvoker");
         assert.equal(invokers.length, 250);
@@ -340,7 +495,10 @@ describe("keepActivated", () => {
             assert.deepEqual(invoker.inputs.instanceIds, [instanceOf(cloud, server).id], invoker.name);
         }
         assert.equal(new Set(invokers.map((i) => i.inputs.name)).size, 250, "a name each in the cloud");
-        assert.ok(carriedScript(commands[0].inputs.content).startsWith("@echo off"), "the invokers run the activation script itself");
+        assert.ok(
+            carriedScript(commands[0].inputs.content).startsWith("@echo off"),
+            "the invokers run the activation script itself",
+        );
     });
 
     test("invokers wait for the agents; the default schedule is Sundays 03:00 UTC+8; none without the option", async () => {
@@ -360,6 +518,9 @@ describe("keepActivated", () => {
         await deploy(cloud, servers(["s1", "s2"], { keepActivated: true, tatAgentPollSeconds: 1 }));
         await deploy(cloud, servers(["s1", "s2"], { keepActivated: true, tatAgentPollSeconds: 1 }));
         const invokers = cloud.resources.filter((r) => r.type === "tencentcloud:index/tatInvoker:TatInvoker");
-        assert.deepEqual(invokers.map((i) => i.change), ["same", "same"]);
+        assert.deepEqual(
+            invokers.map((i) => i.change),
+            ["same", "same"],
+        );
     });
 });

@@ -52,8 +52,11 @@ const INSTANCE = "tencentcloud:index/instance:Instance";
 
 function componentCanaries(): void {
     ensureCanaries();
-    if (canaryMessages.has("imageId")) {return;}
-    const build = (args: Partial<ActivatedWindowsServerArgs>) => () => new ActivatedWindowsServer(`canary-${serial++}`, { ...BASE_ARGS, ...args } as ActivatedWindowsServerArgs);
+    if (canaryMessages.has("imageId")) {
+        return;
+    }
+    const build = (args: Partial<ActivatedWindowsServerArgs>) => () =>
+        new ActivatedWindowsServer(`canary-${serial++}`, { ...BASE_ARGS, ...args } as ActivatedWindowsServerArgs);
     addCanary(build({ windowsVersion: "x" as never }));
     addCanary(build({ windowsVersion: undefined }));
     addCanary(build({ imageId: "x" }));
@@ -63,10 +66,16 @@ function componentCanaries(): void {
 
 /** Every plain string in recorded inputs, skipping secret values. */
 function plainStrings(value: unknown, out: string[] = []): string[] {
-    if (isSecretValue(value)) {return out;}
-    if (typeof value === "string") {out.push(value);}
-    else if (Array.isArray(value)) {value.forEach((v) => plainStrings(v, out));}
-    else if (value !== null && typeof value === "object") {Object.values(value).forEach((v) => plainStrings(v, out));}
+    if (isSecretValue(value)) {
+        return out;
+    }
+    if (typeof value === "string") {
+        out.push(value);
+    } else if (Array.isArray(value)) {
+        value.forEach((v) => plainStrings(v, out));
+    } else if (value !== null && typeof value === "object") {
+        Object.values(value).forEach((v) => plainStrings(v, out));
+    }
     return out;
 }
 
@@ -76,13 +85,17 @@ function secretValueOf(value: unknown): unknown {
 }
 
 /** Builds a server with one argument replaced; returns the refusal or the recorded resources of the server. */
-async function buildServer(args: ActivatedWindowsServerArgs): Promise<{ error: unknown } | { server: ActivatedWindowsServer; name: string }> {
+async function buildServer(
+    args: ActivatedWindowsServerArgs,
+): Promise<{ error: unknown } | { server: ActivatedWindowsServer; name: string }> {
     await useMocks();
     componentCanaries();
     const name = `h${serial++}`;
     let server: ActivatedWindowsServer | undefined;
     const error = refusalOf(() => (server = new ActivatedWindowsServer(name, args)));
-    if (error !== undefined) {return { error };}
+    if (error !== undefined) {
+        return { error };
+    }
     await valueOf(server!.instanceId);
     await valueOf(server!.activationStatus);
     return { server: server!, name };
@@ -98,7 +111,12 @@ test("ActivatedWindowsServer: hostile password, hostname, imageId, windowsVersio
     await useMocks();
     const imageIdValue: fc.Arbitrary<Tagged> = fc.oneof(
         { weight: 2, arbitrary: fc.stringMatching(/^img-[a-z0-9]{8}$/).map((value) => ({ value, valid: true })) },
-        { weight: 2, arbitrary: fc.tuple(fc.stringMatching(/^img-[a-z0-9]{8}$/), fc.nat(), fc.constantFrom(...PIECES, "A", "\n")).map(([v, at, p]) => ({ value: v.slice(0, at % 13) + p + v.slice(at % 13), valid: false })) },
+        {
+            weight: 2,
+            arbitrary: fc
+                .tuple(fc.stringMatching(/^img-[a-z0-9]{8}$/), fc.nat(), fc.constantFrom(...PIECES, "A", "\n"))
+                .map(([v, at, p]) => ({ value: v.slice(0, at % 13) + p + v.slice(at % 13), valid: false })),
+        },
         { weight: 2, arbitrary: hostileString.map((value) => ({ value, valid: false })) },
         { weight: 1, arbitrary: nonString.filter((v) => v !== undefined).map((value) => ({ value, valid: false })) },
     );
@@ -106,8 +124,16 @@ test("ActivatedWindowsServer: hostile password, hostname, imageId, windowsVersio
         fc.record({ field: fc.constant("password" as const), t: passwordValue, ssh: fc.boolean() }),
         fc.record({ field: fc.constant("hostname" as const), t: hostnameValue, ssh: fc.constant(false) }),
         fc.record({ field: fc.constant("imageId" as const), t: imageIdValue, ssh: fc.constant(false) }),
-        fc.record({ field: fc.constant("windowsVersion" as const), t: enumValue(WINDOWS_VERSIONS), ssh: fc.constant(false) }),
-        fc.record({ field: fc.constant("publicIpBandwidthMbps" as const), t: intValue(1, 1000), ssh: fc.constant(false) }),
+        fc.record({
+            field: fc.constant("windowsVersion" as const),
+            t: enumValue(WINDOWS_VERSIONS),
+            ssh: fc.constant(false),
+        }),
+        fc.record({
+            field: fc.constant("publicIpBandwidthMbps" as const),
+            t: intValue(1, 1000),
+            ssh: fc.constant(false),
+        }),
     );
     const branches: Record<string, Branches> = {};
     await fc.assert(
@@ -115,12 +141,23 @@ test("ActivatedWindowsServer: hostile password, hostname, imageId, windowsVersio
             const b = (branches[field] ??= new Branches());
             const args: Record<string, unknown> = { ...BASE_ARGS, [field]: value };
             if (ssh) {
-                Object.assign(args, { publicIpBandwidthMbps: 10, activation: { delivery: "ssh", sshAllowedCidrs: ["198.51.100.0/24"] } });
+                Object.assign(args, {
+                    publicIpBandwidthMbps: 10,
+                    activation: { delivery: "ssh", sshAllowedCidrs: ["198.51.100.0/24"] },
+                });
             }
             if (field === "imageId" && typeof value === "string") {
                 cloud.images = [
                     ...SAMPLE_IMAGES,
-                    { imageId: value, imageName: "Windows Server 2022 数据中心版 64位中文版", osName: "Windows Server 2022", platform: "Windows", imageType: "PUBLIC_IMAGE", architecture: "x86_64", createdTime: "2025-01-01 00:00:00" },
+                    {
+                        imageId: value,
+                        imageName: "Windows Server 2022 数据中心版 64位中文版",
+                        osName: "Windows Server 2022",
+                        platform: "Windows",
+                        imageType: "PUBLIC_IMAGE",
+                        architecture: "x86_64",
+                        createdTime: "2025-01-01 00:00:00",
+                    },
                 ];
             }
             const built = await buildServer(args as unknown as ActivatedWindowsServerArgs);
@@ -132,12 +169,17 @@ test("ActivatedWindowsServer: hostile password, hostname, imageId, windowsVersio
             }
             b.accepted++;
             const instance = recorded(built.name);
-            const allPlain = cloud.resources.filter((r) => r.name.startsWith(`${built.name}-`) || r.name === built.name).flatMap((r) => plainStrings(r.inputs));
+            const allPlain = cloud.resources
+                .filter((r) => r.name.startsWith(`${built.name}-`) || r.name === built.name)
+                .flatMap((r) => plainStrings(r.inputs));
             switch (field) {
                 case "password":
                     assert.ok(typeof value === "string" && value.length >= 12 && value.length <= 30);
                     assert.equal(secretValueOf(instance.inputs.password), value);
-                    assert.ok(!allPlain.some((s) => s.includes(value)), "the password appears in a plain (non-secret) input");
+                    assert.ok(
+                        !allPlain.some((s) => s.includes(value)),
+                        "the password appears in a plain (non-secret) input",
+                    );
                     if (ssh) {
                         for (const type of ["command:remote:Command", "command:remote:CopyToRemote"]) {
                             const r = recorded(built.name, type);
@@ -148,7 +190,9 @@ test("ActivatedWindowsServer: hostile password, hostname, imageId, windowsVersio
                                 : secretValueOf((connection as { password: unknown }).password);
                             assert.equal(password, value);
                         }
-                        assert.ok(!String(recorded(built.name, "command:remote:Command").inputs.create).includes(value));
+                        assert.ok(
+                            !String(recorded(built.name, "command:remote:Command").inputs.create).includes(value),
+                        );
                     }
                     break;
                 case "hostname":
@@ -156,12 +200,19 @@ test("ActivatedWindowsServer: hostile password, hostname, imageId, windowsVersio
                     assert.equal(instance.inputs.hostname, value);
                     break;
                 case "imageId":
-                    assert.ok(typeof value === "string" && /^img-[a-z0-9]{8}$/.test(value), `accepted imageId ${JSON.stringify(value)}`);
+                    assert.ok(
+                        typeof value === "string" && /^img-[a-z0-9]{8}$/.test(value),
+                        `accepted imageId ${JSON.stringify(value)}`,
+                    );
                     assert.equal(instance.inputs.imageId, value);
                     break;
                 case "windowsVersion":
                     assert.ok((WINDOWS_VERSIONS as readonly unknown[]).includes(value));
-                    assert.ok((await valueOf(built.server.imageName)).startsWith(`Windows Server ${String(value).replace("R2", " R2")} `));
+                    assert.ok(
+                        (await valueOf(built.server.imageName)).startsWith(
+                            `Windows Server ${String(value).replace("R2", " R2")} `,
+                        ),
+                    );
                     break;
                 case "publicIpBandwidthMbps":
                     assert.ok(typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 1000);
@@ -170,7 +221,10 @@ test("ActivatedWindowsServer: hostile password, hostname, imageId, windowsVersio
                     break;
             }
             // Whatever was accepted, the user data still carries the default script unchanged.
-            assert.equal(instance.inputs.userDataRaw, renderUserData({ activationScript: ssh ? undefined : renderActivationScript(), enableOpenSsh: ssh }));
+            assert.equal(
+                instance.inputs.userDataRaw,
+                renderUserData({ activationScript: ssh ? undefined : renderActivationScript(), enableOpenSsh: ssh }),
+            );
         }),
         { numRuns: RUNS.component * 5 },
     );

@@ -15,15 +15,31 @@ import { PIECES, Tagged, checkRule, ctx, enumValue, hostileString, nonString } f
 const CIDR_FORM = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const validCidr = fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })).map(([ip, p]) => `${ip}/${p}`);
 const cidrValue: fc.Arbitrary<Tagged> = fc.oneof(
-    { weight: 3, arbitrary: fc.array(validCidr, { minLength: 1, maxLength: 20 }).map((value) => ({ value, valid: true })) },
+    {
+        weight: 3,
+        arbitrary: fc.array(validCidr, { minLength: 1, maxLength: 20 }).map((value) => ({ value, valid: true })),
+    },
     {
         weight: 6,
         arbitrary: fc
             .array(
                 fc.oneof(
                     validCidr,
-                    fc.tuple(validCidr, fc.nat(), fc.constantFrom(...PIECES)).map(([c, at, p]) => c.slice(0, at % (c.length + 1)) + p + c.slice(at % (c.length + 1))),
-                    fc.constantFrom("0.0.0.0/0", "10.0.0.0/33", "256.0.0.0/8", "10.0.0.0/08", "10.0.0.0", "10.0.0.0/8/8", " 10.0.0.0/8", "１0.0.0.0/8", "::/0", "10.0.0.0/-1"),
+                    fc
+                        .tuple(validCidr, fc.nat(), fc.constantFrom(...PIECES))
+                        .map(([c, at, p]) => c.slice(0, at % (c.length + 1)) + p + c.slice(at % (c.length + 1))),
+                    fc.constantFrom(
+                        "0.0.0.0/0",
+                        "10.0.0.0/33",
+                        "256.0.0.0/8",
+                        "10.0.0.0/08",
+                        "10.0.0.0",
+                        "10.0.0.0/8/8",
+                        " 10.0.0.0/8",
+                        "１0.0.0.0/8",
+                        "::/0",
+                        "10.0.0.0/-1",
+                    ),
                     hostileString,
                     nonString,
                 ),
@@ -39,10 +55,17 @@ test("resolveActivationArgs: hostile delivery is refused by name or one of the t
         "delivery",
         enumValue(DELIVERIES),
         /^activation\.delivery$/,
-        (value) => resolveActivationArgs({ delivery: value, ...(value === "ssh" ? { sshAllowedCidrs: ["198.51.100.0/24"] } : {}) } as never, ctx),
+        (value) =>
+            resolveActivationArgs(
+                { delivery: value, ...(value === "ssh" ? { sshAllowedCidrs: ["198.51.100.0/24"] } : {}) } as never,
+                ctx,
+            ),
         (value, resolved) => {
             // null, like undefined, means "not set" (the resolver uses ??): the default applies.
-            assert.ok((DELIVERIES as readonly unknown[]).includes(value) || value === null, `accepted delivery ${String(value)}`);
+            assert.ok(
+                (DELIVERIES as readonly unknown[]).includes(value) || value === null,
+                `accepted delivery ${String(value)}`,
+            );
             assert.equal(resolved.delivery, value ?? "userData");
         },
     );
@@ -53,7 +76,11 @@ test("resolveActivationArgs: hostile sshHost is refused by name or public/privat
         "sshHost",
         enumValue(["public", "private"]),
         /^activation\.sshHost$/,
-        (value) => resolveActivationArgs({ delivery: "ssh", sshAllowedCidrs: ["198.51.100.0/24"], sshHost: value } as never, ctx),
+        (value) =>
+            resolveActivationArgs(
+                { delivery: "ssh", sshAllowedCidrs: ["198.51.100.0/24"], sshHost: value } as never,
+                ctx,
+            ),
         (value, resolved) => {
             assert.ok(value === "public" || value === "private" || value === null, `accepted sshHost ${String(value)}`);
             assert.equal(resolved.sshHost, value ?? "public");
@@ -73,7 +100,10 @@ test("resolveActivationArgs: hostile sshAllowedCidrs are refused by name or plai
             for (const c of resolved.sshAllowedCidrs) {
                 const m = CIDR_FORM.exec(c);
                 assert.ok(m !== null, `accepted CIDR ${JSON.stringify(c)}`);
-                assert.ok(m.slice(1, 5).every((o) => Number(o) <= 255 && String(Number(o)) === o) && Number(m[5]) <= 32, `accepted CIDR ${c}`);
+                assert.ok(
+                    m.slice(1, 5).every((o) => Number(o) <= 255 && String(Number(o)) === o) && Number(m[5]) <= 32,
+                    `accepted CIDR ${c}`,
+                );
             }
         },
     );

@@ -14,16 +14,31 @@ import { providerKeyOfUrn } from "../components/deployment";
 import { Library, deploy } from "./support/deploy";
 
 const ROOT = path.resolve(__dirname, "..");
-const base = { availabilityZone: "ap-guangzhou-3", instanceType: "S5.MEDIUM4", vpcId: "vpc-1", subnetId: "subnet-1", password: "Many(Callers)1", windowsVersion: "2022" as const };
+const base = {
+    availabilityZone: "ap-guangzhou-3",
+    instanceType: "S5.MEDIUM4",
+    vpcId: "vpc-1",
+    subnetId: "subnet-1",
+    password: "Many(Callers)1",
+    windowsVersion: "2022" as const,
+};
 
 /** Two servers with TAT delivery and keep-activated: a shared command, an invoker each. */
 async function fleet(lib: Library): Promise<string[]> {
-    const list = ["web1", "web2"].map((n) => new lib.ActivatedWindowsServer(n, { ...base, activation: { delivery: "tat", keepActivated: true } }));
+    const list = ["web1", "web2"].map(
+        (n) => new lib.ActivatedWindowsServer(n, { ...base, activation: { delivery: "tat", keepActivated: true } }),
+    );
     return Promise.all(list.map((s) => new Promise<string>((resolve) => s.activationStatus.apply(resolve))));
 }
 
-const commandNames = (cloud: MockCloud) => cloud.resources.filter((r) => r.type === "tencentcloud:index/tatCommand:TatCommand").map((r) => String(r.inputs.commandName));
-const invokerNames = (cloud: MockCloud) => cloud.resources.filter((r) => r.type === "tencentcloud:index/tatInvoker:TatInvoker").map((r) => String(r.inputs.name));
+const commandNames = (cloud: MockCloud) =>
+    cloud.resources
+        .filter((r) => r.type === "tencentcloud:index/tatCommand:TatCommand")
+        .map((r) => String(r.inputs.commandName));
+const invokerNames = (cloud: MockCloud) =>
+    cloud.resources
+        .filter((r) => r.type === "tencentcloud:index/tatInvoker:TatInvoker")
+        .map((r) => String(r.inputs.name));
 
 describe("two stacks of one account", () => {
     test("dev and prod deploy the same script and settings without a name collision; a third run of either changes nothing", async () => {
@@ -43,10 +58,17 @@ describe("two stacks of one account", () => {
         }
         assert.equal(account.commandNames.size, 2);
 
-        for (const [cloud, stack] of [[dev, "dev"], [prod, "prod"]] as const) {
+        for (const [cloud, stack] of [
+            [dev, "dev"],
+            [prod, "prod"],
+        ] as const) {
             await deploy(cloud, fleet, { stack });
             const changed = cloud.resources.filter((r) => r.change !== "same");
-            assert.deepEqual(changed.map((r) => `${r.name}: ${r.change} ${r.changed}`), [], `the third run of ${stack} changes nothing`);
+            assert.deepEqual(
+                changed.map((r) => `${r.name}: ${r.change} ${r.changed}`),
+                [],
+                `the third run of ${stack} changes nothing`,
+            );
         }
     });
 
@@ -54,14 +76,25 @@ describe("two stacks of one account", () => {
         const account = new MockAccount();
         const register = (cloud: MockCloud, stack: string, commandName: string) => {
             cloud.begin("tencentcloud-windows", stack);
-            cloud.newResource({ type: "tencentcloud:index/tatCommand:TatCommand", name: "activation", inputs: { commandName }, custom: true });
+            cloud.newResource({
+                type: "tencentcloud:index/tatCommand:TatCommand",
+                name: "activation",
+                inputs: { commandName },
+                custom: true,
+            });
             cloud.finish();
         };
         register(new MockCloud(account), "dev", "tencentcloud-windows-same");
         const prod = new MockCloud(account);
-        assert.throws(() => register(prod, "prod", "tencentcloud-windows-same"), new RegExp(`Code=${COMMAND_NAME_DUPLICATED.replace(/\./g, "\\.")}`));
+        assert.throws(
+            () => register(prod, "prod", "tencentcloud-windows-same"),
+            new RegExp(`Code=${COMMAND_NAME_DUPLICATED.replace(/\./g, "\\.")}`),
+        );
         register(prod, "prod", "tencentcloud-windows-other");
-        assert.deepEqual([...account.commandNames.keys()].sort(), ["tencentcloud-windows-other", "tencentcloud-windows-same"]);
+        assert.deepEqual([...account.commandNames.keys()].sort(), [
+            "tencentcloud-windows-other",
+            "tencentcloud-windows-same",
+        ]);
     });
 
     test("a stack that deletes its command frees the name for another stack", async () => {
@@ -70,7 +103,10 @@ describe("two stacks of one account", () => {
         await deploy(first, fleet, { stack: "dev" });
         await deploy(first, async () => [], { stack: "dev" });
         assert.equal(account.commandNames.size, 0);
-        assert.deepEqual((await deploy(new MockCloud(account), fleet, { stack: "dev" })).result, ["Licensed", "Licensed"]);
+        assert.deepEqual((await deploy(new MockCloud(account), fleet, { stack: "dev" })).result, [
+            "Licensed",
+            "Licensed",
+        ]);
     });
 });
 
@@ -82,10 +118,20 @@ describe("one process, many program runs", () => {
         await deploy(cloud, inStack, reused);
         assert.deepEqual(commandNames(cloud).length, 1, "the first run's command");
         await deploy(cloud, inStack, reused);
-        assert.equal(commandNames(cloud).length, 1, "the second run registered the command again (a finished run's state would have skipped it)");
+        assert.equal(
+            commandNames(cloud).length,
+            1,
+            "the second run registered the command again (a finished run's state would have skipped it)",
+        );
         assert.equal(invokerNames(cloud).length, 2, "and its invokers");
-        const deleted = cloud.resources.filter((r) => r.change !== "same" && r.type.startsWith("tencentcloud:index/tat"));
-        assert.deepEqual(deleted.map((r) => `${r.name}: ${r.change}`), [], "nothing of the stack's TAT resources changes or goes");
+        const deleted = cloud.resources.filter(
+            (r) => r.change !== "same" && r.type.startsWith("tencentcloud:index/tat"),
+        );
+        assert.deepEqual(
+            deleted.map((r) => `${r.name}: ${r.change}`),
+            [],
+            "nothing of the stack's TAT resources changes or goes",
+        );
     });
 });
 
@@ -109,41 +155,88 @@ describe("two providers with one resource name (issue 25.2)", () => {
             const region = new pulumi.ComponentResource("example:index:Region", "shanghai");
             const shanghai = new tc.Provider("tc", { region: "ap-shanghai" }, { parent: region });
             const servers = [
-                new lib.ActivatedWindowsServer("gz1", { ...base, activation: { delivery: "tat", tatAgentPollSeconds: 1 } }, { providers: { tencentcloud: guangzhou } }),
-                new lib.ActivatedWindowsServer("sh1", { ...base, activation: { delivery: "tat", tatAgentPollSeconds: 1 } }, { parent: region, providers: { tencentcloud: shanghai } }),
+                new lib.ActivatedWindowsServer(
+                    "gz1",
+                    { ...base, activation: { delivery: "tat", tatAgentPollSeconds: 1 } },
+                    { providers: { tencentcloud: guangzhou } },
+                ),
+                new lib.ActivatedWindowsServer(
+                    "sh1",
+                    { ...base, activation: { delivery: "tat", tatAgentPollSeconds: 1 } },
+                    { parent: region, providers: { tencentcloud: shanghai } },
+                ),
             ];
             return Promise.all(servers.map((s) => new Promise((resolve) => s.activationStatus.apply(resolve))));
         });
-        const providerOf = (ref: string) => (ref.startsWith(`${NESTED}::`) ? "shanghai" : ref.startsWith(`${TOP}::`) ? "guangzhou" : `other: ${ref}`);
+        const providerOf = (ref: string) =>
+            ref.startsWith(`${NESTED}::`) ? "shanghai" : ref.startsWith(`${TOP}::`) ? "guangzhou" : `other: ${ref}`;
         const commands = cloud.resources.filter((r) => r.type === "tencentcloud:index/tatCommand:TatCommand");
-        assert.deepEqual(commands.map((c) => providerOf(c.options.provider)).sort(), ["guangzhou", "shanghai"], "a command through each provider");
+        assert.deepEqual(
+            commands.map((c) => providerOf(c.options.provider)).sort(),
+            ["guangzhou", "shanghai"],
+            "a command through each provider",
+        );
         assert.notEqual(commands[0].inputs.commandName, commands[1].inputs.commandName);
-        for (const [server, region] of [["gz1", "guangzhou"], ["sh1", "shanghai"]]) {
+        for (const [server, region] of [
+            ["gz1", "guangzhou"],
+            ["sh1", "shanghai"],
+        ]) {
             const attachment = cloud.resources.find((r) => r.name === `${server}-activation`)!;
             const command = commands.find((c) => c.id === attachment.inputs.commandId)!;
-            assert.equal(providerOf(command.options.provider), region, `${server} runs the command registered through its own provider`);
+            assert.equal(
+                providerOf(command.options.provider),
+                region,
+                `${server} runs the command registered through its own provider`,
+            );
             assert.equal(providerOf(attachment.options.provider), region);
             const instanceId = cloud.resources.find((r) => r.name === `${server}-instance`)!.id;
-            const polls = cloud.calls.filter((c) => c.token === "tencentcloud:index/getTatAgent:getTatAgent" && (c.inputs.instanceIds as string[]).includes(instanceId));
-            assert.ok(polls.length > 0 && polls.every((c) => providerOf(c.provider) === region), `${server}'s agent is asked through its provider`);
+            const polls = cloud.calls.filter(
+                (c) =>
+                    c.token === "tencentcloud:index/getTatAgent:getTatAgent" &&
+                    (c.inputs.instanceIds as string[]).includes(instanceId),
+            );
+            assert.ok(
+                polls.length > 0 && polls.every((c) => providerOf(c.provider) === region),
+                `${server}'s agent is asked through its provider`,
+            );
         }
         const images = cloud.calls.filter((c) => c.token === "tencentcloud:index/getImages:getImages");
-        assert.deepEqual(images.map((c) => providerOf(c.provider)).sort(), ["guangzhou", "shanghai"], "an image lookup through each provider");
+        assert.deepEqual(
+            images.map((c) => providerOf(c.provider)).sort(),
+            ["guangzhou", "shanghai"],
+            "an image lookup through each provider",
+        );
     });
 });
 
 describe("users' own unit tests", () => {
-    test("two test files that each call setMocks (mocha, one process) each see their own registrations, invokes and result", { timeout: 120000 }, () => {
-        const dir = path.join(ROOT, "test", "fixtures", "userUnitTests");
-        const run = spawnSync(
-            process.execPath,
-            ["--import", "tsx", path.join(ROOT, "node_modules", "mocha", "bin", "mocha.js"), "--reporter", "json", "--timeout", "60000", path.join(dir, "first.spec.ts"), path.join(dir, "second.spec.ts")],
-            { cwd: ROOT, encoding: "utf8", timeout: 110000 },
-        );
-        const report = JSON.parse(run.stdout.slice(run.stdout.indexOf("{")));
-        const failures = report.failures.map((f: { fullTitle: string; err: { message: string } }) => `${f.fullTitle}: ${f.err.message}`);
-        assert.deepEqual(failures, [], run.stderr);
-        assert.equal(report.stats.passes, 6);
-        assert.equal(run.status, 0);
-    });
+    test(
+        "two test files that each call setMocks (mocha, one process) each see their own registrations, invokes and result",
+        { timeout: 120000 },
+        () => {
+            const dir = path.join(ROOT, "test", "fixtures", "userUnitTests");
+            const run = spawnSync(
+                process.execPath,
+                [
+                    "--import",
+                    "tsx",
+                    path.join(ROOT, "node_modules", "mocha", "bin", "mocha.js"),
+                    "--reporter",
+                    "json",
+                    "--timeout",
+                    "60000",
+                    path.join(dir, "first.spec.ts"),
+                    path.join(dir, "second.spec.ts"),
+                ],
+                { cwd: ROOT, encoding: "utf8", timeout: 110000 },
+            );
+            const report = JSON.parse(run.stdout.slice(run.stdout.indexOf("{")));
+            const failures = report.failures.map(
+                (f: { fullTitle: string; err: { message: string } }) => `${f.fullTitle}: ${f.err.message}`,
+            );
+            assert.deepEqual(failures, [], run.stderr);
+            assert.equal(report.stats.passes, 6);
+            assert.equal(run.status, 0);
+        },
+    );
 });

@@ -43,5 +43,9 @@ test("the YAML examples install from a path that exists, audit first, and leave 
     const fleet = yaml.load(fs.readFileSync(path.join(STACKS, "yaml-fleet/Pulumi.yaml"), "utf8"));
     assert.equal(fleet.config.mode.default, "audit");
     const server = yaml.load(fs.readFileSync(path.join(STACKS, "yaml/Pulumi.yaml"), "utf8"));
-    assert.notEqual(server.resources.win.properties.instanceSettings?.disableApiTermination, true, "pulumi destroy would fail");
+    assert.notEqual(
+        server.resources.win.properties.instanceSettings?.disableApiTermination,
+        true,
+        "pulumi destroy would fail",
+    );
 });

@@ -24,8 +24,20 @@ let schema: Schema;
 
 describe("the multi-language schema (Pulumi's component analyzer)", () => {
     before(() => {
-        const result = new Analyzer(root, packageJSON.name, packageJSON, new Set(["ActivatedWindowsServer", "WindowsActivation"])).analyze();
-        schema = generateSchema(packageJSON.name, packageJSON.version, packageJSON.description, result.components, result.typeDefinitions, result.dependencies);
+        const result = new Analyzer(
+            root,
+            packageJSON.name,
+            packageJSON,
+            new Set(["ActivatedWindowsServer", "WindowsActivation"]),
+        ).analyze();
+        schema = generateSchema(
+            packageJSON.name,
+            packageJSON.version,
+            packageJSON.description,
+            result.components,
+            result.typeDefinitions,
+            result.dependencies,
+        );
     });
 
     test("the package name gives the component's token, and the plugin file says nodejs", () => {
@@ -39,25 +51,83 @@ describe("the multi-language schema (Pulumi's component analyzer)", () => {
         const inputs = server.inputProperties!;
         const outputs = server.properties!;
         const expectInputs = [
-            "windowsVersion", "windowsEdition", "imageLanguage", "imageId", "replaceOnImageChange", "availabilityZone", "instanceType", "vpcId", "subnetId", "securityGroupIds",
-            "password", "hostname", "instanceName", "systemDiskType", "systemDiskSize", "publicIpBandwidthMbps", "tags", "projectId", "instanceChargeType",
-            "firstBootPowerShell", "instanceSettings", "activation",
+            "windowsVersion",
+            "windowsEdition",
+            "imageLanguage",
+            "imageId",
+            "replaceOnImageChange",
+            "availabilityZone",
+            "instanceType",
+            "vpcId",
+            "subnetId",
+            "securityGroupIds",
+            "password",
+            "hostname",
+            "instanceName",
+            "systemDiskType",
+            "systemDiskSize",
+            "publicIpBandwidthMbps",
+            "tags",
+            "projectId",
+            "instanceChargeType",
+            "firstBootPowerShell",
+            "instanceSettings",
+            "activation",
         ];
         assert.deepEqual(Object.keys(inputs).sort(), [...expectInputs].sort());
-        const expectOutputs = ["instanceId", "privateIp", "publicIp", "imageId", "imageName", "osName", "activationScript", "password", "activationStatus", "activationResult", "delivery", "verifyWithTat", "keepActivated"];
-        assert.deepEqual(Object.keys(outputs).sort(), [...expectOutputs].sort(), "instance (a resource reference) stays out of the schema");
-        for (const [kind, props] of [["input", inputs], ["output", outputs]] as const) {
+        const expectOutputs = [
+            "instanceId",
+            "privateIp",
+            "publicIp",
+            "imageId",
+            "imageName",
+            "osName",
+            "activationScript",
+            "password",
+            "activationStatus",
+            "activationResult",
+            "delivery",
+            "verifyWithTat",
+            "keepActivated",
+        ];
+        assert.deepEqual(
+            Object.keys(outputs).sort(),
+            [...expectOutputs].sort(),
+            "instance (a resource reference) stays out of the schema",
+        );
+        for (const [kind, props] of [
+            ["input", inputs],
+            ["output", outputs],
+        ] as const) {
             for (const [name, prop] of Object.entries(props)) {
                 const p = prop as { description?: string; type?: string; $ref?: string };
-                assert.ok(p.description && !p.description.includes("[object Object]"), `${kind} ${name} has a description`);
+                assert.ok(
+                    p.description && !p.description.includes("[object Object]"),
+                    `${kind} ${name} has a description`,
+                );
                 assert.ok(p.type || p.$ref, `${kind} ${name} has a type`);
             }
         }
-        assert.deepEqual([...(server.requiredInputs ?? [])].sort(), ["availabilityZone", "instanceType", "password", "subnetId", "vpcId"]);
+        assert.deepEqual([...(server.requiredInputs ?? [])].sort(), [
+            "availabilityZone",
+            "instanceType",
+            "password",
+            "subnetId",
+            "vpcId",
+        ]);
         assert.equal((inputs.systemDiskSize as { type: string }).type, "number");
-        assert.equal((inputs.windowsVersion as { $ref: string }).$ref, "#/types/tencentcloud-windows:index:WindowsVersion");
-        assert.equal((inputs.activation as { $ref: string }).$ref, "#/types/tencentcloud-windows:index:ActivationSettings");
-        assert.equal((outputs.activationResult as { $ref: string }).$ref, "#/types/tencentcloud-windows:index:ActivationResult");
+        assert.equal(
+            (inputs.windowsVersion as { $ref: string }).$ref,
+            "#/types/tencentcloud-windows:index:WindowsVersion",
+        );
+        assert.equal(
+            (inputs.activation as { $ref: string }).$ref,
+            "#/types/tencentcloud-windows:index:ActivationSettings",
+        );
+        assert.equal(
+            (outputs.activationResult as { $ref: string }).$ref,
+            "#/types/tencentcloud-windows:index:ActivationResult",
+        );
     });
 
     test("WindowsActivation is a component of the same package, with its inputs, outputs and types described", () => {
@@ -65,26 +135,56 @@ describe("the multi-language schema (Pulumi's component analyzer)", () => {
         assert.ok(fleet?.isComponent, Object.keys(schema.resources ?? {}).join(","));
         assert.deepEqual(Object.keys(fleet.inputProperties!).sort(), ["activation", "instanceIds", "mode", "strict"]);
         assert.deepEqual([...(fleet.requiredInputs ?? [])], ["instanceIds"]);
-        assert.deepEqual(Object.keys(fleet.properties!).sort(), ["activationScript", "keepActivated", "mode", "results", "summary"]);
+        assert.deepEqual(Object.keys(fleet.properties!).sort(), [
+            "activationScript",
+            "keepActivated",
+            "mode",
+            "results",
+            "summary",
+        ]);
         const ids = fleet.inputProperties!.instanceIds as { type: string; items: { type: string }; plain?: boolean };
         assert.equal(ids.type, "array");
         assert.equal(ids.items.type, "string");
         assert.equal(ids.plain, undefined, "instanceIds takes outputs (from Instance.get or a stack reference)");
-        assert.equal((fleet.inputProperties!.activation as { $ref: string }).$ref, "#/types/tencentcloud-windows:index:TatActivationSettings");
+        assert.equal(
+            (fleet.inputProperties!.activation as { $ref: string }).$ref,
+            "#/types/tencentcloud-windows:index:TatActivationSettings",
+        );
         const results = fleet.properties!.results as { type: string; additionalProperties: { $ref: string } };
         assert.equal(results.type, "object");
         assert.equal(results.additionalProperties.$ref, "#/types/tencentcloud-windows:index:InstanceActivation");
-        assert.equal((fleet.properties!.summary as { $ref: string }).$ref, "#/types/tencentcloud-windows:index:FleetSummary");
+        assert.equal(
+            (fleet.properties!.summary as { $ref: string }).$ref,
+            "#/types/tencentcloud-windows:index:FleetSummary",
+        );
         const tat = schema.types!["tencentcloud-windows:index:TatActivationSettings"].properties!;
-        for (const key of ["kmsHost", "maxAttempts", "failOnActivationError", "tatAgentTimeoutSeconds", "keepActivated", "keepActivatedCron"]) {
+        for (const key of [
+            "kmsHost",
+            "maxAttempts",
+            "failOnActivationError",
+            "tatAgentTimeoutSeconds",
+            "keepActivated",
+            "keepActivatedCron",
+        ]) {
             assert.ok(tat[key]?.description, `activation.${key}`);
         }
         assert.equal(tat.delivery, undefined, "TAT only: no delivery choice");
         const summary = schema.types!["tencentcloud-windows:index:FleetSummary"].properties!;
-        assert.deepEqual(Object.keys(summary).sort(), ["failed", "failures", "licensed", "runAgain", "skipped", "skips", "unknown"]);
+        assert.deepEqual(Object.keys(summary).sort(), [
+            "failed",
+            "failures",
+            "licensed",
+            "runAgain",
+            "skipped",
+            "skips",
+            "unknown",
+        ]);
         const instance = schema.types!["tencentcloud-windows:index:InstanceActivation"].properties!;
         assert.equal((instance.result as { $ref: string }).$ref, "#/types/tencentcloud-windows:index:ActivationResult");
-        assert.equal((instance.diagnosis as { $ref: string }).$ref, "#/types/tencentcloud-windows:index:ActivationDiagnosis");
+        assert.equal(
+            (instance.diagnosis as { $ref: string }).$ref,
+            "#/types/tencentcloud-windows:index:ActivationDiagnosis",
+        );
         assert.equal((instance.instance as { $ref: string }).$ref, "#/types/tencentcloud-windows:index:InstanceFacts");
         assert.equal((fleet.inputProperties!.strict as { type: string }).type, "boolean");
     });
@@ -93,9 +193,14 @@ describe("the multi-language schema (Pulumi's component analyzer)", () => {
         // js-yaml ships with @pulumi/pulumi (which reads Pulumi.yaml with it).
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const yaml: { load(text: string): any } = require("js-yaml");
-        for (const [file, token] of [["stacks/yaml/Pulumi.yaml", TOKEN], ["stacks/yaml-fleet/Pulumi.yaml", FLEET_TOKEN]]) {
+        for (const [file, token] of [
+            ["stacks/yaml/Pulumi.yaml", TOKEN],
+            ["stacks/yaml-fleet/Pulumi.yaml", FLEET_TOKEN],
+        ]) {
             const program = yaml.load(fs.readFileSync(path.join(root, file), "utf8"));
-            const [name, resource] = Object.entries(program.resources as Record<string, { type: string; properties: Record<string, unknown> }>).find(([, r]) => r.type === token)!;
+            const [name, resource] = Object.entries(
+                program.resources as Record<string, { type: string; properties: Record<string, unknown> }>,
+            ).find(([, r]) => r.type === token)!;
             const component = schema.resources![token];
             for (const key of Object.keys(resource.properties)) {
                 assert.ok(component.inputProperties![key], `${file}: ${key} is an input of ${token}`);
@@ -105,7 +210,10 @@ describe("the multi-language schema (Pulumi's component analyzer)", () => {
             }
             for (const value of Object.values(program.outputs as Record<string, string>)) {
                 const m = /^\$\{(\w+)\.(\w+)\}$/.exec(value);
-                assert.ok(m && m[1] === name && component.properties![m[2]], `${file}: output ${value} is an output of ${token}`);
+                assert.ok(
+                    m && m[1] === name && component.properties![m[2]],
+                    `${file}: output ${value} is an output of ${token}`,
+                );
             }
         }
         const fleetProgram = yaml.load(fs.readFileSync(path.join(root, "stacks/yaml-fleet/Pulumi.yaml"), "utf8"));
@@ -129,13 +237,31 @@ describe("the multi-language schema (Pulumi's component analyzer)", () => {
 
     test("the activation settings and the instance pass-through are object types with described properties", () => {
         const activation = schema.types!["tencentcloud-windows:index:ActivationSettings"].properties!;
-        for (const key of ["kmsHost", "kmsPort", "fallbackKmsHosts", "ntpServers", "maxAttempts", "retryDelaySeconds", "installKmsClientKey", "delivery", "verifyWithTat", "replaceOnScriptChange", "tatAgentTimeoutSeconds", "tatAgentPollSeconds", "keepActivated", "keepActivatedCron"]) {
+        for (const key of [
+            "kmsHost",
+            "kmsPort",
+            "fallbackKmsHosts",
+            "ntpServers",
+            "maxAttempts",
+            "retryDelaySeconds",
+            "installKmsClientKey",
+            "delivery",
+            "verifyWithTat",
+            "replaceOnScriptChange",
+            "tatAgentTimeoutSeconds",
+            "tatAgentPollSeconds",
+            "keepActivated",
+            "keepActivatedCron",
+        ]) {
             assert.ok(activation[key]?.description, `activation.${key}`);
         }
         const result = schema.types!["tencentcloud-windows:index:ActivationResult"].properties!;
         assert.ok(result.rootCause?.description && result.checks?.description, "the diagnosis reaches every language");
         const settings = schema.types!["tencentcloud-windows:index:InstanceSettings"].properties!;
-        assert.ok(settings.dataDisks && settings.camRoleName && settings.disableApiTermination, Object.keys(settings).join(","));
+        assert.ok(
+            settings.dataDisks && settings.camRoleName && settings.disableApiTermination,
+            Object.keys(settings).join(","),
+        );
     });
 
     test("the schema cannot mark the password secret (the analyzer has no such flag); it is a secret at run time", () => {

@@ -34,12 +34,15 @@ describe("memoize", () => {
 
     test("a call that throws remembers nothing, so the next call tries again", () => {
         let fail = true;
-        const f = memoize((x: string) => {
-            if (fail) {
-                throw new Error(`bad ${x}`);
-            }
-            return x.toUpperCase();
-        }, (x) => x);
+        const f = memoize(
+            (x: string) => {
+                if (fail) {
+                    throw new Error(`bad ${x}`);
+                }
+                return x.toUpperCase();
+            },
+            (x) => x,
+        );
         assert.throws(() => f("a"), /bad a/);
         fail = false;
         assert.equal(f("a"), "A");
@@ -47,7 +50,14 @@ describe("memoize", () => {
 
     test("servers with other settings get their own script and user data: the component's memo keys tell them apart", async () => {
         const { resolveServerArgs } = await import("../components/serverArgs");
-        const args = { windowsVersion: "2022" as const, availabilityZone: "ap-guangzhou-3", instanceType: "S5.MEDIUM4", vpcId: "vpc-1", subnetId: "subnet-1", password: "Str0ng(Passw0rd)" };
+        const args = {
+            windowsVersion: "2022" as const,
+            availabilityZone: "ap-guangzhou-3",
+            instanceType: "S5.MEDIUM4",
+            vpcId: "vpc-1",
+            subnetId: "subnet-1",
+            password: "Str0ng(Passw0rd)",
+        };
         const plain = resolveServerArgs(args);
         const otherPort = resolveServerArgs({ ...args, activation: { kmsPort: 1689 } });
         assert.notEqual(otherPort.script, plain.script);
@@ -56,6 +66,10 @@ describe("memoize", () => {
         const withExtra = resolveServerArgs({ ...args, firstBootPowerShell: "Write-Output extra" });
         assert.equal(withExtra.script, plain.script);
         assert.notEqual(withExtra.userData, plain.userData);
-        assert.equal(resolveServerArgs({ ...args }).userData, plain.userData, "the same settings give the same user data");
+        assert.equal(
+            resolveServerArgs({ ...args }).userData,
+            plain.userData,
+            "the same settings give the same user data",
+        );
     });
 });

@@ -49,8 +49,17 @@ pulumi.all([server.instanceId, server.activationStatus]).apply(([id, status]) =>
 /** Pulumi's TypeScript project template's compiler options: how a user's stack project compiles. */
 const USER_TSCONFIG = {
     compilerOptions: {
-        strict: true, outDir: "bin", target: "es2020", module: "commonjs", moduleResolution: "node", sourceMap: true,
-        experimentalDecorators: true, pretty: true, noFallthroughCasesInSwitch: true, noImplicitReturns: true, forceConsistentCasingInFileNames: true,
+        strict: true,
+        outDir: "bin",
+        target: "es2020",
+        module: "commonjs",
+        moduleResolution: "node",
+        sourceMap: true,
+        experimentalDecorators: true,
+        pretty: true,
+        noFallthroughCasesInSwitch: true,
+        noImplicitReturns: true,
+        forceConsistentCasingInFileNames: true,
     },
 };
 
@@ -73,7 +82,12 @@ before(() => {
     const devDependencies = { "@types/node": ROOT_PACKAGE.devDependencies["@types/node"] };
     fs.writeFileSync(
         path.join(consumer, "package.json"),
-        JSON.stringify({ name: "consumer", private: true, dependencies: { "@pulumi/pulumi": "3.248.0", "@pulumi/tencentcloud": "file:sdks/tencentcloud" }, devDependencies }),
+        JSON.stringify({
+            name: "consumer",
+            private: true,
+            dependencies: { "@pulumi/pulumi": "3.248.0", "@pulumi/tencentcloud": "file:sdks/tencentcloud" },
+            devDependencies,
+        }),
     );
     run(NPM, ["install", "--no-audit", "--no-fund", "--prefer-offline"], consumer);
     // The generated SDK builds itself when installed; npm may skip dependencies' scripts, so build it here.
@@ -83,37 +97,80 @@ before(() => {
 
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-test("npm pack holds the library only; a stack project with its own SDK installs it and declares a server through that SDK", { timeout: 300000 }, () => {
-    const files: string[] = packed.files.map((f) => f.path);
-    assert.deepEqual(files.filter((f) => !f.startsWith("bin/") && f !== "package.json" && f !== "README.md"), [], "nothing but the library");
-    assert.ok(files.includes("bin/index.js") && files.includes("bin/index.d.ts") && files.includes("bin/components/activatedWindowsServer.js"));
-    assert.ok(!files.some((f) => /test|stacks|sdks|bench/.test(f)), files.join(","));
+test(
+    "npm pack holds the library only; a stack project with its own SDK installs it and declares a server through that SDK",
+    { timeout: 300000 },
+    () => {
+        const files: string[] = packed.files.map((f) => f.path);
+        assert.deepEqual(
+            files.filter((f) => !f.startsWith("bin/") && f !== "package.json" && f !== "README.md"),
+            [],
+            "nothing but the library",
+        );
+        assert.ok(
+            files.includes("bin/index.js") &&
+                files.includes("bin/index.d.ts") &&
+                files.includes("bin/components/activatedWindowsServer.js"),
+        );
+        assert.ok(!files.some((f) => /test|stacks|sdks|bench/.test(f)), files.join(","));
 
-    const copies = run(NPM, ["ls", "@pulumi/tencentcloud", "--all", "--parseable"], consumer).trim().split("\n");
-    assert.deepEqual([...new Set(copies.map((p) => fs.realpathSync(p)))], [fs.realpathSync(path.join(consumer, "sdks", "tencentcloud"))], "one @pulumi/tencentcloud: the consumer's");
-    assert.ok(!fs.existsSync(path.join(consumer, "node_modules", "tencentcloud-windows", "node_modules", "@pulumi", "tencentcloud")));
-    assert.ok(fs.existsSync(path.join(consumer, "node_modules", "@pulumi", "command")), "the @pulumi/command peer was installed");
+        const copies = run(NPM, ["ls", "@pulumi/tencentcloud", "--all", "--parseable"], consumer).trim().split("\n");
+        assert.deepEqual(
+            [...new Set(copies.map((p) => fs.realpathSync(p)))],
+            [fs.realpathSync(path.join(consumer, "sdks", "tencentcloud"))],
+            "one @pulumi/tencentcloud: the consumer's",
+        );
+        assert.ok(
+            !fs.existsSync(
+                path.join(consumer, "node_modules", "tencentcloud-windows", "node_modules", "@pulumi", "tencentcloud"),
+            ),
+        );
+        assert.ok(
+            fs.existsSync(path.join(consumer, "node_modules", "@pulumi", "command")),
+            "the @pulumi/command peer was installed",
+        );
 
-    fs.writeFileSync(path.join(consumer, "program.js"), PROGRAM);
-    const out = JSON.parse(run(process.execPath, ["program.js"], consumer).trim().split("\n").pop()!);
-    assert.equal(out.status, "PendingFirstBoot");
-    assert.ok(out.registered.includes("tencentcloud:index/instance:Instance") && out.registered.includes("tencentcloud-windows:index:ActivatedWindowsServer"));
-    assert.equal(out.consumersSdk, true, "the Instance is the consumer's SDK class");
-    assert.equal(fs.realpathSync(out.sdk).startsWith(fs.realpathSync(path.join(consumer, "sdks", "tencentcloud"))), true, out.sdk);
-});
+        fs.writeFileSync(path.join(consumer, "program.js"), PROGRAM);
+        const out = JSON.parse(run(process.execPath, ["program.js"], consumer).trim().split("\n").pop()!);
+        assert.equal(out.status, "PendingFirstBoot");
+        assert.ok(
+            out.registered.includes("tencentcloud:index/instance:Instance") &&
+                out.registered.includes("tencentcloud-windows:index:ActivatedWindowsServer"),
+        );
+        assert.equal(out.consumersSdk, true, "the Instance is the consumer's SDK class");
+        assert.equal(
+            fs.realpathSync(out.sdk).startsWith(fs.realpathSync(path.join(consumer, "sdks", "tencentcloud"))),
+            true,
+            out.sdk,
+        );
+    },
+);
 
-test("the TypeScript examples compile unchanged as the index.ts of a user's own stack project that installed the packed library", { timeout: 120000 }, () => {
-    for (const example of EXAMPLES) {
-        const source = fs.readFileSync(path.join(ROOT, "stacks", example, "index.ts"), "utf8");
-        assert.doesNotMatch(source, /from "\.{1,2}\//, `stacks/${example}/index.ts imports a file of this repository`);
-        const project = path.join(consumer, example);
-        fs.mkdirSync(project);
-        fs.writeFileSync(path.join(project, "index.ts"), source);
-        fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({ ...USER_TSCONFIG, files: ["index.ts"] }));
-        try {
-            run(process.execPath, [TSC, "-p", project, "--noEmit"], project);
-        } catch (e) {
-            assert.fail(`stacks/${example}/index.ts does not compile in a user's project: ${(e as { stdout?: string }).stdout}`);
+test(
+    "the TypeScript examples compile unchanged as the index.ts of a user's own stack project that installed the packed library",
+    { timeout: 120000 },
+    () => {
+        for (const example of EXAMPLES) {
+            const source = fs.readFileSync(path.join(ROOT, "stacks", example, "index.ts"), "utf8");
+            assert.doesNotMatch(
+                source,
+                /from "\.{1,2}\//,
+                `stacks/${example}/index.ts imports a file of this repository`,
+            );
+            const project = path.join(consumer, example);
+            fs.mkdirSync(project);
+            fs.writeFileSync(path.join(project, "index.ts"), source);
+            fs.writeFileSync(
+                path.join(project, "tsconfig.json"),
+                JSON.stringify({ ...USER_TSCONFIG, files: ["index.ts"] }),
+            );
+            try {
+                run(process.execPath, [TSC, "-p", project, "--noEmit"], project);
+            } catch (e) {
+                assert.fail(
+                    `stacks/${example}/index.ts does not compile in a user's project: ${(e as { stdout?: string }).stdout}`,
+                );
+            }
         }
-    }
-});
+    },
+);

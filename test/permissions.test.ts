@@ -240,7 +240,10 @@ describe("each feature's entries are what its deployments register and invoke (m
 
     test("every feature is exercised", () => {
         for (const feature of CAM_FEATURES) {
-            assert.ok(SCENARIOS.some((s) => s.features.includes(feature)), feature);
+            assert.ok(
+                SCENARIOS.some((s) => s.features.includes(feature)),
+                feature,
+            );
         }
     });
 
@@ -262,7 +265,10 @@ describe("the calls left out are never reached", () => {
     test("TAT attachments are retainOnDelete: their Delete (CancelInvocation) never runs", () => {
         const attachments = registered("TatInvocationInvokeAttachment");
         assert.ok(attachments.length >= 4);
-        assert.ok(attachments.every((a) => a.options.retainOnDelete), "every attachment is only forgotten");
+        assert.ok(
+            attachments.every((a) => a.options.retainOnDelete),
+            "every attachment is only forgotten",
+        );
     });
 
     test("the SSH group has a name (its resource name) and a description only; its rule set ingress rules only", () => {
@@ -328,8 +334,14 @@ describe("instance updates: every argument the component sets, against the day-t
 
     test("both ways of an ignored argument were exercised (ignored, and replacing the server)", () => {
         for (const arg of ["imageId", "userDataRaw"]) {
-            assert.ok(registered("Instance").some((r) => r.options.ignoreChanges.includes(arg)), arg);
-            assert.ok(registered("Instance").some((r) => !r.options.ignoreChanges.includes(arg)), arg);
+            assert.ok(
+                registered("Instance").some((r) => r.options.ignoreChanges.includes(arg)),
+                arg,
+            );
+            assert.ok(
+                registered("Instance").some((r) => !r.options.ignoreChanges.includes(arg)),
+                arg,
+            );
         }
     });
 });
@@ -384,7 +396,10 @@ describe("docs/permissions.md", () => {
             }
         }
         for (const left of LEFT_OUT) {
-            assert.ok(lines.some((l) => l.includes(`\`${left.action}\``) && l.includes(left.fn)), left.action);
+            assert.ok(
+                lines.some((l) => l.includes(`\`${left.action}\``) && l.includes(left.fn)),
+                left.action,
+            );
         }
     });
 });

@@ -41,16 +41,33 @@ function buildPackage(): string {
         fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
     }
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
-    execFileSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(ROOT, "tsconfig.build.json"), "--outDir", path.join(dir, "bin")], {
-        stdio: "pipe",
-        timeout: 240000,
-    });
+    execFileSync(
+        process.execPath,
+        [
+            path.join(ROOT, "node_modules", "typescript", "bin", "tsc"),
+            "-p",
+            path.join(ROOT, "tsconfig.build.json"),
+            "--outDir",
+            path.join(dir, "bin"),
+        ],
+        {
+            stdio: "pipe",
+            timeout: 240000,
+        },
+    );
     return dir;
 }
 
 /** Starts the plugin host on `dir`; resolves with the port it serves on (its first line of output). */
-function startPlugin(dir: string, engineAddress: string, stderr: string[]): Promise<{ child: ChildProcess; port: number }> {
-    const child = spawn(process.execPath, [RUN_PLUGIN, dir, engineAddress], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+function startPlugin(
+    dir: string,
+    engineAddress: string,
+    stderr: string[],
+): Promise<{ child: ChildProcess; port: number }> {
+    const child = spawn(process.execPath, [RUN_PLUGIN, dir, engineAddress], {
+        cwd: dir,
+        stdio: ["ignore", "pipe", "pipe"],
+    });
     child.stderr!.on("data", (d) => stderr.push(String(d)));
     return new Promise((resolve, reject) => {
         let out = "";
@@ -79,7 +96,12 @@ function serverInputs(n: number, activation: Record<string, unknown>): Record<st
 }
 
 /** The Construct call the engine sends for one component (a server, unless `type` says otherwise) of a Python program. */
-function constructRequest(engine: TestEngine, name: string, inputs: Record<string, unknown>, type = COMPONENT): unknown {
+function constructRequest(
+    engine: TestEngine,
+    name: string,
+    inputs: Record<string, unknown>,
+    type = COMPONENT,
+): unknown {
     const req = new provproto.ConstructRequest();
     req.setProject(PROJECT);
     req.setStack(STACK);
@@ -127,7 +149,10 @@ describe("the package as a plugin: Construct calls of a Python/Go/C#/YAML progra
             names.map(
                 (name, i) =>
                     new Promise((resolve, reject) =>
-                        client.construct(constructRequest(engine, name, inputs(i)), (error: Error | null, response: unknown) => (error ? reject(error) : resolve(response))),
+                        client.construct(
+                            constructRequest(engine, name, inputs(i)),
+                            (error: Error | null, response: unknown) => (error ? reject(error) : resolve(response)),
+                        ),
                     ),
             ),
         );
@@ -152,7 +177,10 @@ describe("the package as a plugin: Construct calls of a Python/Go/C#/YAML progra
         const instanceOf = new Map(of("instance:Instance").map((r) => [r.name, r.id]));
         assert.deepEqual(
             invokers.map((r) => [r.urn, r.inputs.instanceIds]).sort(),
-            names.map((n) => [`urn:pulumi:${STACK}::${PROJECT}::${COMPONENT}$tencentcloud:index/tatInvoker:TatInvoker::${n}-keep-activated`, [instanceOf.get(`${n}-instance`)]]),
+            names.map((n) => [
+                `urn:pulumi:${STACK}::${PROJECT}::${COMPONENT}$tencentcloud:index/tatInvoker:TatInvoker::${n}-keep-activated`,
+                [instanceOf.get(`${n}-instance`)],
+            ]),
         );
 
         const calls = (token: string) => cloud.calls.filter((c) => c.token === `tencentcloud:index/${token}`);
@@ -163,13 +191,26 @@ describe("the package as a plugin: Construct calls of a Python/Go/C#/YAML progra
             `one status call asked for all three servers: ${JSON.stringify(agentCalls)}`,
         );
         // Unbatched, each server's three polls would be a call of its own: nine.
-        assert.ok(agentCalls.length < 9, `agent-status calls batched across the servers: ${JSON.stringify(agentCalls)}`);
+        assert.ok(
+            agentCalls.length < 9,
+            `agent-status calls batched across the servers: ${JSON.stringify(agentCalls)}`,
+        );
     });
 
     test("bad input from another language: the Construct call fails with the engine's invalid-inputs error naming the property path and the rule", async () => {
-        const inputs = { windowsVersion: "2022", availabilityZone: "ap-guangzhou-3", instanceType: "S5.MEDIUM4", vpcId: "vpc-1", subnetId: "subnet-1", password: "Python(Server)9", activation: { delivery: "tat", kmsHost: "kms.example.com&calc" } };
+        const inputs = {
+            windowsVersion: "2022",
+            availabilityZone: "ap-guangzhou-3",
+            instanceType: "S5.MEDIUM4",
+            vpcId: "vpc-1",
+            subnetId: "subnet-1",
+            password: "Python(Server)9",
+            activation: { delivery: "tat", kmsHost: "kms.example.com&calc" },
+        };
         const before = cloud.resources.length;
-        const error: any = await new Promise((resolve) => client.construct(constructRequest(engine, "bad", inputs), (e: Error | null) => resolve(e)));
+        const error: any = await new Promise((resolve) =>
+            client.construct(constructRequest(engine, "bad", inputs), (e: Error | null) => resolve(e)),
+        );
         assert.ok(error, "the Construct call failed");
         // @pulumi/pulumi's provider server turns an InputPropertyError into INVALID_ARGUMENT with an InputPropertiesError detail (provider/server.js, buildInvalidPropertiesError).
         assert.equal(error.code, grpc.status.INVALID_ARGUMENT, String(error));
@@ -192,15 +233,24 @@ describe("the package as a plugin: Construct calls of a Python/Go/C#/YAML progra
         const fleetType = "tencentcloud-windows:index:WindowsActivation";
         const ids = cloud.addExistingInstances(3);
         const response: any = await new Promise((resolve, reject) =>
-            client.construct(constructRequest(engine, "fleet", { instanceIds: ids }, fleetType), (error: Error | null, r: unknown) =>
-                error ? reject(error) : resolve(r),
+            client.construct(
+                constructRequest(engine, "fleet", { instanceIds: ids }, fleetType),
+                (error: Error | null, r: unknown) => (error ? reject(error) : resolve(r)),
             ),
         );
         const state = response.getState().toJavaScript();
-        assert.deepEqual(state.summary, { licensed: 3, failed: 0, unknown: 0, skipped: 0, failures: [], skips: [], runAgain: [] }, `engine log: ${engine.logs.join("\n")}\nplugin stderr: ${stderr.join("")}`);
+        assert.deepEqual(
+            state.summary,
+            { licensed: 3, failed: 0, unknown: 0, skipped: 0, failures: [], skips: [], runAgain: [] },
+            `engine log: ${engine.logs.join("\n")}\nplugin stderr: ${stderr.join("")}`,
+        );
         assert.deepEqual(Object.keys(state.results).sort(), [...ids].sort());
         assert.equal(response.getUrn(), `urn:pulumi:${STACK}::${PROJECT}::${fleetType}::fleet`);
-        const attachments = cloud.resources.filter((r) => r.type === "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment" && r.name.startsWith("fleet-"));
+        const attachments = cloud.resources.filter(
+            (r) =>
+                r.type === "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment" &&
+                r.name.startsWith("fleet-"),
+        );
         assert.deepEqual(attachments.map((r) => r.inputs.instanceId).sort(), [...ids].sort());
     });
     test("two providers of one name, sent in the Construct requests' providers map (one top-level, one inside a component): their servers share nothing", async () => {
@@ -212,24 +262,40 @@ describe("the package as a plugin: Construct calls of a Python/Go/C#/YAML progra
         // it sends each Construct the package's provider reference `<urn>::<id>` (ConstructRequest.providers).
         engine.registered.set(top, { id: "prov-gz", state: { region: "ap-guangzhou" } });
         engine.registered.set(nested, { id: "prov-sh", state: { region: "ap-shanghai" } });
-        const calls: [string, string, string][] = [["gz", top, ""], ["sh", nested, region]];
+        const calls: [string, string, string][] = [
+            ["gz", top, ""],
+            ["sh", nested, region],
+        ];
         await Promise.all(
             calls.map(([name, providerUrn, parent], i) => {
                 const req = constructRequest(engine, name, inputs(i)) as any;
                 req.getProvidersMap().set("tencentcloud", `${providerUrn}::prov-${name}`);
                 req.setParent(parent);
-                return new Promise((resolve, reject) => client.construct(req, (error: Error | null, r: unknown) => (error ? reject(new Error(`${error.message}\nplugin stderr: ${stderr.join("")}`)) : resolve(r))));
+                return new Promise((resolve, reject) =>
+                    client.construct(req, (error: Error | null, r: unknown) =>
+                        error ? reject(new Error(`${error.message}\nplugin stderr: ${stderr.join("")}`)) : resolve(r),
+                    ),
+                );
             }),
         );
-        const providerOf = (ref: string) => (ref.startsWith(`${nested}::`) ? "sh" : ref.startsWith(`${top}::`) ? "gz" : `other: ${ref}`);
+        const providerOf = (ref: string) =>
+            ref.startsWith(`${nested}::`) ? "sh" : ref.startsWith(`${top}::`) ? "gz" : `other: ${ref}`;
         const of = (type: string) => cloud.resources.filter((r) => r.type === `tencentcloud:index/${type}`);
         for (const name of ["gz", "sh"]) {
-            const attachment = of("tatInvocationInvokeAttachment:TatInvocationInvokeAttachment").find((r) => r.name === `${name}-activation`)!;
+            const attachment = of("tatInvocationInvokeAttachment:TatInvocationInvokeAttachment").find(
+                (r) => r.name === `${name}-activation`,
+            )!;
             const command = of("tatCommand:TatCommand").find((c) => c.id === attachment.inputs.commandId)!;
-            assert.equal(providerOf(command.options.provider), name, `${name} runs the command registered through its own provider`);
+            assert.equal(
+                providerOf(command.options.provider),
+                name,
+                `${name} runs the command registered through its own provider`,
+            );
             assert.equal(providerOf(attachment.options.provider), name);
         }
-        const commands = of("tatCommand:TatCommand").filter((c) => ["gz", "sh"].includes(providerOf(c.options.provider)));
+        const commands = of("tatCommand:TatCommand").filter((c) =>
+            ["gz", "sh"].includes(providerOf(c.options.provider)),
+        );
         assert.equal(commands.length, 2, `a command through each provider: ${commands.map((c) => c.urn).join(", ")}`);
         assert.notEqual(commands[0].inputs.commandName, commands[1].inputs.commandName);
     });

@@ -39,8 +39,12 @@ test("the README starts with the offline plan and the test command, and .ci/run 
 });
 
 test("the exit code table (docs/script.md) is the code's table: every code, status, transience and meaning, in order", () => {
-    const rows = doc("script.md").split("\n").filter((l) => /^\| \d+ \| `\w+` \|/.test(l));
-    const expected = [...Object.values(EXIT_CODES), CARRIER_FAILED, FOLDER_BLOCKED].map((i) => `| ${i.code} | \`${i.status}\` | ${i.transient ? "yes" : ""} | ${i.meaning} |`);
+    const rows = doc("script.md")
+        .split("\n")
+        .filter((l) => /^\| \d+ \| `\w+` \|/.test(l));
+    const expected = [...Object.values(EXIT_CODES), CARRIER_FAILED, FOLDER_BLOCKED].map(
+        (i) => `| ${i.code} | \`${i.status}\` | ${i.transient ? "yes" : ""} | ${i.meaning} |`,
+    );
     assert.deepEqual(rows, expected);
 });
 
@@ -56,9 +60,16 @@ test("the root cause table (docs/script.md) is the code's table, in the code's o
 test("the docs say what the TAT timeouts are", () => {
     assert.equal(TAT_TIMEOUT_MARGIN_SECONDS, 300);
     assert.ok(doc("deliveries.md").includes("timeout = the script's worst case + 5 minutes"));
-    assert.ok(doc("deliveries.md").includes("(create timeout: the command's timeout + 5 minutes, set as the resource's Terraform `timeouts.create` input"));
+    assert.ok(
+        doc("deliveries.md").includes(
+            "(create timeout: the command's timeout + 5 minutes, set as the resource's Terraform `timeouts.create` input",
+        ),
+    );
     const minutes = Math.round(worstCaseSeconds(DEFAULT_ACTIVATION_SCRIPT_OPTIONS) / 60);
-    assert.ok(doc("troubleshooting.md").includes(`about ${minutes} minutes with the`), `the README's worst case is not ${minutes} minutes`);
+    assert.ok(
+        doc("troubleshooting.md").includes(`about ${minutes} minutes with the`),
+        `the README's worst case is not ${minutes} minutes`,
+    );
 });
 
 test("the activation defaults (docs/arguments.md) are the code's defaults", () => {
@@ -99,7 +110,11 @@ test("getting started uses the provider SDK's own config keys and sets every key
 });
 
 test("install instructions name no release tag (none exists) and give the tarball and local-path ways", () => {
-    for (const [name, text] of [["README.md", readme], ["docs/usage.md", doc("usage.md")], ["docs/getting-started.md", doc("getting-started.md")]]) {
+    for (const [name, text] of [
+        ["README.md", readme],
+        ["docs/usage.md", doc("usage.md")],
+        ["docs/getting-started.md", doc("getting-started.md")],
+    ]) {
         assert.doesNotMatch(text, /[#@]v\d/, `${name} names a release tag`);
         assert.match(text, /npm install \/path\/to\/tencentcloud-windows-\*\.tgz/, name);
     }
@@ -113,9 +128,20 @@ test("the diagnosis time and the TAT names' lengths in the docs are the code's",
     const source = (file: string) => fs.readFileSync(path.join(ROOT, "components", file), "utf8");
     const tag = Number(/accountNameTag[\s\S]*?\.slice\(0, (\d+)\)/.exec(source("deployment.ts"))![1]);
     const command = `tencentcloud-windows-${scriptHash("")}-${"0".repeat(tag)}`;
-    const invoker = invokerCloudName("urn:pulumi:dev::project::tencentcloud-windows:index:WindowsActivation::fleet", 12);
-    assert.ok(doc("deliveries.md").includes(`\`tencentcloud-windows-<script hash>-<stack hash>\` (${command.length}\ncharacters)`), `${command.length}`);
-    assert.ok(doc("deliveries.md").includes(`\`tencentcloud-windows-keep-<hash>\`\n(${invoker.length} characters)`), `${invoker.length}`);
+    const invoker = invokerCloudName(
+        "urn:pulumi:dev::project::tencentcloud-windows:index:WindowsActivation::fleet",
+        12,
+    );
+    assert.ok(
+        doc("deliveries.md").includes(
+            `\`tencentcloud-windows-<script hash>-<stack hash>\` (${command.length}\ncharacters)`,
+        ),
+        `${command.length}`,
+    );
+    assert.ok(
+        doc("deliveries.md").includes(`\`tencentcloud-windows-keep-<hash>\`\n(${invoker.length} characters)`),
+        `${invoker.length}`,
+    );
 });
 
 test("every field of the parsed result is in the output list of docs/arguments.md", () => {
@@ -124,5 +150,8 @@ test("every field of the parsed result is in the output list of docs/arguments.m
     const fields = [...body.matchAll(/^ {4}(\w+)\??:/gm)].map((m) => m[1]);
     assert.ok(fields.includes("carrierError"), fields.join(","));
     const outputs = doc("arguments.md").slice(doc("arguments.md").indexOf("Outputs:"));
-    assert.deepEqual(fields.filter((f) => !outputs.includes(`\`${f}\``)), []);
+    assert.deepEqual(
+        fields.filter((f) => !outputs.includes(`\`${f}\``)),
+        [],
+    );
 });

@@ -14,18 +14,43 @@ const TSC = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
 
 /** The files a tsconfig compiles, relative to the repository. */
 function filesOf(project: string): string[] {
-    const out = execFileSync(process.execPath, [TSC, "-p", project, "--listFilesOnly"], { cwd: ROOT, encoding: "utf8" });
-    return out.trim().split("\n").map((f) => path.relative(ROOT, f));
+    const out = execFileSync(process.execPath, [TSC, "-p", project, "--listFilesOnly"], {
+        cwd: ROOT,
+        encoding: "utf8",
+    });
+    return out
+        .trim()
+        .split("\n")
+        .map((f) => path.relative(ROOT, f));
 }
 
 test("the root tsconfig needs only the root's packages; test/policy's adds the policy pack's, and npm test checks both", () => {
     const root = filesOf(".");
-    assert.deepEqual(root.filter((f) => f.startsWith(path.join("policy", "node_modules"))), [], "tsc -p . reads the policy pack's packages");
-    assert.ok(root.includes(path.join("stacks", "basic", "index.ts")) && root.includes(path.join("test", "readme.test.ts")));
+    assert.deepEqual(
+        root.filter((f) => f.startsWith(path.join("policy", "node_modules"))),
+        [],
+        "tsc -p . reads the policy pack's packages",
+    );
+    assert.ok(
+        root.includes(path.join("stacks", "basic", "index.ts")) && root.includes(path.join("test", "readme.test.ts")),
+    );
     const policy = filesOf("test/policy");
-    assert.ok(policy.some((f) => f.startsWith(path.join("policy", "node_modules", "@pulumi", "policy"))), "test/policy compiles against @pulumi/policy");
-    const tests = fs.readdirSync(path.join(ROOT, "test", "policy")).filter((f) => f.endsWith(".ts")).map((f) => path.join("test", "policy", f));
-    assert.deepEqual(tests.filter((f) => !policy.includes(f)), [], "every file of test/policy is in its tsconfig");
+    assert.ok(
+        policy.some((f) => f.startsWith(path.join("policy", "node_modules", "@pulumi", "policy"))),
+        "test/policy compiles against @pulumi/policy",
+    );
+    const tests = fs
+        .readdirSync(path.join(ROOT, "test", "policy"))
+        .filter((f) => f.endsWith(".ts"))
+        .map((f) => path.join("test", "policy", f));
+    assert.deepEqual(
+        tests.filter((f) => !policy.includes(f)),
+        [],
+        "every file of test/policy is in its tsconfig",
+    );
     const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts;
-    assert.match(scripts.test, /^npm run format:check && npm run lint && tsc -p \. --noEmit && tsc -p test\/policy --noEmit && /);
+    assert.match(
+        scripts.test,
+        /^npm run format:check && npm run lint && tsc -p \. --noEmit && tsc -p test\/policy --noEmit && /,
+    );
 });

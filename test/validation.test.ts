@@ -2,15 +2,49 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as v from "../components/validation";
 
-const HOSTILE = ["", "a&b", "a|b", "a<b", "a>b", "a^b", "%PATH%", "!x!", '"x"', "(x)", "a\r\nb", "a\nb", "a b", "`calc`", "$(calc)", "ｋｍｓ.com", "kms.tencentyun.com.", "-kms.com", "kms-.com", "a".repeat(64) + ".com", ("a".repeat(60) + ".").repeat(5) + "com"];
+const HOSTILE = [
+    "",
+    "a&b",
+    "a|b",
+    "a<b",
+    "a>b",
+    "a^b",
+    "%PATH%",
+    "!x!",
+    '"x"',
+    "(x)",
+    "a\r\nb",
+    "a\nb",
+    "a b",
+    "`calc`",
+    "$(calc)",
+    "ｋｍｓ.com",
+    "kms.tencentyun.com.",
+    "-kms.com",
+    "kms-.com",
+    "a".repeat(64) + ".com",
+    ("a".repeat(60) + ".").repeat(5) + "com",
+];
 
 function refused(fn: () => unknown, field: string): void {
-    assert.throws(fn, (e: unknown) => e instanceof v.ArgumentError && e.field === field && e.message.startsWith(`Invalid argument '${field}'`));
+    assert.throws(
+        fn,
+        (e: unknown) =>
+            e instanceof v.ArgumentError && e.field === field && e.message.startsWith(`Invalid argument '${field}'`),
+    );
 }
 
 describe("validation rules", () => {
     test("hosts: DNS names and IPv4 only", () => {
-        for (const ok of ["kms.tencentyun.com", "kms1.tencentyun.com", "ntpupdate.tencentyun.com", "localhost", "10.0.0.1", "255.255.255.255", "a-b.c-d.example"]) {
+        for (const ok of [
+            "kms.tencentyun.com",
+            "kms1.tencentyun.com",
+            "ntpupdate.tencentyun.com",
+            "localhost",
+            "10.0.0.1",
+            "255.255.255.255",
+            "a-b.c-d.example",
+        ]) {
             assert.equal(v.requireHost("h", ok), ok);
         }
         for (const bad of [...HOSTILE, "256.1.1.1", "1.2.3", "1.2.3.4.5", "1.2.3.4 ", 5, null, undefined, ["a.com"]]) {
@@ -27,20 +61,65 @@ describe("validation rules", () => {
     });
 
     test("NTP peers: a host, optionally a comma and w32time flags 0x1-0xF; one message whatever the value", () => {
-        assert.deepEqual(v.requireNtpPeerList("n", ["time.example.com", "10.0.0.1,0x9", "a.b,0xF"], 1, 4), ["time.example.com", "10.0.0.1,0x9", "a.b,0xF"]);
+        assert.deepEqual(v.requireNtpPeerList("n", ["time.example.com", "10.0.0.1,0x9", "a.b,0xF"], 1, 4), [
+            "time.example.com",
+            "10.0.0.1,0x9",
+            "a.b,0xF",
+        ]);
         const messages = new Set<string>();
-        for (const bad of ["a.com,0x0", "a.com,0x10", "a.com,8", "a.com,", ",0x8", "a.com,0x8,0x1", "a&b,0x8", "a.com,0x8 ", "a.com;0x8"]) {
-            assert.throws(() => v.requireNtpPeerList("n", [bad], 1, 4), (e: unknown) => e instanceof v.ArgumentError && e.field === "n[0]" && !e.message.includes(bad) && messages.add(e.message) !== undefined);
+        for (const bad of [
+            "a.com,0x0",
+            "a.com,0x10",
+            "a.com,8",
+            "a.com,",
+            ",0x8",
+            "a.com,0x8,0x1",
+            "a&b,0x8",
+            "a.com,0x8 ",
+            "a.com;0x8",
+        ]) {
+            assert.throws(
+                () => v.requireNtpPeerList("n", [bad], 1, 4),
+                (e: unknown) =>
+                    e instanceof v.ArgumentError &&
+                    e.field === "n[0]" &&
+                    !e.message.includes(bad) &&
+                    messages.add(e.message) !== undefined,
+            );
         }
         assert.equal(messages.size, 1);
         refused(() => v.requireNtpPeerList("n", [], 1, 4), "n");
     });
 
     test("cron: 5 fields of numbers, '*', ranges, lists and steps within each field's range", () => {
-        for (const ok of ["0 3 * * 0", "*/15 * * * *", "0 0-23/2 1,15 1-12 1-5", "59 23 31 12 7", "5,10,20-30/5 4 * * *"]) {
+        for (const ok of [
+            "0 3 * * 0",
+            "*/15 * * * *",
+            "0 0-23/2 1,15 1-12 1-5",
+            "59 23 31 12 7",
+            "5,10,20-30/5 4 * * *",
+        ]) {
             assert.equal(v.requireCron("c", ok), ok);
         }
-        for (const bad of ["", "0 3 * *", "0 3 * * 0 0", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * * 13 *", "* * * * 8", "5-1 * * * *", "*/0 * * * *", "1/5 * * * *", "MON * * * *", "0  3 * * 0", "0 3 * * 0\n", "0 3 * * 0 & calc", "? * * * *", 5]) {
+        for (const bad of [
+            "",
+            "0 3 * *",
+            "0 3 * * 0 0",
+            "60 * * * *",
+            "* 24 * * *",
+            "* * 0 * *",
+            "* * * 13 *",
+            "* * * * 8",
+            "5-1 * * * *",
+            "*/0 * * * *",
+            "1/5 * * * *",
+            "MON * * * *",
+            "0  3 * * 0",
+            "0 3 * * 0\n",
+            "0 3 * * 0 & calc",
+            "? * * * *",
+            5,
+        ]) {
             refused(() => v.requireCron("c", bad), "c");
         }
     });
@@ -73,7 +152,16 @@ describe("validation rules", () => {
         for (const ok of ["Abcdefgh1234", "abcdefgh12()", "ABCDEFGH!@#1", "Aa1" + "x".repeat(27)]) {
             assert.equal(v.requireWindowsPassword("pw", ok), ok);
         }
-        for (const bad of ["Abcdefgh123", "Aa1" + "x".repeat(28), "abcdefghijkl", "abcdefgh1234", "Abcdefgh123\u00e9", "Abcdefgh12 3", 'Abcdefgh12"3', "Abcdefgh12\\3"]) {
+        for (const bad of [
+            "Abcdefgh123",
+            "Aa1" + "x".repeat(28),
+            "abcdefghijkl",
+            "abcdefgh1234",
+            "Abcdefgh123\u00e9",
+            "Abcdefgh12 3",
+            'Abcdefgh12"3',
+            "Abcdefgh12\\3",
+        ]) {
             assert.throws(
                 () => v.requireWindowsPassword("pw", bad),
                 (e: any) => e instanceof v.ArgumentError && e.field === "pw" && !e.message.includes(bad),

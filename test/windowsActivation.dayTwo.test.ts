@@ -18,11 +18,21 @@ function fleet(ids: string[], args: Record<string, unknown> = {}) {
 }
 
 const b64 = (line: string) => Buffer.from(`log\r\n${line}\r\n`).toString("base64");
-const KMS_PORT_CLOSED = JSON.stringify({ ...JSON.parse(LICENSED_LINE), status: "KmsUnreachable", exitCode: 10, licenseStatus: 5, attempts: 5, lastErrorCode: -1073418124, errorClass: "kmsUnreachable", rootCause: "kmsPort" });
+const KMS_PORT_CLOSED = JSON.stringify({
+    ...JSON.parse(LICENSED_LINE),
+    status: "KmsUnreachable",
+    exitCode: 10,
+    licenseStatus: 5,
+    attempts: 5,
+    lastErrorCode: -1073418124,
+    errorClass: "kmsUnreachable",
+    rootCause: "kmsPort",
+});
 
 /** How many times TAT ran something on each instance. */
 const runs = (cloud: MockCloud, ids: string[]) => ids.map((id) => cloud.invocations.get(id)?.length ?? 0);
-const attachmentOf = (cloud: MockCloud, id: string) => cloud.resources.find((r) => r.type === ATTACHMENT && r.name === `fleet-${id}`);
+const attachmentOf = (cloud: MockCloud, id: string) =>
+    cloud.resources.find((r) => r.type === ATTACHMENT && r.name === `fleet-${id}`);
 
 describe("WindowsActivation, deployed again", () => {
     test("an added instance runs the script there only; the others are left alone", async () => {
@@ -32,7 +42,10 @@ describe("WindowsActivation, deployed again", () => {
         assert.deepEqual(runs(cloud, ids), [1, 1, 1, 0]);
         const second = await deploy(cloud, fleet(ids));
         assert.deepEqual(runs(cloud, ids), [1, 1, 1, 1]);
-        assert.deepEqual(ids.map((id) => attachmentOf(cloud, id)?.change), ["same", "same", "same", "create"]);
+        assert.deepEqual(
+            ids.map((id) => attachmentOf(cloud, id)?.change),
+            ["same", "same", "same", "create"],
+        );
         assert.equal(second.result.licensed, 4, "the old instances report their last result");
         assert.deepEqual(second.deleted, []);
     });
@@ -47,9 +60,17 @@ describe("WindowsActivation, deployed again", () => {
         const after = cloud.resources.find((r) => r.type === INVOKER)!;
         assert.equal(after.urn, before.urn);
         assert.equal(after.change, "update", "ModifyInvoker in place");
-        assert.deepEqual([...after.inputs.instanceIds].sort(), ids.slice(1).sort(), "the schedule no longer runs on the removed instance");
+        assert.deepEqual(
+            [...after.inputs.instanceIds].sort(),
+            ids.slice(1).sort(),
+            "the schedule no longer runs on the removed instance",
+        );
         assert.equal(second.deleted.length, 1, second.deleted.join(", "));
-        assert.match(second.deleted[0], new RegExp(`TatInvocationInvokeAttachment::fleet-${ids[0]}$`), "only the removed instance's invocation goes");
+        assert.match(
+            second.deleted[0],
+            new RegExp(`TatInvocationInvokeAttachment::fleet-${ids[0]}$`),
+            "only the removed instance's invocation goes",
+        );
         assert.deepEqual(runs(cloud, ids), [1, 1, 1], "no instance ran anything again");
     });
 
@@ -61,7 +82,10 @@ describe("WindowsActivation, deployed again", () => {
         assert.deepEqual(runs(cloud, ids), [1, 1, 1], "the same script twice: nothing runs again");
         const third = await deploy(cloud, fleet(ids, { activation: { maxAttempts: 3 } }));
         assert.deepEqual(runs(cloud, ids), [2, 2, 2]);
-        assert.deepEqual(ids.map((id) => attachmentOf(cloud, id)?.change), ["replace", "replace", "replace"]);
+        assert.deepEqual(
+            ids.map((id) => attachmentOf(cloud, id)?.change),
+            ["replace", "replace", "replace"],
+        );
         assert.equal(third.deleted.filter((u) => u.includes("TatCommand")).length, 1, "the old command goes");
     });
 
@@ -71,8 +95,13 @@ describe("WindowsActivation, deployed again", () => {
         await deploy(cloud, fleet(ids, { mode: "audit" }));
         await deploy(cloud, fleet(ids, { mode: "activate" }));
         const commands = ids.map((id) => cloud.invocations.get(id)!);
-        assert.ok(commands.every((c) => c.length === 2 && c[0] !== c[1]), "two runs, of two commands");
-        const contents = [...cloud.invocationTargets.values()].filter((t) => t.instanceId === ids[0]).map((t) => /\/diagnose/.test(t.content));
+        assert.ok(
+            commands.every((c) => c.length === 2 && c[0] !== c[1]),
+            "two runs, of two commands",
+        );
+        const contents = [...cloud.invocationTargets.values()]
+            .filter((t) => t.instanceId === ids[0])
+            .map((t) => /\/diagnose/.test(t.content));
         assert.deepEqual(contents, [true, false]);
     });
 
@@ -85,7 +114,10 @@ describe("WindowsActivation, deployed again", () => {
         const first = await deploy(cloud, fleet(ids, args));
         assert.deepEqual([first.result.licensed, first.result.failed], [2, 2]);
         assert.equal(first.result.runAgain.length, 2);
-        assert.ok(first.result.runAgain.every((urn, k) => urn.endsWith(`TatInvocationInvokeAttachment::fleet-${ids[k + 1]}`)), first.result.runAgain.join());
+        assert.ok(
+            first.result.runAgain.every((urn, k) => urn.endsWith(`TatInvocationInvokeAttachment::fleet-${ids[k + 1]}`)),
+            first.result.runAgain.join(),
+        );
         // The cause is fixed in the cloud (the security group opens TCP 1688)...
         broken.clear();
         const again = await deploy(cloud, fleet(ids, args));

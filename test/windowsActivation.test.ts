@@ -19,9 +19,19 @@ const { mod } = useMockCloud();
 
 /** Runs a failing fleet program in its own process (as `pulumi up` would run it): its exit code and output. */
 function runFailing(which: FailingFleetCase) {
-    const run = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "support", "failingFleetProgram.ts"), which], { encoding: "utf8", timeout: 120000 });
-    const line = (key: string) => (run.stdout.split("\n").find((l) => l.startsWith(`${key}: `)) ?? "").slice(key.length + 2);
-    return { status: run.status, stderr: run.stderr, registered: line("registered").split(",").filter(Boolean), invoked: line("invoked").split(",").filter(Boolean) };
+    const run = spawnSync(
+        process.execPath,
+        ["--import", "tsx", path.join(__dirname, "support", "failingFleetProgram.ts"), which],
+        { encoding: "utf8", timeout: 120000 },
+    );
+    const line = (key: string) =>
+        (run.stdout.split("\n").find((l) => l.startsWith(`${key}: `)) ?? "").slice(key.length + 2);
+    return {
+        status: run.status,
+        stderr: run.stderr,
+        registered: line("registered").split(",").filter(Boolean),
+        invoked: line("invoked").split(",").filter(Boolean),
+    };
 }
 
 const TYPES = {
@@ -51,7 +61,12 @@ export function failedActivationLine(rootCause: string): string {
 
 /** An audit's line for a server that is not licensed, with `rootCause`. */
 export function unlicensedDiagnosisLine(rootCause: string): string {
-    return JSON.stringify({ ...JSON.parse(HEALTHY_DIAGNOSIS_LINE), licenseStatus: 5, licensedByConfiguredHost: false, rootCause });
+    return JSON.stringify({
+        ...JSON.parse(HEALTHY_DIAGNOSIS_LINE),
+        licenseStatus: 5,
+        licensedByConfiguredHost: false,
+        rootCause,
+    });
 }
 
 type Lib = typeof import("../components");
@@ -60,7 +75,11 @@ type Lib = typeof import("../components");
 function fleet(ids: string[], args: Record<string, unknown> = {}) {
     return async (lib: Lib) => {
         const f = new lib.WindowsActivation("fleet", { instanceIds: ids, ...args });
-        return { summary: await valueOf(f.summary), results: await valueOf(f.results), script: await valueOf(f.activationScript) };
+        return {
+            summary: await valueOf(f.summary),
+            results: await valueOf(f.results),
+            script: await valueOf(f.activationScript),
+        };
     };
 }
 
@@ -76,18 +95,38 @@ describe("WindowsActivation at 1, 250 and 1,000 existing instances", () => {
                 const { result } = await deploy(cloud, fleet(ids, { mode }));
                 const batches = Math.ceil(n / 100);
                 assert.equal(count(cloud, TYPES.command), 1, "one TatCommand for the whole fleet");
-                assert.equal(count(cloud, TYPES.attachment), n, "the provider has no invocation resource taking a list: one per instance");
+                assert.equal(
+                    count(cloud, TYPES.attachment),
+                    n,
+                    "the provider has no invocation resource taking a list: one per instance",
+                );
                 assert.deepEqual([...cloud.invocations.keys()].sort(), [...ids].sort(), "every instance ran it once");
                 assert.ok([...cloud.invocations.values()].every((v) => v.length === 1));
                 assert.equal(calls(cloud, TYPES.getInstances).length, batches, "instances read 100 at a time");
                 assert.ok(calls(cloud, TYPES.getInstances).every((c) => c.inputs.instanceSetIds.length <= 100));
                 assert.equal(calls(cloud, TYPES.getImages).length, 1, "one image lookup per distinct image");
                 assert.equal(calls(cloud, TYPES.getTatAgent).length, batches, "agents asked about 100 at a time");
-                assert.equal(calls(cloud, TYPES.getTask).length, Math.ceil(n / 5), "outputs read 5 invocations a call (DescribeInvocationTasks: 5 values per filter)");
+                assert.equal(
+                    calls(cloud, TYPES.getTask).length,
+                    Math.ceil(n / 5),
+                    "outputs read 5 invocations a call (DescribeInvocationTasks: 5 values per filter)",
+                );
                 assert.equal(count(cloud, TYPES.invoker), 0, "no schedule unless keepActivated");
                 const content: string = cloud.resources.find((r) => r.type === TYPES.command)!.inputs.content;
-                assert.equal(/cmd\.exe" \/c \$p \/diagnose/.test(content), mode === "audit", "audit runs /diagnose and nothing else");
-                assert.deepEqual(result.summary, { licensed: n, failed: 0, unknown: 0, skipped: 0, failures: [], skips: [], runAgain: [] });
+                assert.equal(
+                    /cmd\.exe" \/c \$p \/diagnose/.test(content),
+                    mode === "audit",
+                    "audit runs /diagnose and nothing else",
+                );
+                assert.deepEqual(result.summary, {
+                    licensed: n,
+                    failed: 0,
+                    unknown: 0,
+                    skipped: 0,
+                    failures: [],
+                    skips: [],
+                    runAgain: [],
+                });
                 assert.deepEqual(Object.keys(result.results), ids);
                 const first = result.results[ids[0]];
                 assert.equal(first.status, "Licensed");
@@ -108,7 +147,11 @@ test("1,000 instances deployed again unchanged: the calls per API, and nothing r
     const ids = cloud.addExistingInstances(1000);
     await deploy(cloud, fleet(ids));
     const { result } = await deploy(cloud, fleet(ids));
-    const perApi = Object.fromEntries(Object.entries(TYPES).filter(([k]) => k.startsWith("get")).map(([k, token]) => [k, calls(cloud, token).length]));
+    const perApi = Object.fromEntries(
+        Object.entries(TYPES)
+            .filter(([k]) => k.startsWith("get"))
+            .map(([k, token]) => [k, calls(cloud, token).length]),
+    );
     assert.deepEqual(perApi, { getInstances: 10, getImages: 1, getTatAgent: 10, getTask: 200 });
     assert.ok(cloud.resources.every((r) => r.change === "same"));
     assert.equal(cloud.invocations.get(ids[0])?.length, 1);
@@ -140,12 +183,18 @@ describe("a fleet with failures", () => {
         const ids = fleetOf(new MockCloud(), "failedFleet");
         const run = runFailing("failedFleet");
         assert.notEqual(run.status, 0);
-        assert.match(run.stderr, /Windows activation failed on 3 of 250 instances of WindowsActivation 'failing-failedFleet' \(247 licensed, 0 unknown, 0 skipped\)/);
+        assert.match(
+            run.stderr,
+            /Windows activation failed on 3 of 250 instances of WindowsActivation 'failing-failedFleet' \(247 licensed, 0 unknown, 0 skipped\)/,
+        );
         const again = /pulumi up( --replace '[^']+')+/.exec(run.stderr)?.[0] ?? "";
         const replaced = [...again.matchAll(/--replace '([^']+)'/g)].map((m) => m[1]);
         assert.deepEqual(
             replaced,
-            [...FLEET_FAILURES.keys()].map((i) => `urn:pulumi:test::tencentcloud-windows::tencentcloud-windows:index:WindowsActivation$tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment::failing-failedFleet-${ids[i]}`),
+            [...FLEET_FAILURES.keys()].map(
+                (i) =>
+                    `urn:pulumi:test::tencentcloud-windows::tencentcloud-windows:index:WindowsActivation$tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment::failing-failedFleet-${ids[i]}`,
+            ),
             "the message gives the command that runs again on exactly the failed instances",
         );
         assert.doesNotMatch(run.stderr, /the activation resource/);
@@ -156,7 +205,11 @@ describe("a fleet with failures", () => {
         assert.ok(run.stderr.includes("Fix: Allow outbound TCP to the KMS port (1688)"));
         assert.ok(run.stderr.includes("Fix: Allow outbound UDP 123"));
         const named = new Set([...run.stderr.matchAll(/server '(ins-[a-z0-9]+)' failed/g)].map((m) => m[1]));
-        assert.deepEqual([...named], [...FLEET_FAILURES.keys()].map((i) => ids[i]), "exactly the failed ones, in order");
+        assert.deepEqual(
+            [...named],
+            [...FLEET_FAILURES.keys()].map((i) => ids[i]),
+            "exactly the failed ones, in order",
+        );
         assert.equal(run.invoked.length, 250, "every instance ran the script: one failure does not stop the others");
     });
 
@@ -179,10 +232,17 @@ describe("a fleet with failures", () => {
         const { cloud, ids, cause } = failingCloud("audit");
         const { result } = await deploy(cloud, fleet(ids, { mode: "audit" }));
         assert.deepEqual(
-            { ...result.summary, failures: result.summary.failures.map((f) => [f.instanceId, f.rootCause]), runAgain: result.summary.runAgain.length },
+            {
+                ...result.summary,
+                failures: result.summary.failures.map((f) => [f.instanceId, f.rootCause]),
+                runAgain: result.summary.runAgain.length,
+            },
             { licensed: 247, failed: 3, unknown: 0, skipped: 0, failures: [...cause], skips: [], runAgain: 3 },
         );
-        assert.match(result.summary.failures[0].message, /^Windows on instance 'ins-[a-z0-9]+' is not licensed \(LicenseStatus 5, Windows Server 2022 Datacenter\)\. Root cause: kmsPort: .* Fix: Allow outbound TCP/);
+        assert.match(
+            result.summary.failures[0].message,
+            /^Windows on instance 'ins-[a-z0-9]+' is not licensed \(LicenseStatus 5, Windows Server 2022 Datacenter\)\. Root cause: kmsPort: .* Fix: Allow outbound TCP/,
+        );
         assert.equal(result.results[ids[117]].diagnosis?.rootCause, "clockSkew");
     });
 
@@ -200,18 +260,39 @@ describe("instances the component will not touch", () => {
     test("not Windows, not a public image, not found: each Skipped with what it is and what to do; the rest run", async () => {
         const cloud = new MockCloud();
         const [good1, good2, linux, custom, retired, gone] = fleetOf(cloud, "refused");
-        const { result } = await deploy(cloud, fleet([good1, good2, linux, custom, retired, gone], { activation: { failOnActivationError: true } }));
+        const { result } = await deploy(
+            cloud,
+            fleet([good1, good2, linux, custom, retired, gone], { activation: { failOnActivationError: true } }),
+        );
         const r = result.results;
-        assert.deepEqual([good1, good2, retired].map((id) => r[id].status), ["Licensed", "Licensed", "Licensed"], "a retired public image with a Windows OS name runs");
+        assert.deepEqual(
+            [good1, good2, retired].map((id) => r[id].status),
+            ["Licensed", "Licensed", "Licensed"],
+            "a retired public image with a Windows OS name runs",
+        );
         assert.deepEqual([...cloud.invocations.keys()].sort(), [good1, good2, retired].sort());
-        assert.deepEqual([linux, custom, gone].map((id) => [r[id].status, r[id].rootCause]), [["Skipped", "notWindows"], ["Skipped", "notPublicImage"], ["Skipped", "notFound"]]);
+        assert.deepEqual(
+            [linux, custom, gone].map((id) => [r[id].status, r[id].rootCause]),
+            [
+                ["Skipped", "notWindows"],
+                ["Skipped", "notPublicImage"],
+                ["Skipped", "notFound"],
+            ],
+        );
         assert.match(r[linux].error ?? "", /\(TencentOS Server 3\.1, image img-linux001\): not Windows/);
         assert.match(r[custom].error ?? "", /not from a Tencent public image \(image type PRIVATE_IMAGE\)/);
         assert.match(r[gone].error ?? "", /not found in the provider's region/);
         assert.equal(r[linux].instance?.osName, "TencentOS Server 3.1", "what it is");
         assert.equal(r[retired].instance?.imageName, "", "the retired image has no name any more");
         assert.ok([linux, custom, gone].every((id) => r[id].fix.length > 0));
-        assert.deepEqual(result.summary.skips.map((x) => [x.instanceId, x.rootCause]), [[linux, "notWindows"], [custom, "notPublicImage"], [gone, "notFound"]]);
+        assert.deepEqual(
+            result.summary.skips.map((x) => [x.instanceId, x.rootCause]),
+            [
+                [linux, "notWindows"],
+                [custom, "notPublicImage"],
+                [gone, "notFound"],
+            ],
+        );
         assert.equal(result.summary.skipped, 3);
     });
 
@@ -219,13 +300,28 @@ describe("instances the component will not touch", () => {
         const [good1, good2, linux, custom, retired] = fleetOf(new MockCloud(), "refused");
         const run = runFailing("refused");
         assert.notEqual(run.status, 0);
-        assert.match(run.stderr, /WindowsActivation 'failing-refused' \(strict\) refuses 3 of 6 instances \(nothing was run on any instance\)/);
-        assert.match(run.stderr, new RegExp(`- ${linux} \\(TencentOS Server 3\\.1, image img-linux001\\): not Windows`));
-        assert.match(run.stderr, new RegExp(`- ${custom} \\(.*, image img-custom01\\): not from a Tencent public image \\(image type PRIVATE_IMAGE\\)`));
+        assert.match(
+            run.stderr,
+            /WindowsActivation 'failing-refused' \(strict\) refuses 3 of 6 instances \(nothing was run on any instance\)/,
+        );
+        assert.match(
+            run.stderr,
+            new RegExp(`- ${linux} \\(TencentOS Server 3\\.1, image img-linux001\\): not Windows`),
+        );
+        assert.match(
+            run.stderr,
+            new RegExp(
+                `- ${custom} \\(.*, image img-custom01\\): not from a Tencent public image \\(image type PRIVATE_IMAGE\\)`,
+            ),
+        );
         assert.match(run.stderr, new RegExp(`- ${MISSING_INSTANCE}: not found in the provider's region`));
         assert.doesNotMatch(run.stderr, new RegExp(`${good1}|${good2}|${retired}`));
         assert.deepEqual(run.invoked, []);
-        assert.deepEqual(run.registered, ["tencentcloud-windows:index:WindowsActivation"], "no TAT resource was registered");
+        assert.deepEqual(
+            run.registered,
+            ["tencentcloud-windows:index:WindowsActivation"],
+            "no TAT resource was registered",
+        );
     });
 
     test("a malformed ID that arrives as an output is refused by name, before anything runs", () => {
@@ -241,15 +337,26 @@ describe("instances the component will not touch", () => {
         const running = cloud.addExistingInstances(2);
         const [stopped] = cloud.addExistingInstances(1, "img-2022zh02", "STOPPED");
         const { result } = await deploy(cloud, fleet([...running, stopped], { activation: { keepActivated: true } }));
-        assert.deepEqual([result.summary.licensed, result.summary.failed, result.summary.unknown, result.summary.skipped], [2, 0, 0, 1]);
+        assert.deepEqual(
+            [result.summary.licensed, result.summary.failed, result.summary.unknown, result.summary.skipped],
+            [2, 0, 0, 1],
+        );
         assert.equal(result.results[stopped].status, "Skipped");
         assert.equal(result.results[stopped].rootCause, "notRunning");
         assert.match(result.results[stopped].error ?? "", /STOPPED, not RUNNING/);
         assert.match(result.results[stopped].fix, /Start the instance/);
         assert.equal(cloud.invocations.has(stopped), false);
-        assert.equal(calls(cloud, TYPES.getTatAgent).some((c) => c.inputs.instanceIds.includes(stopped)), false, "no agent wait for it");
+        assert.equal(
+            calls(cloud, TYPES.getTatAgent).some((c) => c.inputs.instanceIds.includes(stopped)),
+            false,
+            "no agent wait for it",
+        );
         const invoker = cloud.resources.find((r) => r.type === TYPES.invoker)!;
-        assert.deepEqual([...invoker.inputs.instanceIds].sort(), [...running].sort(), "no schedule on it (CreateInvoker refuses an offline agent)");
+        assert.deepEqual(
+            [...invoker.inputs.instanceIds].sort(),
+            [...running].sort(),
+            "no schedule on it (CreateInvoker refuses an offline agent)",
+        );
     });
 
     test("a starting instance is not skipped when its agent answers Online, and its state is read once", async () => {
@@ -264,60 +371,97 @@ describe("instances the component will not touch", () => {
     test("a preview reads the instances but invokes nothing", async () => {
         const cloud = new MockCloud();
         const ids = cloud.addExistingInstances(3);
-        await deploy(cloud, async (lib) => {
-            new lib.WindowsActivation("fleet", { instanceIds: ids });
-        }, { preview: true });
+        await deploy(
+            cloud,
+            async (lib) => {
+                new lib.WindowsActivation("fleet", { instanceIds: ids });
+            },
+            { preview: true },
+        );
         assert.equal(calls(cloud, TYPES.getInstances).length, 1);
         assert.equal(cloud.invocations.size, 0);
     });
 });
 
 describe("agents and states: each instance decides for itself, nothing waits", () => {
-    const NOT_RUNNING_NOW = ["ENTER_RESCUE_MODE", "RESCUE_MODE", "EXIT_RESCUE_MODE", "ENTER_SERVICE_LIVE_MIGRATE", "SERVICE_LIVE_MIGRATE", "EXIT_SERVICE_LIVE_MIGRATE"];
+    const NOT_RUNNING_NOW = [
+        "ENTER_RESCUE_MODE",
+        "RESCUE_MODE",
+        "EXIT_RESCUE_MODE",
+        "ENTER_SERVICE_LIVE_MIGRATE",
+        "SERVICE_LIVE_MIGRATE",
+        "EXIT_SERVICE_LIVE_MIGRATE",
+    ];
 
-    test("an agent offline for good is Skipped after one status round, on day one and on day two; the others run", { timeout: 60000 }, async () => {
-        const cloud = new MockCloud();
-        const ids = cloud.addExistingInstances(5);
-        cloud.offlineAgents.add(ids[1]);
-        const started = Date.now();
-        const first = await deploy(cloud, fleet(ids));
-        assert.equal(first.result.results[ids[1]].status, "Skipped");
-        assert.equal(first.result.results[ids[1]].rootCause, "agentOffline");
-        assert.match(first.result.results[ids[1]].error ?? "", /TAT agent is Offline: nothing was invoked on it/);
-        assert.match(first.result.results[ids[1]].fix, /the next `pulumi up` runs the script there once the agent is Online/);
-        assert.equal(first.result.summary.licensed, 4);
-        assert.equal(calls(cloud, TYPES.getTatAgent).length, 1, "one round");
-        assert.equal(cloud.invocations.has(ids[1]), false);
-        // Day two: a changed setting runs on every instance; another agent went offline meanwhile.
-        cloud.offlineAgents.add(ids[3]);
-        const second = await deploy(cloud, fleet(ids, { activation: { maxAttempts: 3 } }));
-        assert.deepEqual(ids.map((id) => second.result.results[id].status), ["Licensed", "Skipped", "Licensed", "Skipped", "Licensed"]);
-        assert.deepEqual(ids.map((id) => cloud.invocations.get(id)?.length ?? 0), [2, 0, 2, 1, 2]);
-        assert.equal(calls(cloud, TYPES.getTatAgent).length, 1);
-        assert.ok(Date.now() - started < 30000, "no agent wait");
-        // The agent is back: the next run invokes there.
-        cloud.offlineAgents.clear();
-        const third = await deploy(cloud, fleet(ids, { activation: { maxAttempts: 3 } }));
-        assert.equal(third.result.summary.licensed, 5);
-        assert.deepEqual(ids.map((id) => cloud.invocations.get(id)?.length ?? 0), [2, 1, 2, 2, 2]);
-    });
+    test(
+        "an agent offline for good is Skipped after one status round, on day one and on day two; the others run",
+        { timeout: 60000 },
+        async () => {
+            const cloud = new MockCloud();
+            const ids = cloud.addExistingInstances(5);
+            cloud.offlineAgents.add(ids[1]);
+            const started = Date.now();
+            const first = await deploy(cloud, fleet(ids));
+            assert.equal(first.result.results[ids[1]].status, "Skipped");
+            assert.equal(first.result.results[ids[1]].rootCause, "agentOffline");
+            assert.match(first.result.results[ids[1]].error ?? "", /TAT agent is Offline: nothing was invoked on it/);
+            assert.match(
+                first.result.results[ids[1]].fix,
+                /the next `pulumi up` runs the script there once the agent is Online/,
+            );
+            assert.equal(first.result.summary.licensed, 4);
+            assert.equal(calls(cloud, TYPES.getTatAgent).length, 1, "one round");
+            assert.equal(cloud.invocations.has(ids[1]), false);
+            // Day two: a changed setting runs on every instance; another agent went offline meanwhile.
+            cloud.offlineAgents.add(ids[3]);
+            const second = await deploy(cloud, fleet(ids, { activation: { maxAttempts: 3 } }));
+            assert.deepEqual(
+                ids.map((id) => second.result.results[id].status),
+                ["Licensed", "Skipped", "Licensed", "Skipped", "Licensed"],
+            );
+            assert.deepEqual(
+                ids.map((id) => cloud.invocations.get(id)?.length ?? 0),
+                [2, 0, 2, 1, 2],
+            );
+            assert.equal(calls(cloud, TYPES.getTatAgent).length, 1);
+            assert.ok(Date.now() - started < 30000, "no agent wait");
+            // The agent is back: the next run invokes there.
+            cloud.offlineAgents.clear();
+            const third = await deploy(cloud, fleet(ids, { activation: { maxAttempts: 3 } }));
+            assert.equal(third.result.summary.licensed, 5);
+            assert.deepEqual(
+                ids.map((id) => cloud.invocations.get(id)?.length ?? 0),
+                [2, 1, 2, 2, 2],
+            );
+        },
+    );
 
-    test("rescue mode and live migration: Skipped as not running, no agent asked, nothing invoked; the others run", { timeout: 60000 }, async () => {
-        const cloud = new MockCloud();
-        const [good] = cloud.addExistingInstances(1);
-        const odd = NOT_RUNNING_NOW.map((state) => cloud.addExistingInstances(1, "img-2022zh02", state)[0]);
-        const { result } = await deploy(cloud, fleet([good, ...odd], { activation: { keepActivated: true } }));
-        assert.equal(result.results[good].status, "Licensed");
-        for (const [k, id] of odd.entries()) {
-            assert.equal(result.results[id].status, "Skipped", NOT_RUNNING_NOW[k]);
-            assert.equal(result.results[id].rootCause, "notRunning");
-            assert.match(result.results[id].error ?? "", new RegExp(`is ${NOT_RUNNING_NOW[k]}, not RUNNING`));
-            assert.match(result.results[id].fix, NOT_RUNNING_NOW[k].includes("RESCUE") ? /rescue mode/ : /live-migrating/);
-        }
-        assert.deepEqual([...cloud.invocations.keys()], [good]);
-        assert.deepEqual(calls(cloud, TYPES.getTatAgent).flatMap((c) => c.inputs.instanceIds), [good]);
-        assert.deepEqual(cloud.resources.find((r) => r.type === TYPES.invoker)!.inputs.instanceIds, [good]);
-    });
+    test(
+        "rescue mode and live migration: Skipped as not running, no agent asked, nothing invoked; the others run",
+        { timeout: 60000 },
+        async () => {
+            const cloud = new MockCloud();
+            const [good] = cloud.addExistingInstances(1);
+            const odd = NOT_RUNNING_NOW.map((state) => cloud.addExistingInstances(1, "img-2022zh02", state)[0]);
+            const { result } = await deploy(cloud, fleet([good, ...odd], { activation: { keepActivated: true } }));
+            assert.equal(result.results[good].status, "Licensed");
+            for (const [k, id] of odd.entries()) {
+                assert.equal(result.results[id].status, "Skipped", NOT_RUNNING_NOW[k]);
+                assert.equal(result.results[id].rootCause, "notRunning");
+                assert.match(result.results[id].error ?? "", new RegExp(`is ${NOT_RUNNING_NOW[k]}, not RUNNING`));
+                assert.match(
+                    result.results[id].fix,
+                    NOT_RUNNING_NOW[k].includes("RESCUE") ? /rescue mode/ : /live-migrating/,
+                );
+            }
+            assert.deepEqual([...cloud.invocations.keys()], [good]);
+            assert.deepEqual(
+                calls(cloud, TYPES.getTatAgent).flatMap((c) => c.inputs.instanceIds),
+                [good],
+            );
+            assert.deepEqual(cloud.resources.find((r) => r.type === TYPES.invoker)!.inputs.instanceIds, [good]);
+        },
+    );
 
     test("a status call that fails skips its own batch only, saying why", { timeout: 60000 }, async () => {
         const cloud = new MockCloud();
@@ -341,14 +485,30 @@ describe("bad arguments", () => {
         ["a malformed ID", { instanceIds: ["ins-1"] }, "instanceIds[0]"],
         ["a repeated ID", { instanceIds: ["ins-abcd1234", "ins-abcd1234"] }, "instanceIds[1]"],
         ["an unknown mode", { instanceIds: [], mode: "fix" }, "mode"],
-        ["keepActivated in an audit", { instanceIds: [], mode: "audit", activation: { keepActivated: true } }, "activation.keepActivated"],
-        ["failOnActivationError in an audit", { instanceIds: [], mode: "audit", activation: { failOnActivationError: false } }, "activation.failOnActivationError"],
+        [
+            "keepActivated in an audit",
+            { instanceIds: [], mode: "audit", activation: { keepActivated: true } },
+            "activation.keepActivated",
+        ],
+        [
+            "failOnActivationError in an audit",
+            { instanceIds: [], mode: "audit", activation: { failOnActivationError: false } },
+            "activation.failOnActivationError",
+        ],
         ["a delivery setting", { instanceIds: [], activation: { delivery: "ssh" } }, "activation.delivery"],
         ["a bad KMS port", { instanceIds: [], activation: { kmsPort: 0 } }, "activation.kmsPort"],
         ["no instanceIds", {}, "instanceIds"],
         ["strict not a boolean", { instanceIds: [], strict: "yes" }, "strict"],
-        ["an agent wait (existing instances are asked once)", { instanceIds: [], activation: { tatAgentTimeoutSeconds: 60 } }, "activation.tatAgentTimeoutSeconds"],
-        ["an agent poll interval", { instanceIds: [], activation: { tatAgentPollSeconds: 5 } }, "activation.tatAgentPollSeconds"],
+        [
+            "an agent wait (existing instances are asked once)",
+            { instanceIds: [], activation: { tatAgentTimeoutSeconds: 60 } },
+            "activation.tatAgentTimeoutSeconds",
+        ],
+        [
+            "an agent poll interval",
+            { instanceIds: [], activation: { tatAgentPollSeconds: 5 } },
+            "activation.tatAgentPollSeconds",
+        ],
     ];
     for (const [what, args, field] of cases) {
         test(`${what} is refused naming ${field}, in the constructor`, () => {
@@ -368,5 +528,8 @@ test("docs/windows-activation.md's status table has every status and every skip 
         return m ? [[m[1], m[2]]] : [];
     });
     assert.deepEqual([...new Set(rows.map(([s]) => s))], Object.values(FleetStatus));
-    assert.deepEqual(rows.filter(([s]) => s === "Skipped").map(([, r]) => r), Object.values(SkipReason));
+    assert.deepEqual(
+        rows.filter(([s]) => s === "Skipped").map(([, r]) => r),
+        Object.values(SkipReason),
+    );
 });

@@ -14,7 +14,9 @@
 export const SYSTEM32 = "%SYS%";
 
 /** A Windows tool by full path, e.g. `tool("reg")` -> `%SYS%\reg.exe`. */
-export function tool(name: "reg" | "find" | "sc" | "net" | "ping" | "cscript" | "w32tm" | "icacls" | "eventcreate"): string {
+export function tool(
+    name: "reg" | "find" | "sc" | "net" | "ping" | "cscript" | "w32tm" | "icacls" | "eventcreate",
+): string {
     return `${SYSTEM32}\\${name}.exe`;
 }
 

@@ -2,7 +2,14 @@
  * The activation settings shared by {@link renderActivationScript} and the component's
  * `activation` argument: their names, defaults and validation rules.
  */
-import { ArgumentError, requireBoolean, requireHost, requireHostList, requireInteger, requireNtpPeerList } from "../validation";
+import {
+    ArgumentError,
+    requireBoolean,
+    requireHost,
+    requireHostList,
+    requireInteger,
+    requireNtpPeerList,
+} from "../validation";
 import { TAT_TIMEOUT_MARGIN_SECONDS, TAT_TIMEOUT_MAX_SECONDS, checkWorstCaseSeconds } from "./schedule";
 
 /**
@@ -102,7 +109,12 @@ export function resolveActivationScriptOptions(
     const ntpServers = requireNtpPeerList(field("ntpServers"), pick("ntpServers"), 1, 4);
     const timing = {
         maxAttempts: requireInteger(field("maxAttempts"), pick("maxAttempts"), 1, MAX_ATTEMPTS),
-        retryDelaySeconds: requireInteger(field("retryDelaySeconds"), pick("retryDelaySeconds"), 1, MAX_RETRY_DELAY_SECONDS),
+        retryDelaySeconds: requireInteger(
+            field("retryDelaySeconds"),
+            pick("retryDelaySeconds"),
+            1,
+            MAX_RETRY_DELAY_SECONDS,
+        ),
     };
     requireTimingWithinTat(prefix, timing);
     const installKmsClientKey = requireBoolean(field("installKmsClientKey"), pick("installKmsClientKey"));

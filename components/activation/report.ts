@@ -52,7 +52,11 @@ export function readActivationOutput(output: string | undefined, encoding: "base
  * The message that fails `pulumi up` for a Failed report: names the server, the error code and what
  * to do. `rerun`: how to run the script again (default: replace the server's `<name>-activation`).
  */
-export function activationFailureMessage(serverName: string, report: ActivationReport, rerun = `run \`pulumi up --replace <URN>\` with the URN of '${serverName}-activation' (\`pulumi stack --show-urns\`)`): string {
+export function activationFailureMessage(
+    serverName: string,
+    report: ActivationReport,
+    rerun = `run \`pulumi up --replace <URN>\` with the URN of '${serverName}-activation' (\`pulumi stack --show-urns\`)`,
+): string {
     const r = report.result;
     const where = `See ${ACTIVATION_LOG_PATH} on the server.`;
     if (r === undefined) {
@@ -62,7 +66,10 @@ export function activationFailureMessage(serverName: string, report: ActivationR
         return `Windows activation of server '${serverName}' failed: ${r.status}: the delivery's PowerShell carrier failed at ${r.carrierError}. Fix: ${r.rootCauseFix}`;
     }
     const code = r.lastErrorHex ? ` Last slmgr error ${r.lastErrorHex} (${r.errorClass}).` : "";
-    const cause = r.rootCause === "none" ? "" : ` Root cause: ${r.rootCause}: ${ROOT_CAUSES[r.rootCause as RootCauseName].meaning}. Fix: ${r.rootCauseFix}`;
+    const cause =
+        r.rootCause === "none"
+            ? ""
+            : ` Root cause: ${r.rootCause}: ${ROOT_CAUSES[r.rootCause as RootCauseName].meaning}. Fix: ${r.rootCauseFix}`;
     const retry = r.transient ? ` This is transient: ${rerun} later, or fix the cause first.` : "";
     return `Windows activation of server '${serverName}' failed: ${r.status} (script exit code ${r.exitCode}, LicenseStatus ${r.licenseStatus}, KMS ${r.kmsHost}:${r.kmsPort}, ${r.attempts} attempts).${code}${cause} ${r.meaning}${retry} ${where}`;
 }

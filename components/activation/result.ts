@@ -154,13 +154,20 @@ function readChecks(value: unknown): ActivationChecks | undefined {
     return {
         kmsHosts: hosts.map((h) => {
             const host = (h ?? {}) as Record<string, unknown>;
-            return { host: field<string>(host, "host", "string"), resolves: field<boolean>(host, "resolves", "boolean"), port: field<string>(host, "port", "string") };
+            return {
+                host: field<string>(host, "host", "string"),
+                resolves: field<boolean>(host, "resolves", "boolean"),
+                port: field<string>(host, "port", "string"),
+            };
         }),
         clockOffsetSeconds: optionalNumber("clockOffsetSeconds"),
         services: Object.fromEntries(
             Object.entries(services as Record<string, unknown>).map(([name, v]) => {
                 const svc = (v ?? {}) as Record<string, unknown>;
-                return [name, { start: field<string>(svc, "start", "string"), state: field<string>(svc, "state", "string") }];
+                return [
+                    name,
+                    { start: field<string>(svc, "start", "string"), state: field<string>(svc, "state", "string") },
+                ];
             }),
         ),
         sppsvcExecutable: field<string>(c, "sppsvcExecutable", "string"),
@@ -185,7 +192,9 @@ function lastJsonLine(output: unknown, start: string, key: string, what: string)
         .filter((l) => l.startsWith(start))
         .pop();
     if (line === undefined) {
-        throw new ActivationResultError(`the ${what} output has no result line: the script did not finish (see ${ACTIVATION_LOG_PATH})`);
+        throw new ActivationResultError(
+            `the ${what} output has no result line: the script did not finish (see ${ACTIVATION_LOG_PATH})`,
+        );
     }
     let obj: unknown;
     try {
@@ -207,7 +216,9 @@ function lastJsonLine(output: unknown, start: string, key: string, what: string)
 function rootCauseOf(o: Record<string, unknown>, what: string): RootCauseName {
     const rootCause = field<string>(o, "rootCause", "string") as RootCauseName;
     if (!Object.prototype.hasOwnProperty.call(ROOT_CAUSES, rootCause)) {
-        throw new ActivationResultError(`the ${what} result line has an unknown rootCause ${JSON.stringify(rootCause)}`);
+        throw new ActivationResultError(
+            `the ${what} result line has an unknown rootCause ${JSON.stringify(rootCause)}`,
+        );
     }
     return rootCause;
 }
@@ -222,7 +233,9 @@ export function parseActivationOutput(output: unknown): ActivationResult {
     const exitCode = field<number>(o, "exitCode", "number");
     const info = describeExitCode(exitCode);
     if (info === undefined || info.status !== status) {
-        throw new ActivationResultError(`the activation result line has an unknown status/exit code pair (${JSON.stringify(status)}, ${exitCode})`);
+        throw new ActivationResultError(
+            `the activation result line has an unknown status/exit code pair (${JSON.stringify(status)}, ${exitCode})`,
+        );
     }
     const licenseStatus = field<number>(o, "licenseStatus", "number");
     const lastErrorCode = field<number>(o, "lastErrorCode", "number");
@@ -238,7 +251,8 @@ export function parseActivationOutput(output: unknown): ActivationResult {
         lastErrorHex: lastErrorCode === 0 ? "" : toHresult(lastErrorCode),
         errorClass: field<string>(o, "errorClass", "string"),
         alreadyLicensed: field<boolean>(o, "alreadyLicensed", "boolean"),
-        clockOffsetSeconds: o.clockOffsetSeconds === null ? undefined : field<number>(o, "clockOffsetSeconds", "number"),
+        clockOffsetSeconds:
+            o.clockOffsetSeconds === null ? undefined : field<number>(o, "clockOffsetSeconds", "number"),
         timeSource: o.timeSource === undefined ? undefined : field<string>(o, "timeSource", "string"),
         osBuild: field<number>(o, "osBuild", "number"),
         osVersion: field<string>(o, "osVersion", "string"),
@@ -301,7 +315,11 @@ export function parseDiagnosisOutput(output: unknown): ActivationDiagnosis {
 
 /** Decodes TAT's base64 task output; throws ActivationResultError unless it is base64. */
 export function decodeTatOutput(output: unknown): string {
-    if (typeof output !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(output.replace(/\s+/g, "")) || output.replace(/\s+/g, "").length % 4 !== 0) {
+    if (
+        typeof output !== "string" ||
+        !/^[A-Za-z0-9+/]*={0,2}$/.test(output.replace(/\s+/g, "")) ||
+        output.replace(/\s+/g, "").length % 4 !== 0
+    ) {
         throw new ActivationResultError("the TAT task output is not base64");
     }
     return Buffer.from(output.replace(/\s+/g, ""), "base64").toString("utf8");

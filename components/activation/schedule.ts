@@ -49,7 +49,9 @@ export const TOOL_SECONDS = {
 } as const;
 
 /** The waits (seconds) the script makes between `-ato` attempts: one fewer than `maxAttempts`. */
-export function retryDelays(options: Pick<ResolvedActivationScriptOptions, "maxAttempts" | "retryDelaySeconds">): number[] {
+export function retryDelays(
+    options: Pick<ResolvedActivationScriptOptions, "maxAttempts" | "retryDelaySeconds">,
+): number[] {
     const cap = options.retryDelaySeconds * MAX_DELAY_FACTOR;
     const delays: number[] = [];
     let delay = options.retryDelaySeconds;
@@ -80,10 +82,20 @@ function domainMemberWorstSeconds(): number {
  * every attempt timing out and being followed by a full clock sync and a status read, plus every back-off wait
  * and the diagnosis of the failure.
  */
-export function worstCaseSeconds(options: Pick<ResolvedActivationScriptOptions, "maxAttempts" | "retryDelaySeconds">): number {
+export function worstCaseSeconds(
+    options: Pick<ResolvedActivationScriptOptions, "maxAttempts" | "retryDelaySeconds">,
+): number {
     const waits = retryDelays(options).reduce((sum, d) => sum + d, 0);
     const perAttempt = TOOL_SECONDS.ato + clockSyncWorstSeconds() + statusReadWorstSeconds();
-    return statusReadWorstSeconds() + domainMemberWorstSeconds() + clockSyncWorstSeconds() + options.maxAttempts * perAttempt + waits + TOOL_SECONDS.diagnosis + TOOL_SECONDS.rest;
+    return (
+        statusReadWorstSeconds() +
+        domainMemberWorstSeconds() +
+        clockSyncWorstSeconds() +
+        options.maxAttempts * perAttempt +
+        waits +
+        TOOL_SECONDS.diagnosis +
+        TOOL_SECONDS.rest
+    );
 }
 
 /**
@@ -98,6 +110,8 @@ export function diagnoseWorstCaseSeconds(): number {
  * Worst-case seconds of `activate.cmd /check` (verifyWithTat): it waits up to {@link CHECK_WAIT} for the
  * first-boot run to start, then, while that run holds its lock, up to that run's worst case.
  */
-export function checkWorstCaseSeconds(options: Pick<ResolvedActivationScriptOptions, "maxAttempts" | "retryDelaySeconds">): number {
+export function checkWorstCaseSeconds(
+    options: Pick<ResolvedActivationScriptOptions, "maxAttempts" | "retryDelaySeconds">,
+): number {
     return CHECK_WAIT.tries * CHECK_WAIT.pauseSeconds + worstCaseSeconds(options);
 }

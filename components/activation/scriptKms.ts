@@ -38,7 +38,12 @@ export function installKeyLines(): string[] {
     return [
         ":install_key",
         // One line per version sets its editions' keys (KEY_<edition>); the edition found picks one.
-        ...KMS_CLIENT_KEYS.map((v) => `if "%OS_VERSION%"=="${v.version}" ${Object.entries(v.keys).map(([edition, key]) => `set "KEY_${edition}=${key}"`).join(" & ")}`),
+        ...KMS_CLIENT_KEYS.map(
+            (v) =>
+                `if "%OS_VERSION%"=="${v.version}" ${Object.entries(v.keys)
+                    .map(([edition, key]) => `set "KEY_${edition}=${key}"`)
+                    .join(" & ")}`,
+        ),
         'set "KMS_CLIENT_KEY="',
         'call set "KMS_CLIENT_KEY=%%KEY_%EDITION%%%"',
         "if not defined KMS_CLIENT_KEY exit /b 1",

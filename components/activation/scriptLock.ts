@@ -43,8 +43,7 @@ const AGE_OFFSET = 10;
  * last written, capped; a folder written "in the future" (the clock moved back) gives a code below the
  * offset, read as an unknown age.
  */
-export const LOCK_AGE_COMMAND =
-    `${POWERSHELL_COMMAND} "exit (${AGE_OFFSET}+[Math]::Min(${AGE_CAP_MINUTES},[int](((Get-Date)-(Get-Item -LiteralPath '%~1').LastWriteTime).TotalMinutes)))"`;
+export const LOCK_AGE_COMMAND = `${POWERSHELL_COMMAND} "exit (${AGE_OFFSET}+[Math]::Min(${AGE_CAP_MINUTES},[int](((Get-Date)-(Get-Item -LiteralPath '%~1').LastWriteTime).TotalMinutes)))"`;
 
 /**
  * `:take_lock <mode> <stale minutes>` (errorlevel 0 with the lock taken: LOCKED=yes, LOCK its

@@ -19,7 +19,12 @@ import { STATUS_READ } from "./schedule";
 const WINDOWS_APPLICATION_ID = "55c92734-d682-4d71-983e-d6ec3f16059f";
 
 /** The properties the script reads, in the alphabetical order wmic prints them. */
-const STATUS_PROPERTIES = ["Description", "GracePeriodRemaining", "KeyManagementServiceMachine", "LicenseStatus"] as const;
+const STATUS_PROPERTIES = [
+    "Description",
+    "GracePeriodRemaining",
+    "KeyManagementServiceMachine",
+    "LicenseStatus",
+] as const;
 
 /** The wmic status query. */
 const WMIC_STATUS_QUERY =

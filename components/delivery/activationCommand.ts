@@ -6,7 +6,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedActivationScriptOptions } from "../activation/options";
-import { TAT_TIMEOUT_MARGIN_SECONDS, checkWorstCaseSeconds, diagnoseWorstCaseSeconds, worstCaseSeconds } from "../activation/schedule";
+import {
+    TAT_TIMEOUT_MARGIN_SECONDS,
+    checkWorstCaseSeconds,
+    diagnoseWorstCaseSeconds,
+    worstCaseSeconds,
+} from "../activation/schedule";
 import { ScriptArguments, renderCarrier } from "./carrier";
 import { sharedTatCommand } from "./tat";
 
@@ -41,12 +46,25 @@ type Timing = Pick<ResolvedActivationScriptOptions, "maxAttempts" | "retryDelayS
  * the run's worst case plus {@link TAT_TIMEOUT_MARGIN_SECONDS}.
  */
 export function scriptRunTimeoutSeconds(run: ScriptRun, options: Timing): number {
-    const worst = run === "activate" ? worstCaseSeconds(options) : run === "check" ? checkWorstCaseSeconds(options) : diagnoseWorstCaseSeconds();
+    const worst =
+        run === "activate"
+            ? worstCaseSeconds(options)
+            : run === "check"
+              ? checkWorstCaseSeconds(options)
+              : diagnoseWorstCaseSeconds();
     return worst + TAT_TIMEOUT_MARGIN_SECONDS;
 }
 
 /** The shared TAT command that runs `script` as `run`, through `provider`. */
-export function scriptTatCommand(script: string, run: ScriptRun, options: Timing, provider: pulumi.ProviderResource | undefined): ScriptCommand {
+export function scriptTatCommand(
+    script: string,
+    run: ScriptRun,
+    options: Timing,
+    provider: pulumi.ProviderResource | undefined,
+): ScriptCommand {
     const timeoutSeconds = scriptRunTimeoutSeconds(run, options);
-    return { commandId: sharedTatCommand(renderScriptRunCarrier(script, run), timeoutSeconds, provider), timeoutSeconds };
+    return {
+        commandId: sharedTatCommand(renderScriptRunCarrier(script, run), timeoutSeconds, provider),
+        timeoutSeconds,
+    };
 }

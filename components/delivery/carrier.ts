@@ -63,7 +63,7 @@ export const CLOUDBASE_INIT_RUN_AGAIN = 1002;
  * SysWOW64 there; `Sysnative` is how a 32-bit process reaches the 64-bit folder.
  */
 export const SYSTEM_FOLDER_STATEMENT =
-    "$sys = \"$env:SystemRoot\\System32\"; if ([IntPtr]::Size -eq 4 -and (Test-Path -LiteralPath \"$env:SystemRoot\\Sysnative\")) { $sys = \"$env:SystemRoot\\Sysnative\" }";
+    '$sys = "$env:SystemRoot\\System32"; if ([IntPtr]::Size -eq 4 -and (Test-Path -LiteralPath "$env:SystemRoot\\Sysnative")) { $sys = "$env:SystemRoot\\Sysnative" }';
 
 /**
  * `Test-Same <path> <bytes>`: whether the file holds exactly these bytes. `Write-New <path> <bytes>`:
@@ -195,10 +195,17 @@ function renderScriptBytes(script: string): string {
  * its {@link scriptPath}, run it with `scriptArguments`, then run `then` (more statements, before the
  * carrier exits, outside its `try`: they must catch their own errors).
  */
-export function renderCarrierBody(script: string, mode: CarrierMode, scriptArguments: ScriptArguments = "", then?: string): string {
+export function renderCarrierBody(
+    script: string,
+    mode: CarrierMode,
+    scriptArguments: ScriptArguments = "",
+    then?: string,
+): string {
     const { first, last } = TRANSIENT_EXIT_CODE_RANGE;
     const exit =
-        mode === "report" ? ["exit 0"] : [`if ($code -ge ${first} -and $code -le ${last}) { exit ${CLOUDBASE_INIT_RUN_AGAIN} }`, "exit $code"];
+        mode === "report"
+            ? ["exit 0"]
+            : [`if ($code -ge ${first} -and $code -le ${last}) { exit ${CLOUDBASE_INIT_RUN_AGAIN} }`, "exit $code"];
     return [
         ...prelude(),
         `$step = '${CARRIER_STEPS.write}'`,
@@ -211,7 +218,9 @@ export function renderCarrierBody(script: string, mode: CarrierMode, scriptArgum
         ...(mode === "report" ? [CODE_PAGE_STATEMENT] : []),
         `& "$sys\\cmd.exe" /c $p${scriptArguments ? " " + scriptArguments : ""}`,
         "$code = $LASTEXITCODE",
-        mode === "report" ? renderCarrierCatch(0, 0) : renderCarrierCatch(CARRIER_FAILED.code, CLOUDBASE_INIT_RUN_AGAIN),
+        mode === "report"
+            ? renderCarrierCatch(0, 0)
+            : renderCarrierCatch(CARRIER_FAILED.code, CLOUDBASE_INIT_RUN_AGAIN),
         ...(then === undefined ? [] : [then]),
         ...exit,
     ].join("\n");
@@ -221,6 +230,15 @@ export function renderCarrierBody(script: string, mode: CarrierMode, scriptArgum
  * The whole carrier as TAT and SSH run it, in plain statements: `Expand-Packed`, the script's bytes,
  * then {@link renderCarrierBody}. Throws unless the script is printable ASCII with CRLF line ends.
  */
-export function renderCarrier(script: string, mode: CarrierMode, scriptArguments: ScriptArguments = "", then?: string): string {
-    return [EXPAND_PACKED_FUNCTION, renderScriptBytes(script), renderCarrierBody(script, mode, scriptArguments, then)].join("\n");
+export function renderCarrier(
+    script: string,
+    mode: CarrierMode,
+    scriptArguments: ScriptArguments = "",
+    then?: string,
+): string {
+    return [
+        EXPAND_PACKED_FUNCTION,
+        renderScriptBytes(script),
+        renderCarrierBody(script, mode, scriptArguments, then),
+    ].join("\n");
 }

@@ -37,7 +37,8 @@ export const LEGACY_RESULT_STATEMENT =
 const SERVER_FOLDER_WRITERS = ["S-1-5-18", "S-1-5-32-544"] as const;
 
 /** The message the carrier stops with when the folder is still not trusted after securing it. */
-export const FOLDER_NOT_OURS = "the server folder is still not owned and protected by SYSTEM and Administrators after securing it";
+export const FOLDER_NOT_OURS =
+    "the server folder is still not owned and protected by SYSTEM and Administrators after securing it";
 
 /** The carrier's steps in securing the folder, as `carrierError` names them. */
 export const FOLDER_STEPS = {

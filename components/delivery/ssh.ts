@@ -68,13 +68,27 @@ export interface SshDeliveryArgs {
 }
 
 /** A security group, with its rules, that lets `cidrs` reach TCP 22: SSH delivery adds it to the server's groups. */
-export function sshAccessGroup(name: string, cidrs: string[], parent: pulumi.Resource): { group: tencentcloud.SecurityGroup; rules: tencentcloud.SecurityGroupRuleSet } {
-    const group = new tencentcloud.SecurityGroup(`${name}-ssh`, { name: `${name}-ssh`, description: "tencentcloud-windows: SSH for activation" }, { parent });
+export function sshAccessGroup(
+    name: string,
+    cidrs: string[],
+    parent: pulumi.Resource,
+): { group: tencentcloud.SecurityGroup; rules: tencentcloud.SecurityGroupRuleSet } {
+    const group = new tencentcloud.SecurityGroup(
+        `${name}-ssh`,
+        { name: `${name}-ssh`, description: "tencentcloud-windows: SSH for activation" },
+        { parent },
+    );
     const rules = new tencentcloud.SecurityGroupRuleSet(
         `${name}-ssh-rules`,
         {
             securityGroupId: group.id,
-            ingresses: cidrs.map((cidrBlock) => ({ action: "ACCEPT", cidrBlock, protocol: "TCP", port: "22", description: "SSH for activation" })),
+            ingresses: cidrs.map((cidrBlock) => ({
+                action: "ACCEPT",
+                cidrBlock,
+                protocol: "TCP",
+                port: "22",
+                description: "SSH for activation",
+            })),
         },
         { parent },
     );
@@ -82,7 +96,11 @@ export function sshAccessGroup(name: string, cidrs: string[], parent: pulumi.Res
 }
 
 /** Copies and runs the carrier; returns the command's stdout. */
-export function deliverWithSsh(name: string, args: SshDeliveryArgs, parent: pulumi.Resource): { command: remote.Command; stdout: pulumi.Output<string> } {
+export function deliverWithSsh(
+    name: string,
+    args: SshDeliveryArgs,
+    parent: pulumi.Resource,
+): { command: remote.Command; stdout: pulumi.Output<string> } {
     const connection: remote.CommandArgs["connection"] = {
         host: args.host,
         port: SSH_PORT,

@@ -30,7 +30,11 @@ export const TAT_NAME_MAX = 60;
  * project, stack, provider): TAT command names are unique in a region, and two stacks of one account
  * deploy the same script.
  */
-export function sharedTatCommand(content: string, timeoutSeconds: number, provider: pulumi.ProviderResource | undefined): pulumi.Output<string> {
+export function sharedTatCommand(
+    content: string,
+    timeoutSeconds: number,
+    provider: pulumi.ProviderResource | undefined,
+): pulumi.Output<string> {
     const commands = perDeployment("tatCommands", () => new Map<string, tencentcloud.TatCommand>());
     const hash = scriptHash(content);
     return pulumi.output(providerKey(provider)).apply((key) => {
@@ -119,11 +123,22 @@ export function invokeTatCommand(...args: Parameters<typeof registerTatInvocatio
  * The base64 outputs of many one-instance invocations, read {@link INVOCATIONS_PER_READ} a call
  * (undefined where TAT has no record), in the order given.
  */
-export function readTatOutputs(invocationIds: pulumi.Input<string>[], parent: pulumi.Resource): pulumi.Output<(string | undefined)[]> {
+export function readTatOutputs(
+    invocationIds: pulumi.Input<string>[],
+    parent: pulumi.Resource,
+): pulumi.Output<(string | undefined)[]> {
     return pulumi.all(invocationIds).apply(async (ids) => {
         const reads: Promise<tencentcloud.GetTatInvocationTaskResult>[] = [];
         for (let i = 0; i < ids.length; i += INVOCATIONS_PER_READ) {
-            reads.push(tencentcloud.getTatInvocationTask({ filters: [{ name: "invocation-id", values: ids.slice(i, i + INVOCATIONS_PER_READ) }], hideOutput: false }, { parent }));
+            reads.push(
+                tencentcloud.getTatInvocationTask(
+                    {
+                        filters: [{ name: "invocation-id", values: ids.slice(i, i + INVOCATIONS_PER_READ) }],
+                        hideOutput: false,
+                    },
+                    { parent },
+                ),
+            );
         }
         const sets = (await Promise.all(reads)).flatMap((r) => r.invocationTaskSets ?? []);
         const byId = new Map(sets.map((t) => [t.invocationId, t.taskResults?.[0]?.output]));

@@ -25,8 +25,17 @@ export const AGENT_STATUS_BATCH = 100;
  * agent wait would only run into its deadline.
  */
 export const NOT_RUNNING_STATES: readonly string[] = [
-    "STOPPING", "STOPPED", "SHUTDOWN", "TERMINATING", "LAUNCH_FAILED",
-    "ENTER_RESCUE_MODE", "RESCUE_MODE", "EXIT_RESCUE_MODE", "ENTER_SERVICE_LIVE_MIGRATE", "SERVICE_LIVE_MIGRATE", "EXIT_SERVICE_LIVE_MIGRATE",
+    "STOPPING",
+    "STOPPED",
+    "SHUTDOWN",
+    "TERMINATING",
+    "LAUNCH_FAILED",
+    "ENTER_RESCUE_MODE",
+    "RESCUE_MODE",
+    "EXIT_RESCUE_MODE",
+    "ENTER_SERVICE_LIVE_MIGRATE",
+    "SERVICE_LIVE_MIGRATE",
+    "EXIT_SERVICE_LIVE_MIGRATE",
 ];
 
 /** What the gate found out about an instance. */
@@ -68,7 +77,12 @@ export function notRunningMessage(serverName: string, instanceId: string, instan
 }
 
 /** The message that fails `pulumi up` when an agent never came online. */
-function agentTimeoutMessage(serverName: string, instanceId: string, timeoutSeconds: number, lastState: string): string {
+function agentTimeoutMessage(
+    serverName: string,
+    instanceId: string,
+    timeoutSeconds: number,
+    lastState: string,
+): string {
     return (
         `The TAT agent of server '${serverName}' (instance ${instanceId}) did not come online within ${timeoutSeconds} s ` +
         `(last state: ${lastState}). Check that the image is a Tencent public image published after 2020-12-15 ` +
@@ -85,7 +99,12 @@ class AgentWaiter {
 
     constructor(private readonly provider: pulumi.ProviderResource | undefined) {}
 
-    wait(instanceId: string, serverName: string, settings: AgentWaitSettings, knownState: string | undefined): Promise<AgentReadiness> {
+    wait(
+        instanceId: string,
+        serverName: string,
+        settings: AgentWaitSettings,
+        knownState: string | undefined,
+    ): Promise<AgentReadiness> {
         return new Promise<AgentReadiness>((resolve, reject) => {
             const known = this.waiting.get(instanceId);
             if (known !== undefined) {
@@ -113,7 +132,9 @@ class AgentWaiter {
             const batch = ids.slice(i, i + AGENT_STATUS_BATCH);
             let states = new Map<string, string>();
             try {
-                const found = (await tencentcloud.getInstances({ instanceSetIds: batch }, { provider: this.provider })).instanceLists ?? [];
+                const found =
+                    (await tencentcloud.getInstances({ instanceSetIds: batch }, { provider: this.provider }))
+                        .instanceLists ?? [];
                 states = new Map(found.map((x) => [x.instanceId, x.status]));
             } catch {
                 // Not fatal: the agent's own status still decides.
@@ -124,7 +145,9 @@ class AgentWaiter {
                 w.instanceState = states.get(id) ?? "PENDING";
                 if (NOT_RUNNING_STATES.includes(w.instanceState)) {
                     this.waiting.delete(id);
-                    w.waiters.forEach((x) => x.resolve({ instanceId: id, running: false, instanceState: w.instanceState! }));
+                    w.waiters.forEach((x) =>
+                        x.resolve({ instanceId: id, running: false, instanceState: w.instanceState! }),
+                    );
                 }
             }
         }
@@ -137,10 +160,13 @@ class AgentWaiter {
             const batch = ids.slice(i, i + AGENT_STATUS_BATCH);
             let sets: tencentcloud.GetTatAgentResult["automationAgentSets"] = [];
             try {
-                sets = (await tencentcloud.getTatAgent({ instanceIds: batch }, { provider: this.provider })).automationAgentSets ?? [];
+                sets =
+                    (await tencentcloud.getTatAgent({ instanceIds: batch }, { provider: this.provider }))
+                        .automationAgentSets ?? [];
             } catch (e) {
                 for (const id of batch) {
-                    this.waiting.get(id)!.lastState = `status call failed: ${e instanceof Error ? e.message : String(e)}`;
+                    this.waiting.get(id)!.lastState =
+                        `status call failed: ${e instanceof Error ? e.message : String(e)}`;
                 }
             }
             for (const set of sets) {
@@ -149,7 +175,9 @@ class AgentWaiter {
                     w.lastState = set.agentStatus;
                     if (set.agentStatus === "Online") {
                         this.waiting.delete(set.instanceId);
-                        w.waiters.forEach((x) => x.resolve({ instanceId: set.instanceId, running: true, instanceState: w.instanceState! }));
+                        w.waiters.forEach((x) =>
+                            x.resolve({ instanceId: set.instanceId, running: true, instanceState: w.instanceState! }),
+                        );
                     }
                 }
             }

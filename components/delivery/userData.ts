@@ -74,12 +74,14 @@ function firstBootBytes(code: string): Buffer {
  * The loader's statement that runs the statements before the NUL in `$u`, in the
  * loader's scope (dot-sourced: their functions, variables and `exit` are the loader's).
  */
-export const RUN_STATEMENTS = "$k = [Array]::IndexOf($u, [byte]0); . ([ScriptBlock]::Create([Text.Encoding]::ASCII.GetString($u, 0, $k)))";
+export const RUN_STATEMENTS =
+    "$k = [Array]::IndexOf($u, [byte]0); . ([ScriptBlock]::Create([Text.Encoding]::ASCII.GetString($u, 0, $k)))";
 
 /**
  * The statements' first statement when the user data carries the script: its bytes, after the NUL in `$u`, into `$s`.
  */
-export const SCRIPT_FROM_LOADER = "$s = New-Object byte[] ($u.Length - $k - 1); [Array]::Copy($u, $k + 1, $s, 0, $s.Length)";
+export const SCRIPT_FROM_LOADER =
+    "$s = New-Object byte[] ($u.Length - $k - 1); [Array]::Copy($u, $k + 1, $s, 0, $s.Length)";
 
 /**
  * The statements user data runs, in plain text (what the loader carries packed): OpenSSH first,
@@ -108,11 +110,17 @@ function composeUserData(parts: UserDataParts): string | undefined {
     if (parts.activationScript !== undefined) {
         checkScript(parts.activationScript);
     }
-    const statements = Buffer.concat([Buffer.from(body, "latin1"), Buffer.from([0]), Buffer.from(parts.activationScript ?? "", "latin1")]);
+    const statements = Buffer.concat([
+        Buffer.from(body, "latin1"),
+        Buffer.from([0]),
+        Buffer.from(parts.activationScript ?? "", "latin1"),
+    ]);
     const loader = [
         EXPAND_PACKED_FUNCTION,
         `$u = ${expandPacked(statements)}`,
-        ...(parts.firstBootPowerShell === undefined ? [] : [`$f = ${expandPacked(firstBootBytes(parts.firstBootPowerShell))}`]),
+        ...(parts.firstBootPowerShell === undefined
+            ? []
+            : [`$f = ${expandPacked(firstBootBytes(parts.firstBootPowerShell))}`]),
         RUN_STATEMENTS,
     ];
     return ["<powershell>", ...loader, "</powershell>", ""].join("\n");
@@ -141,7 +149,9 @@ export function renderUserData(parts: UserDataParts): string | undefined {
             "activation",
             `makes the user data ${parts.firstBootPowerShell === undefined ? bytes : rest + run} bytes${parts.firstBootPowerShell === undefined ? "" : " before any firstBootPowerShell"}, ` +
                 `over Tencent's limit of ${USER_DATA_LIMIT_BYTES} (16 KB once base64-encoded): use fewer or shorter KMS hosts and NTP servers` +
-                (parts.firstBootPowerShell === undefined ? "" : ", or delivery 'tat', whose user data carries only your first-boot PowerShell"),
+                (parts.firstBootPowerShell === undefined
+                    ? ""
+                    : ", or delivery 'tat', whose user data carries only your first-boot PowerShell"),
         );
     }
     throw new ArgumentError(

@@ -4,7 +4,13 @@
  * instance whose activation failed, each with its root cause and fix.
  */
 import { ActivationReport, activationFailureMessage, readActivationOutput } from "../activation/report";
-import { ActivationDiagnosis, ActivationResult, ActivationResultError, decodeTatOutput, parseDiagnosisOutput } from "../activation/result";
+import {
+    ActivationDiagnosis,
+    ActivationResult,
+    ActivationResultError,
+    decodeTatOutput,
+    parseDiagnosisOutput,
+} from "../activation/result";
 import { ROOT_CAUSES, RootCauseName } from "../activation/rootCauses";
 import { ACTIVATION_LOG_PATH } from "../activation/script";
 import { FleetInstance } from "./inspectInstances";
@@ -105,17 +111,33 @@ export function facts(i: FleetInstance): InstanceFacts {
 export function readActivation(output: string | undefined): InstanceActivation {
     const report: ActivationReport = readActivationOutput(output, "base64");
     const cause = report.result?.rootCause ?? "unknown";
-    return { status: report.status as FleetStatus, rootCause: cause, fix: causeFix(cause), error: report.error, result: report.result };
+    return {
+        status: report.status as FleetStatus,
+        rootCause: cause,
+        fix: causeFix(cause),
+        error: report.error,
+        result: report.result,
+    };
 }
 
 /** Reads an audit's TAT output (base64 of the `/diagnose` line; undefined when TAT has no record). */
 export function readAudit(output: string | undefined): InstanceActivation {
     if (output === undefined) {
-        return { status: "Unknown", rootCause: "unknown", fix: causeFix("unknown"), error: "no invocation record was found" };
+        return {
+            status: "Unknown",
+            rootCause: "unknown",
+            fix: causeFix("unknown"),
+            error: "no invocation record was found",
+        };
     }
     try {
         const diagnosis = parseDiagnosisOutput(decodeTatOutput(output));
-        return { status: diagnosis.licenseStatus === 1 ? "Licensed" : "Failed", rootCause: diagnosis.rootCause, fix: diagnosis.rootCauseFix, diagnosis };
+        return {
+            status: diagnosis.licenseStatus === 1 ? "Licensed" : "Failed",
+            rootCause: diagnosis.rootCause,
+            fix: diagnosis.rootCauseFix,
+            diagnosis,
+        };
     } catch (e) {
         if (e instanceof ActivationResultError) {
             return { status: "Failed", rootCause: "unknown", fix: causeFix("unknown"), error: e.message };
@@ -127,7 +149,11 @@ export function readAudit(output: string | undefined): InstanceActivation {
 /** One failed instance's finding, in one paragraph. */
 function failureMessage(instanceId: string, a: InstanceActivation): string {
     if (a.diagnosis === undefined) {
-        return activationFailureMessage(instanceId, { status: "Failed", result: a.result, error: a.error }, "run again as said below");
+        return activationFailureMessage(
+            instanceId,
+            { status: "Failed", result: a.result, error: a.error },
+            "run again as said below",
+        );
     }
     const d = a.diagnosis;
     const cause = `Root cause: ${d.rootCause}: ${ROOT_CAUSES[d.rootCause as RootCauseName].meaning}. Fix: ${d.rootCauseFix}`;
@@ -138,11 +164,16 @@ function failureMessage(instanceId: string, a: InstanceActivation): string {
  * Counts the fleet's statuses and lists every failed and skipped instance,
  * in the order given; `urns`: each invoked instance's invocation URN.
  */
-export function summarise(results: { [instanceId: string]: InstanceActivation }, urns: { [instanceId: string]: string } = {}): FleetSummary {
+export function summarise(
+    results: { [instanceId: string]: InstanceActivation },
+    urns: { [instanceId: string]: string } = {},
+): FleetSummary {
     const entries = Object.entries(results);
     const count = (s: FleetStatus) => entries.filter(([, a]) => a.status === s).length;
     const listed = (s: FleetStatus, message: (id: string, a: InstanceActivation) => string) =>
-        entries.filter(([, a]) => a.status === s).map(([instanceId, a]) => ({ instanceId, rootCause: a.rootCause, message: message(instanceId, a) }));
+        entries
+            .filter(([, a]) => a.status === s)
+            .map(([instanceId, a]) => ({ instanceId, rootCause: a.rootCause, message: message(instanceId, a) }));
     return {
         licensed: count("Licensed"),
         failed: count("Failed"),
@@ -150,7 +181,9 @@ export function summarise(results: { [instanceId: string]: InstanceActivation },
         skipped: count("Skipped"),
         failures: listed("Failed", failureMessage),
         skips: listed("Skipped", (_, a) => `${a.error}. Fix: ${a.fix}`),
-        runAgain: entries.filter(([id, a]) => (a.status === "Failed" || a.status === "Unknown") && urns[id] !== undefined).map(([id]) => urns[id]),
+        runAgain: entries
+            .filter(([id, a]) => (a.status === "Failed" || a.status === "Unknown") && urns[id] !== undefined)
+            .map(([id]) => urns[id]),
     };
 }
 

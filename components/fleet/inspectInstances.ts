@@ -65,13 +65,22 @@ type Image = Awaited<ReturnType<typeof lookUpImage>>;
 /** An instance the component will not touch because of what it is, or undefined. */
 function identitySkip(id: string, found: Found | undefined, image: Image): Skip | undefined {
     if (found === undefined) {
-        return { reason: "notFound", why: `${id}: not found in the provider's region`, fix: "Check the ID and the provider's region; remove the ID from instanceIds if the instance was deleted." };
+        return {
+            reason: "notFound",
+            why: `${id}: not found in the provider's region`,
+            fix: "Check the ID and the provider's region; remove the ID from instanceIds if the instance was deleted.",
+        };
     }
     const runs = `${id} (${found.osName || "unknown OS"}, image ${found.imageId})`;
-    const notWindows = { reason: "notWindows" as const, fix: "Remove it from instanceIds: KMS activation applies to Windows only." };
+    const notWindows = {
+        reason: "notWindows" as const,
+        fix: "Remove it from instanceIds: KMS activation applies to Windows only.",
+    };
     if (image === undefined) {
         // A retired public image (Tencent replaces patched images) or a deleted custom one: the OS name decides.
-        return /windows/i.test(found.osName ?? "") ? undefined : { ...notWindows, why: `${runs}: its image is no longer listed and its OS is not Windows` };
+        return /windows/i.test(found.osName ?? "")
+            ? undefined
+            : { ...notWindows, why: `${runs}: its image is no longer listed and its OS is not Windows` };
     }
     if ((image.platform ?? "").toLowerCase() !== "windows") {
         return { ...notWindows, why: `${runs}: not Windows (image platform ${image.platform})` };
@@ -108,7 +117,10 @@ function agentOfflineSkip(id: string, state: string, status: string): Skip {
 }
 
 /** One round of agent status for `ids` (100 a call): each ID's status, or why the call failed. */
-async function agentStatuses(ids: string[], provider: pulumi.ProviderResource | undefined): Promise<Map<string, string>> {
+async function agentStatuses(
+    ids: string[],
+    provider: pulumi.ProviderResource | undefined,
+): Promise<Map<string, string>> {
     const status = new Map<string, string>();
     const rounds: Promise<void>[] = [];
     for (let i = 0; i < ids.length; i += INSTANCES_PER_CALL) {
@@ -116,7 +128,13 @@ async function agentStatuses(ids: string[], provider: pulumi.ProviderResource | 
         rounds.push(
             tencentcloud.getTatAgent({ instanceIds: batch }, { provider }).then(
                 (r) => (r.automationAgentSets ?? []).forEach((a) => status.set(a.instanceId, a.agentStatus)),
-                (e) => batch.forEach((id) => status.set(id, `unknown (the status call failed: ${e instanceof Error ? e.message : String(e)})`)),
+                (e) =>
+                    batch.forEach((id) =>
+                        status.set(
+                            id,
+                            `unknown (the status call failed: ${e instanceof Error ? e.message : String(e)})`,
+                        ),
+                    ),
             ),
         );
     }
@@ -130,19 +148,37 @@ async function agentStatuses(ids: string[], provider: pulumi.ProviderResource | 
  * not from a public image fails the deployment instead, one error naming every such instance,
  * before anything runs on any of them.
  */
-export async function inspectInstances(componentName: string, ids: string[], provider: pulumi.ProviderResource | undefined, strict = false): Promise<FleetInstance[]> {
+export async function inspectInstances(
+    componentName: string,
+    ids: string[],
+    provider: pulumi.ProviderResource | undefined,
+    strict = false,
+): Promise<FleetInstance[]> {
     const batches: Promise<tencentcloud.GetInstancesResult>[] = [];
     for (let i = 0; i < ids.length; i += INSTANCES_PER_CALL) {
         batches.push(tencentcloud.getInstances({ instanceSetIds: ids.slice(i, i + INSTANCES_PER_CALL) }, { provider }));
     }
-    const byId = new Map((await Promise.all(batches)).flatMap((r) => r.instanceLists ?? []).map((i) => [i.instanceId, i]));
+    const byId = new Map(
+        (await Promise.all(batches)).flatMap((r) => r.instanceLists ?? []).map((i) => [i.instanceId, i]),
+    );
     const imageIds = [...new Set([...byId.values()].map((i) => i.imageId))];
-    const images = new Map(await Promise.all(imageIds.map(async (id) => [id, await lookUpImage(id, provider)] as const)));
+    const images = new Map(
+        await Promise.all(imageIds.map(async (id) => [id, await lookUpImage(id, provider)] as const)),
+    );
     const list: FleetInstance[] = ids.map((id) => {
         const found = byId.get(id);
         const image = found && images.get(found.imageId);
-        const skip = identitySkip(id, found, image) ?? (found && NOT_RUNNING_STATES.includes(found.status) ? notRunningSkip(id, found.status) : undefined);
-        return { instanceId: id, state: found?.status ?? "", osName: found?.osName ?? "", imageId: found?.imageId ?? "", imageName: image?.imageName ?? "", skip };
+        const skip =
+            identitySkip(id, found, image) ??
+            (found && NOT_RUNNING_STATES.includes(found.status) ? notRunningSkip(id, found.status) : undefined);
+        return {
+            instanceId: id,
+            state: found?.status ?? "",
+            osName: found?.osName ?? "",
+            imageId: found?.imageId ?? "",
+            imageName: image?.imageName ?? "",
+            skip,
+        };
     });
     const refused = list.filter((i) => i.skip !== undefined && IDENTITY_REASONS.includes(i.skip.reason));
     if (strict && refused.length > 0) {
@@ -153,7 +189,10 @@ export async function inspectInstances(componentName: string, ids: string[], pro
     }
     // A preview asks no agent (as for new servers): it shows what an update would register.
     const asked = pulumi.runtime.isDryRun() ? [] : list.filter((i) => i.skip === undefined);
-    const status = await agentStatuses(asked.map((i) => i.instanceId), provider);
+    const status = await agentStatuses(
+        asked.map((i) => i.instanceId),
+        provider,
+    );
     for (const i of asked) {
         const s = status.get(i.instanceId) ?? "not reported";
         if (s !== "Online") {

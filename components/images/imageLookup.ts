@@ -8,7 +8,10 @@ import * as tencentcloud from "@pulumi/tencentcloud";
 import { perDeployment, providerKey } from "../deployment";
 import { ImageInfo, ImageQuery, imageNameRegex, isPublicWindowsImage, pickImage } from "./imageNames";
 
-async function cachedGetImages(args: tencentcloud.GetImagesArgs, provider: pulumi.ProviderResource | undefined): Promise<tencentcloud.GetImagesResult> {
+async function cachedGetImages(
+    args: tencentcloud.GetImagesArgs,
+    provider: pulumi.ProviderResource | undefined,
+): Promise<tencentcloud.GetImagesResult> {
     const cache = perDeployment("getImages", () => new Map<string, Promise<tencentcloud.GetImagesResult>>());
     const key = `${await providerKey(provider)}|${JSON.stringify(args)}`;
     let result = cache.get(key);
@@ -21,20 +24,27 @@ async function cachedGetImages(args: tencentcloud.GetImagesArgs, provider: pulum
 
 /** Public Windows images whose name starts with the version (one invoke per version and provider). */
 export function findWindowsImage(query: ImageQuery, provider: pulumi.ProviderResource | undefined): Promise<ImageInfo> {
-    return cachedGetImages({ imageTypes: ["PUBLIC_IMAGE"], imageNameRegex: imageNameRegex(query.version) }, provider).then((r) =>
-        pickImage(r.images ?? [], query),
-    );
+    return cachedGetImages(
+        { imageTypes: ["PUBLIC_IMAGE"], imageNameRegex: imageNameRegex(query.version) },
+        provider,
+    ).then((r) => pickImage(r.images ?? [], query));
 }
 
 /**
  * The catalog's entry for an image ID (one invoke per ID and provider), or undefined when this region does not list it.
  */
-export function lookUpImage(imageId: string, provider: pulumi.ProviderResource | undefined): Promise<ImageInfo | undefined> {
+export function lookUpImage(
+    imageId: string,
+    provider: pulumi.ProviderResource | undefined,
+): Promise<ImageInfo | undefined> {
     return cachedGetImages({ imageId }, provider).then((r) => (r.images ?? []).find((i) => i.imageId === imageId));
 }
 
 /** Looks up an explicit image ID and refuses it unless it is a Tencent public Windows image. */
-export function checkPublicWindowsImage(imageId: string, provider: pulumi.ProviderResource | undefined): Promise<ImageInfo> {
+export function checkPublicWindowsImage(
+    imageId: string,
+    provider: pulumi.ProviderResource | undefined,
+): Promise<ImageInfo> {
     return lookUpImage(imageId, provider).then((image) => {
         if (image === undefined) {
             throw new Error(`Invalid argument 'imageId': image ${imageId} was not found in this region.`);
@@ -49,13 +59,16 @@ export function checkPublicWindowsImage(imageId: string, provider: pulumi.Provid
     });
 }
 
-
 /**
  * The name of the image a server runs, for its `imageName` output: the chosen image's name when the
  * server runs it, else the catalog's name for that image ID (one invoke per ID), or "" when Tencent no
  * longer lists it. Never fails: a retired image must not fail a deployment.
  */
-export function runningImageName(imageId: string, chosen: ImageInfo, provider: pulumi.ProviderResource | undefined): Promise<string> {
+export function runningImageName(
+    imageId: string,
+    chosen: ImageInfo,
+    provider: pulumi.ProviderResource | undefined,
+): Promise<string> {
     if (imageId === chosen.imageId) {
         return Promise.resolve(chosen.imageName);
     }

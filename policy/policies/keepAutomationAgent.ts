@@ -7,7 +7,13 @@
  */
 import { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { read } from "./values";
-import { INSTANCE_TYPE, WINDOWS_DETECTION_CONFIG_SCHEMA, WindowsDetectionConfig, classifyInstance, windowsDetection } from "./windows";
+import {
+    INSTANCE_TYPE,
+    WINDOWS_DETECTION_CONFIG_SCHEMA,
+    WindowsDetectionConfig,
+    classifyInstance,
+    windowsDetection,
+} from "./windows";
 
 /** Name of the policy. */
 export const KEEP_AUTOMATION_AGENT = "keep-automation-agent";

@@ -126,14 +126,15 @@ export function sshFromAnywhere(rule: IngressRule): string | undefined {
     if (source === undefined || !protocolIncludesTcp(protocol) || !portSpecIncludes(port, SSH_PORT)) {
         return undefined;
     }
-    const shownProtocol = protocol === undefined || protocol.trim() === "" ? "all protocols (default)" : `protocol "${protocol}"`;
+    const shownProtocol =
+        protocol === undefined || protocol.trim() === "" ? "all protocols (default)" : `protocol "${protocol}"`;
     const shownPort = port === undefined || port.trim() === "" ? "all ports (default)" : `port "${port}"`;
     return `${shownProtocol}, ${shownPort} from ${source.trim()}`;
 }
 
 const ADVICE =
     "Anyone on the internet could then try to log in. Narrow the source to your administration network " +
-    "(ActivatedWindowsServer's ssh delivery takes activation.sshAllowedCidrs), or use delivery \"tat\", which needs no inbound port.";
+    '(ActivatedWindowsServer\'s ssh delivery takes activation.sshAllowedCidrs), or use delivery "tat", which needs no inbound port.';
 
 /**
  * Resource validation: reports each ingress rule of a SecurityGroupRuleSet

@@ -81,7 +81,9 @@ export function parseImageNamePattern(pattern: string): RegExp | undefined {
     try {
         return new RegExp(source, flags);
     } catch (e) {
-        throw new Error(`windowsImageNamePattern ${JSON.stringify(pattern)} is not a valid regular expression: ${(e as Error).message}`);
+        throw new Error(
+            `windowsImageNamePattern ${JSON.stringify(pattern)} is not a valid regular expression: ${(e as Error).message}`,
+        );
     }
 }
 

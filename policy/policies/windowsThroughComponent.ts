@@ -3,7 +3,13 @@
  * `ActivatedWindowsServer` component, so something activates it against Tencent's KMS.
  */
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { INSTANCE_TYPE, WINDOWS_DETECTION_CONFIG_SCHEMA, WindowsDetectionConfig, classifyInstance, windowsDetection } from "./windows";
+import {
+    INSTANCE_TYPE,
+    WINDOWS_DETECTION_CONFIG_SCHEMA,
+    WindowsDetectionConfig,
+    classifyInstance,
+    windowsDetection,
+} from "./windows";
 
 /** Type token of the component (`<package name>:index:<class name>`). */
 export const COMPONENT_TYPE = "tencentcloud-windows:index:ActivatedWindowsServer";

@@ -35,7 +35,9 @@ function show(value: unknown): unknown {
 async function main(): Promise<void> {
     const args = process.argv.slice(2);
     const delivery = args[args.indexOf("--delivery") + 1];
-    const config: Record<string, string> = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "basic", "plan-config.json"), "utf8"));
+    const config: Record<string, string> = JSON.parse(
+        fs.readFileSync(path.join(__dirname, "..", "basic", "plan-config.json"), "utf8"),
+    );
     if (args.includes("--delivery")) {
         config["tencentcloud-windows:delivery"] = delivery;
         if (delivery === "ssh") {
@@ -82,8 +84,13 @@ async function main(): Promise<void> {
         fs.writeFileSync(path.join(OUT_DIR, "user-data.ps1"), userData);
         const bytes = Buffer.byteLength(userData);
         const chosen = config["tencentcloud-windows:delivery"] ?? "userData";
-        const room = firstBootCapacity({ activationScript: chosen === "userData" ? script : undefined, enableOpenSsh: chosen === "ssh" });
-        console.log(`\nUser data (${bytes} bytes of ${USER_DATA_LIMIT_BYTES}; room left for ${room} bytes of firstBootPowerShell) written to ${path.join(OUT_DIR, "user-data.ps1")}`);
+        const room = firstBootCapacity({
+            activationScript: chosen === "userData" ? script : undefined,
+            enableOpenSsh: chosen === "ssh",
+        });
+        console.log(
+            `\nUser data (${bytes} bytes of ${USER_DATA_LIMIT_BYTES}; room left for ${room} bytes of firstBootPowerShell) written to ${path.join(OUT_DIR, "user-data.ps1")}`,
+        );
     }
     console.log(`Rendered activation script (${Buffer.byteLength(script)} bytes, CRLF) written to ${scriptPath}`);
 }

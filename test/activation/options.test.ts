@@ -16,7 +16,11 @@ import { WindowsActivation } from "../../components/windowsActivation";
 import { ActivationSettings, DELIVERIES } from "../../components/activationArgs";
 import { ActivationScriptOptions, resolveActivationScriptOptions } from "../../components/activation/options";
 import { renderActivationScript } from "../../components/activation/script";
-import { SCRIPT_RUNS, renderScriptRunCarrier, scriptRunTimeoutSeconds } from "../../components/delivery/activationCommand";
+import {
+    SCRIPT_RUNS,
+    renderScriptRunCarrier,
+    scriptRunTimeoutSeconds,
+} from "../../components/delivery/activationCommand";
 import { OPENSSH_VERSIONS } from "../../components/delivery/openSsh";
 import { USER_DATA_LIMIT_BYTES, renderUserData } from "../../components/delivery/userData";
 import { ArgumentError } from "../../components/validation";
@@ -59,7 +63,10 @@ function refusalOf(fn: () => unknown): unknown {
 function assertTimingRefusal(e: unknown, need: number): ArgumentError {
     assert.ok(e instanceof ArgumentError, `expected an ArgumentError, got ${String(e)}`);
     assert.equal(e.field, "activation.maxAttempts");
-    assert.ok(e.message.includes("'activation.maxAttempts'") && e.message.includes("activation.retryDelaySeconds"), e.message);
+    assert.ok(
+        e.message.includes("'activation.maxAttempts'") && e.message.includes("activation.retryDelaySeconds"),
+        e.message,
+    );
     assert.ok(e.message.includes(`${TAT_TIMEOUT.max} s`), `the limit is not named: ${e.message}`);
     assert.ok(e.message.includes(`${need} s`), `the computed need (${need} s) is not named: ${e.message}`);
     return e;
@@ -96,7 +103,8 @@ test("20 attempts with a 600 s delay, accepted before, are refused naming both f
 test("every maxAttempts and retryDelaySeconds pair: accepted exactly when every run's TAT timeout fits, with a stale-lock age within a day; refused ones say what fits", () => {
     let accepted = 0;
     let refused = 0;
-    const accepts = (maxAttempts: number, retryDelaySeconds: number) => refusalOf(() => resolveActivationScriptOptions({ maxAttempts, retryDelaySeconds })) === undefined;
+    const accepts = (maxAttempts: number, retryDelaySeconds: number) =>
+        refusalOf(() => resolveActivationScriptOptions({ maxAttempts, retryDelaySeconds })) === undefined;
     for (let maxAttempts = 1; maxAttempts <= 20; maxAttempts++) {
         for (let retryDelaySeconds = 1; retryDelaySeconds <= 600; retryDelaySeconds++) {
             const options = { maxAttempts, retryDelaySeconds };
@@ -106,20 +114,38 @@ test("every maxAttempts and retryDelaySeconds pair: accepted exactly when every 
             const e = refusalOf(() => (script = renderActivationScript(options)));
             if (e === undefined) {
                 accepted++;
-                assert.ok(fits, `${maxAttempts} x ${retryDelaySeconds} s accepted with TAT timeouts ${timeouts.join(", ")}`);
-                assert.ok(lockStaleMinutes(script!) <= DAY_MINUTES, `${maxAttempts} x ${retryDelaySeconds} s: stale lock after ${lockStaleMinutes(script!)} min`);
+                assert.ok(
+                    fits,
+                    `${maxAttempts} x ${retryDelaySeconds} s accepted with TAT timeouts ${timeouts.join(", ")}`,
+                );
+                assert.ok(
+                    lockStaleMinutes(script!) <= DAY_MINUTES,
+                    `${maxAttempts} x ${retryDelaySeconds} s: stale lock after ${lockStaleMinutes(script!)} min`,
+                );
                 continue;
             }
             refused++;
-            assert.ok(!fits, `${maxAttempts} x ${retryDelaySeconds} s refused though every TAT timeout fits: ${String(e)}`);
+            assert.ok(
+                !fits,
+                `${maxAttempts} x ${retryDelaySeconds} s refused though every TAT timeout fits: ${String(e)}`,
+            );
             const err = assertTimingRefusal(e, Math.max(...timeouts));
             // What the message says fits does fit, and is the largest that does.
-            const m = /with maxAttempts (\d+), retryDelaySeconds up to (\d+) fits; with retryDelaySeconds (\d+), maxAttempts up to (\d+)/.exec(err.message);
+            const m =
+                /with maxAttempts (\d+), retryDelaySeconds up to (\d+) fits; with retryDelaySeconds (\d+), maxAttempts up to (\d+)/.exec(
+                    err.message,
+                );
             assert.ok(m !== null, err.message);
             const [givenAttempts, delay, givenDelay, attempts] = m.slice(1).map(Number);
             assert.deepEqual([givenAttempts, givenDelay], [maxAttempts, retryDelaySeconds]);
-            assert.ok(accepts(maxAttempts, delay) && !accepts(maxAttempts, delay + 1), `retryDelaySeconds up to ${delay} with ${maxAttempts} attempts`);
-            assert.ok(accepts(attempts, retryDelaySeconds) && !accepts(attempts + 1, retryDelaySeconds), `maxAttempts up to ${attempts} with ${retryDelaySeconds} s`);
+            assert.ok(
+                accepts(maxAttempts, delay) && !accepts(maxAttempts, delay + 1),
+                `retryDelaySeconds up to ${delay} with ${maxAttempts} attempts`,
+            );
+            assert.ok(
+                accepts(attempts, retryDelaySeconds) && !accepts(attempts + 1, retryDelaySeconds),
+                `maxAttempts up to ${attempts} with ${retryDelaySeconds} s`,
+            );
         }
     }
     assert.ok(accepted > 0 && refused > 0, `accepted ${accepted}, refused ${refused}`);
@@ -129,14 +155,22 @@ test("docs/arguments.md states the largest pairs that fit, as the rule decides t
     const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "arguments.md"), "utf8");
     const largest = (max: number, accepts: (n: number) => boolean) => {
         let n = max;
-        while (!accepts(n)) {n--;}
+        while (!accepts(n)) {
+            n--;
+        }
         return n;
     };
     const fits = (o: ActivationScriptOptions) => refusalOf(() => resolveActivationScriptOptions(o)) === undefined;
     const delay = largest(600, (d) => fits({ maxAttempts: 20, retryDelaySeconds: d }));
     const attempts = largest(20, (m) => fits({ maxAttempts: m, retryDelaySeconds: 600 }));
-    assert.ok(doc.includes(`20 attempts take a \`retryDelaySeconds\` up to ${delay}`), `arguments.md: 20 attempts, up to ${delay} s`);
-    assert.ok(doc.includes(`600 s takes up to ${attempts} attempts`), `arguments.md: 600 s, up to ${attempts} attempts`);
+    assert.ok(
+        doc.includes(`20 attempts take a \`retryDelaySeconds\` up to ${delay}`),
+        `arguments.md: 20 attempts, up to ${delay} s`,
+    );
+    assert.ok(
+        doc.includes(`600 s takes up to ${attempts} attempts`),
+        `arguments.md: 600 s, up to ${attempts} attempts`,
+    );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -166,7 +200,12 @@ const host = (tag: string, slot: number) =>
     fc.oneof(
         { weight: 3, arbitrary: fc.integer({ min: 200, max: 253 }).map((n) => dnsName(tag, n)) },
         { weight: 1, arbitrary: fc.integer({ min: tag.length + 1, max: 199 }).map((n) => dnsName(tag, n)) },
-        { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 })).map(([a, b]) => `10.${slot}.${a}.${b}`) },
+        {
+            weight: 1,
+            arbitrary: fc
+                .tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }))
+                .map(([a, b]) => `10.${slot}.${a}.${b}`),
+        },
     );
 
 /**
@@ -175,10 +214,20 @@ const host = (tag: string, slot: number) =>
  */
 const scriptOptions: fc.Arbitrary<ActivationScriptOptions> = fc.record({
     kmsHost: host("m", 0),
-    fallbackKmsHosts: fc.integer({ min: 0, max: 4 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => host(`f${i}`, 1 + i)))),
-    ntpServers: fc.integer({ min: 1, max: 4 }).chain((n) =>
-        fc.tuple(...Array.from({ length: n }, (_, i) => fc.tuple(host(`n${i}`, 5 + i), fc.option(fc.integer({ min: 1, max: 15 }))).map(([h, f]) => (f === null ? h : `${h},0x${f.toString(16).toUpperCase()}`)))),
-    ),
+    fallbackKmsHosts: fc
+        .integer({ min: 0, max: 4 })
+        .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => host(`f${i}`, 1 + i)))),
+    ntpServers: fc
+        .integer({ min: 1, max: 4 })
+        .chain((n) =>
+            fc.tuple(
+                ...Array.from({ length: n }, (_, i) =>
+                    fc
+                        .tuple(host(`n${i}`, 5 + i), fc.option(fc.integer({ min: 1, max: 15 })))
+                        .map(([h, f]) => (f === null ? h : `${h},0x${f.toString(16).toUpperCase()}`)),
+                ),
+            ),
+        ),
     kmsPort: fc.integer({ min: 1, max: 65535 }),
     // The whole ranges, with extra weight where TAT's limit cuts through them.
     maxAttempts: fc.oneof(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 17, max: 20 })),
@@ -196,7 +245,11 @@ const usage = fc.oneof(
         enableOpenSsh: fc.boolean(),
         windowsVersion: fc.constantFrom(...OPENSSH_VERSIONS, "2016" as const, "2012R2" as const),
     }),
-    fc.record({ component: fc.constant("fleet" as const), mode: fc.constantFrom("activate" as const, "audit" as const), keepActivated: fc.boolean() }),
+    fc.record({
+        component: fc.constant("fleet" as const),
+        mode: fc.constantFrom("activate" as const, "audit" as const),
+        keepActivated: fc.boolean(),
+    }),
 );
 
 type Usage = typeof usage extends fc.Arbitrary<infer U> ? U : never;
@@ -205,18 +258,28 @@ type Usage = typeof usage extends fc.Arbitrary<infer U> ? U : never;
  * The components' arguments for one usage; undefined for a combination
  * the components refuse by rule of their own (not a limit).
  */
-function build(name: string, options: ActivationScriptOptions, u: Usage): (() => ActivatedWindowsServer | WindowsActivation) | undefined {
+function build(
+    name: string,
+    options: ActivationScriptOptions,
+    u: Usage,
+): (() => ActivatedWindowsServer | WindowsActivation) | undefined {
     if (u.component === "fleet") {
         // keepActivated applies to mode "activate" only.
-        if (u.mode === "audit" && u.keepActivated) {return undefined;}
+        if (u.mode === "audit" && u.keepActivated) {
+            return undefined;
+        }
         const instanceIds = cloud.addExistingInstances(1);
         const activation = u.mode === "audit" ? options : { ...options, keepActivated: u.keepActivated };
         return () => new WindowsActivation(name, { instanceIds, mode: u.mode, activation });
     }
     const ssh = u.delivery === "ssh";
-    if (u.verifyWithTat && u.delivery !== "userData") {return undefined;}
+    if (u.verifyWithTat && u.delivery !== "userData") {
+        return undefined;
+    }
     const enableOpenSsh = ssh || u.enableOpenSsh;
-    if (enableOpenSsh && !(OPENSSH_VERSIONS as readonly string[]).includes(u.windowsVersion)) {return undefined;}
+    if (enableOpenSsh && !(OPENSSH_VERSIONS as readonly string[]).includes(u.windowsVersion)) {
+        return undefined;
+    }
     const activation: ActivationSettings = {
         ...options,
         delivery: u.delivery,
@@ -225,7 +288,13 @@ function build(name: string, options: ActivationScriptOptions, u: Usage): (() =>
         enableOpenSsh,
         ...(ssh ? { sshAllowedCidrs: ["198.51.100.0/24"] } : {}),
     };
-    return () => new ActivatedWindowsServer(name, { ...BASE_ARGS, windowsVersion: u.windowsVersion, publicIpBandwidthMbps: ssh ? 10 : undefined, activation });
+    return () =>
+        new ActivatedWindowsServer(name, {
+            ...BASE_ARGS,
+            windowsVersion: u.windowsVersion,
+            publicIpBandwidthMbps: ssh ? 10 : undefined,
+            activation,
+        });
 }
 
 test("over the whole accepted space, every TAT command, user data and script the components create fits TAT's and Windows' limits; the rest is refused by name", async () => {
@@ -240,12 +309,21 @@ test("over the whole accepted space, every TAT command, user data and script the
     const checkNewCommands = () => {
         for (const command of cloud.resources.slice(checked).filter((r) => r.type === TAT_COMMAND)) {
             const { timeout, content } = command.inputs;
-            assert.ok(Number.isInteger(timeout) && timeout >= TAT_TIMEOUT.min && timeout <= TAT_TIMEOUT.max, `TatCommand timeout ${timeout}`);
+            assert.ok(
+                Number.isInteger(timeout) && timeout >= TAT_TIMEOUT.min && timeout <= TAT_TIMEOUT.max,
+                `TatCommand timeout ${timeout}`,
+            );
             const bytes = Buffer.byteLength(content, "utf8");
             assert.ok(bytes <= TAT_CONTENT_BYTES, `TatCommand content ${bytes} bytes`);
             const stale = lockStaleMinutes(carriedScript(content));
             assert.ok(stale <= DAY_MINUTES, `the carried script's lock goes stale after ${stale} min`);
-            seen.runs.add(/\/c \$p \/diagnose/.test(content) ? "diagnose" : /\/c \$p \/check/.test(content) ? "check" : "activate");
+            seen.runs.add(
+                /\/c \$p \/diagnose/.test(content)
+                    ? "diagnose"
+                    : /\/c \$p \/check/.test(content)
+                      ? "check"
+                      : "activate",
+            );
             maxima.timeout = Math.max(maxima.timeout, timeout);
             maxima.content = Math.max(maxima.content, bytes);
         }
@@ -262,7 +340,10 @@ test("over the whole accepted space, every TAT command, user data and script the
             const e = refusalOf(() => (component = make!()));
             if (e !== undefined && userDataTooLarge(e)) {
                 // Long host lists with user data delivery: over Tencent's 16 KB, refused by name before any resource.
-                assert.ok(u.component === "server" && (u.delivery === "userData" || u.enableOpenSsh || u.delivery === "ssh"), String(e));
+                assert.ok(
+                    u.component === "server" && (u.delivery === "userData" || u.enableOpenSsh || u.delivery === "ssh"),
+                    String(e),
+                );
                 assert.equal(cloud.resources.length, from, "a resource was registered before the refusal");
                 seen.userDataRefused++;
                 return;
@@ -301,7 +382,9 @@ test("over the whole accepted space, every TAT command, user data and script the
     assert.ok(seen.refused > 0, "no combination was refused (the property would not see the rule)");
     assert.ok(seen.userData > 0, "no user data was checked");
     assert.deepEqual([...seen.runs].sort(), [...SCRIPT_RUNS].sort(), "every run's command was checked");
-    console.log(`largest seen: TAT timeout ${maxima.timeout} s, content ${maxima.content} bytes, user data ${maxima.userData} bytes, stale lock ${maxima.staleMinutes} min`);
+    console.log(
+        `largest seen: TAT timeout ${maxima.timeout} s, content ${maxima.content} bytes, user data ${maxima.userData} bytes, stale lock ${maxima.staleMinutes} min`,
+    );
 });
 
 /** Whether `e` is the refusal of a user data over Tencent's limit (named `activation`, before any resource). */
@@ -340,5 +423,8 @@ test("the largest script the options allow fits in every run's TAT command; in t
         ntpServers: [0, 1].map((i) => `${dnsName(`n${i}`, 40)},0xF`),
     });
     const userData = renderUserData({ activationScript: ordinary, enableOpenSsh: true })!;
-    assert.ok(Buffer.byteLength(userData, "utf8") <= USER_DATA_LIMIT_BYTES, `user data ${Buffer.byteLength(userData, "utf8")} bytes`);
+    assert.ok(
+        Buffer.byteLength(userData, "utf8") <= USER_DATA_LIMIT_BYTES,
+        `user data ${Buffer.byteLength(userData, "utf8")} bytes`,
+    );
 });

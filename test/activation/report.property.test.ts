@@ -14,7 +14,11 @@ test("readActivationOutput: never throws, never reports Licensed for garbage", (
         fc.property(
             fc.oneof(
                 base64Output.map((b) => ({ ...b, encoding: "base64" as const })),
-                anyOutput.map((o) => ({ input: o, decoded: typeof o === "string" ? o : undefined, encoding: "text" as const })),
+                anyOutput.map((o) => ({
+                    input: o,
+                    decoded: typeof o === "string" ? o : undefined,
+                    encoding: "text" as const,
+                })),
                 fc.constant({ input: undefined, decoded: undefined, encoding: "text" as const }),
             ),
             ({ input, decoded, encoding }) => {
@@ -23,12 +27,17 @@ test("readActivationOutput: never throws, never reports Licensed for garbage", (
                 seen.add(report!.status);
                 assert.ok(["Licensed", "Failed", "Unknown"].includes(report!.status), `status ${report!.status}`);
                 if (report!.status === "Licensed") {
-                    assert.ok(decoded !== undefined && isWellFormedLicensed(decoded), `reported Licensed for ${JSON.stringify(decoded)}`);
+                    assert.ok(
+                        decoded !== undefined && isWellFormedLicensed(decoded),
+                        `reported Licensed for ${JSON.stringify(decoded)}`,
+                    );
                     assert.equal(report!.result?.licensed, true);
                 } else {
                     assert.notEqual(report!.result?.licensed, true);
                 }
-                if (input === undefined) {assert.equal(report!.status, "Unknown");}
+                if (input === undefined) {
+                    assert.equal(report!.status, "Unknown");
+                }
             },
         ),
         { numRuns: RUNS.fast * 2 },

@@ -7,24 +7,46 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { readActivationOutput } from "../../components/activation/report";
-import { ActivationResultError, parseActivationOutput, parseBase64ActivationOutput } from "../../components/activation/result";
+import {
+    ActivationResultError,
+    parseActivationOutput,
+    parseBase64ActivationOutput,
+} from "../../components/activation/result";
 import { RESULT_SCHEMA } from "../../components/activation/scriptReport";
-import { LICENSED_OBJECT, LINE_START, RUNS, anyOutput, base64Output, isWellFormedLicensed } from "../support/hostileInput";
+import {
+    LICENSED_OBJECT,
+    LINE_START,
+    RUNS,
+    anyOutput,
+    base64Output,
+    isWellFormedLicensed,
+} from "../support/hostileInput";
 import { LICENSED_LINE } from "../support/mockCloud";
 
-function assertParse(parse: (o: unknown) => ReturnType<typeof parseActivationOutput>, input: unknown, decoded: string | undefined, counts: { licensed: number; refused: number; failed: number }): void {
+function assertParse(
+    parse: (o: unknown) => ReturnType<typeof parseActivationOutput>,
+    input: unknown,
+    decoded: string | undefined,
+    counts: { licensed: number; refused: number; failed: number },
+): void {
     let result: ReturnType<typeof parseActivationOutput> | undefined;
     try {
         result = parse(input);
     } catch (e) {
-        assert.ok(e instanceof ActivationResultError, `the parser threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+        assert.ok(
+            e instanceof ActivationResultError,
+            `the parser threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+        );
         counts.refused++;
         return;
     }
     assert.equal(typeof result.licensed, "boolean");
     if (result.licensed) {
         counts.licensed++;
-        assert.ok(decoded !== undefined && isWellFormedLicensed(decoded), `read as licensed: ${JSON.stringify(decoded)}`);
+        assert.ok(
+            decoded !== undefined && isWellFormedLicensed(decoded),
+            `read as licensed: ${JSON.stringify(decoded)}`,
+        );
         assert.equal(result.status, "Licensed");
         assert.equal(result.exitCode, 0);
         assert.equal(result.licenseStatus, 1);
@@ -63,7 +85,11 @@ test("parseActivationOutput: every truncation of a Licensed line, alone or after
             }
         })();
         // A truncated result line is the last one from LINE_START on: it is not Licensed.
-        assert.equal(r?.licensed ?? false, prefix.trim().startsWith(LINE_START) ? false : true, `complete line then a prefix of ${n} characters`);
+        assert.equal(
+            r?.licensed ?? false,
+            prefix.trim().startsWith(LINE_START) ? false : true,
+            `complete line then a prefix of ${n} characters`,
+        );
         assert.notEqual(readActivationOutput(Buffer.from(prefix).toString("base64"), "base64").status, "Licensed");
         assert.notEqual(readActivationOutput(prefix, "text").status, "Licensed");
     }
@@ -75,19 +101,31 @@ test("parseActivationOutput: named single-field mutations", () => {
     assert.throws(() => parseActivationOutput(line({ status: "KmsUnreachable" })), ActivationResultError);
     assert.equal(parseActivationOutput(line({ licenseStatus: 0 })).licensed, false);
     assert.equal(parseActivationOutput(line({ licenseStatus: -1 })).licensed, false);
-    for (const [k, v] of [["exitCode", "0"], ["licenseStatus", "1"], ["licenseStatus", 1.5], ["alreadyLicensed", "false"], ["kmsPort", "1688"], ["osBuild", null], ["status", 0]] as const) {
-        assert.throws(() => parseActivationOutput(line({ [k]: v })), ActivationResultError, `${k}: ${JSON.stringify(v)}`);
+    for (const [k, v] of [
+        ["exitCode", "0"],
+        ["licenseStatus", "1"],
+        ["licenseStatus", 1.5],
+        ["alreadyLicensed", "false"],
+        ["kmsPort", "1688"],
+        ["osBuild", null],
+        ["status", 0],
+    ] as const) {
+        assert.throws(
+            () => parseActivationOutput(line({ [k]: v })),
+            ActivationResultError,
+            `${k}: ${JSON.stringify(v)}`,
+        );
     }
     assert.throws(() => parseActivationOutput("x".repeat(1024 * 1024) + "\n" + LICENSED_LINE), ActivationResultError);
 });
 
 // A line that starts with the schema but whose parsed `activation` is something else (a duplicate
 // key: JSON.parse keeps the last) must not pass as this schema.
-test(
-    "parseActivationOutput: a duplicated activation key does not pass as this schema",
-    () => {
-        fc.assert(
-            fc.property(fc.string().filter((s) => s !== RESULT_SCHEMA), (schema) => {
+test("parseActivationOutput: a duplicated activation key does not pass as this schema", () => {
+    fc.assert(
+        fc.property(
+            fc.string().filter((s) => s !== RESULT_SCHEMA),
+            (schema) => {
                 const line = LICENSED_LINE.replace(/}$/, `,"activation":${JSON.stringify(schema)}}`);
                 let licensed = false;
                 try {
@@ -96,11 +134,11 @@ test(
                     assert.ok(e instanceof ActivationResultError);
                 }
                 assert.equal(licensed, isWellFormedLicensed(line));
-            }),
-            { numRuns: 50 },
-        );
-    },
-);
+            },
+        ),
+        { numRuns: 50 },
+    );
+});
 
 test("parseBase64ActivationOutput: licensed only when the decoded text has a well-formed Licensed line", () => {
     const counts = { licensed: 0, refused: 0, failed: 0 };

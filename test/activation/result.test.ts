@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { ActivationResultError, parseActivationOutput, parseBase64ActivationOutput } from "../../components/activation/result";
+import {
+    ActivationResultError,
+    parseActivationOutput,
+    parseBase64ActivationOutput,
+} from "../../components/activation/result";
 import { activationFailureMessage, readActivationOutput } from "../../components/activation/report";
 import { ROOT_CAUSES } from "../../components/activation/rootCauses";
 
@@ -30,7 +34,9 @@ describe("parseActivationOutput", () => {
         const bom = "\uFEFF";
         assert.equal(parseActivationOutput(`${bom}${line()}\r\n`).status, "Licensed");
         assert.equal(parseActivationOutput(`${bom}[log] start\r\n${bom}${line({ attempts: 3 })}\r\n`).attempts, 3);
-        const base64 = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${line()}\r\n`)]).toString("base64");
+        const base64 = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${line()}\r\n`)]).toString(
+            "base64",
+        );
         assert.equal(parseBase64ActivationOutput(base64).licensed, true);
         assert.equal(readActivationOutput(base64, "base64").status, "Licensed");
         assert.equal(readActivationOutput(`${bom}${line()}`, "text").status, "Licensed");
@@ -43,7 +49,9 @@ describe("parseActivationOutput", () => {
     });
 
     test("reads the last result line among log lines", () => {
-        const r = parseActivationOutput(`[log] start\r\n${line({ status: "KmsUnreachable", exitCode: 10, licenseStatus: 5 })}\r\n[log] again\r\n${line()}\r\n`);
+        const r = parseActivationOutput(
+            `[log] start\r\n${line({ status: "KmsUnreachable", exitCode: 10, licenseStatus: 5 })}\r\n[log] again\r\n${line()}\r\n`,
+        );
         assert.equal(r.status, "Licensed");
         assert.equal(r.licensed, true);
         assert.equal(r.lastErrorHex, "0xC004F074");
@@ -51,7 +59,15 @@ describe("parseActivationOutput", () => {
     });
 
     test("a failure line is not licensed and carries its meaning", () => {
-        const r = parseActivationOutput(line({ status: "KeyRejected", exitCode: 20, licenseStatus: 0, lastErrorCode: -1073418187, errorClass: "keyRejected" }));
+        const r = parseActivationOutput(
+            line({
+                status: "KeyRejected",
+                exitCode: 20,
+                licenseStatus: 0,
+                lastErrorCode: -1073418187,
+                errorClass: "keyRejected",
+            }),
+        );
         assert.equal(r.licensed, false);
         assert.equal(r.transient, false);
         assert.equal(r.lastErrorHex, "0xC004F035");
@@ -96,7 +112,10 @@ describe("parseActivationOutput", () => {
     });
 
     test("base64: decodes TAT output; invalid base64 is an ActivationResultError", () => {
-        assert.equal(parseBase64ActivationOutput(Buffer.from(`log\r\n${line()}\r\n`).toString("base64")).licensed, true);
+        assert.equal(
+            parseBase64ActivationOutput(Buffer.from(`log\r\n${line()}\r\n`).toString("base64")).licensed,
+            true,
+        );
         for (const bad of ["@@@", "abc", 42, Buffer.from("no line").toString("base64")]) {
             assert.throws(() => parseBase64ActivationOutput(bad), ActivationResultError);
         }
@@ -114,7 +133,9 @@ const CHECKS = {
 
 describe("root cause and checks", () => {
     test("the diagnosis is read with its shape; {} means no diagnosis", () => {
-        const r = parseActivationOutput(line({ status: "KmsUnreachable", exitCode: 10, licenseStatus: 5, rootCause: "kmsPort", checks: CHECKS }));
+        const r = parseActivationOutput(
+            line({ status: "KmsUnreachable", exitCode: 10, licenseStatus: 5, rootCause: "kmsPort", checks: CHECKS }),
+        );
         assert.equal(r.rootCause, "kmsPort");
         assert.equal(r.rootCauseFix, ROOT_CAUSES.kmsPort.fix);
         assert.deepEqual(r.checks?.kmsHosts, CHECKS.kmsHosts);
@@ -125,7 +146,10 @@ describe("root cause and checks", () => {
 
     for (const cause of Object.keys(ROOT_CAUSES).filter((c) => c !== "none")) {
         test(`the failure message for ${cause} names the cause and its fix`, () => {
-            const report = readActivationOutput(line({ status: "KmsUnreachable", exitCode: 10, licenseStatus: 5, rootCause: cause, checks: CHECKS }), "text");
+            const report = readActivationOutput(
+                line({ status: "KmsUnreachable", exitCode: 10, licenseStatus: 5, rootCause: cause, checks: CHECKS }),
+                "text",
+            );
             const message = activationFailureMessage("web-9", report);
             const info = ROOT_CAUSES[cause as keyof typeof ROOT_CAUSES];
             assert.ok(message.includes(`Root cause: ${cause}: ${info.meaning}. Fix: ${info.fix}`), message);
@@ -136,7 +160,10 @@ describe("root cause and checks", () => {
 describe("readActivationOutput and the failure message", () => {
     test("statuses: Licensed, Failed (report or unreadable), Unknown (no record)", () => {
         assert.equal(readActivationOutput(line(), "text").status, "Licensed");
-        assert.equal(readActivationOutput(line({ status: "KmsUnreachable", exitCode: 10, licenseStatus: 5 }), "text").status, "Failed");
+        assert.equal(
+            readActivationOutput(line({ status: "KmsUnreachable", exitCode: 10, licenseStatus: 5 }), "text").status,
+            "Failed",
+        );
         const garbage = readActivationOutput("%%%", "base64");
         assert.equal(garbage.status, "Failed");
         assert.match(garbage.error!, /not base64/);
@@ -150,6 +177,9 @@ describe("readActivationOutput and the failure message", () => {
         assert.match(message, /0xC004F074 \(kmsUnreachable\)/);
         assert.match(message, /TCP 1688/);
         assert.match(message, /activation\.log/);
-        assert.match(activationFailureMessage("web-2", readActivationOutput("junk", "text")), /server 'web-2' could not be confirmed: the activation output has no result line/);
+        assert.match(
+            activationFailureMessage("web-2", readActivationOutput("junk", "text")),
+            /server 'web-2' could not be confirmed: the activation output has no result line/,
+        );
     });
 });

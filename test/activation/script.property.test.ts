@@ -41,10 +41,17 @@ const hostValue: fc.Arbitrary<Tagged> = fc.oneof(
 /** A value for a host-list argument. */
 function hostListValue(min: number, max: number): fc.Arbitrary<Tagged> {
     return fc.oneof(
-        { weight: 3, arbitrary: fc.uniqueArray(validHost, { minLength: min, maxLength: max, selector: (h) => h.toLowerCase() }).map((value) => ({ value, valid: true })) },
+        {
+            weight: 3,
+            arbitrary: fc
+                .uniqueArray(validHost, { minLength: min, maxLength: max, selector: (h) => h.toLowerCase() })
+                .map((value) => ({ value, valid: true })),
+        },
         {
             weight: 5,
-            arbitrary: fc.array(hostValue, { maxLength: max + 2 }).map((items) => ({ value: items.map((i) => i.value), valid: false })),
+            arbitrary: fc
+                .array(hostValue, { maxLength: max + 2 })
+                .map((items) => ({ value: items.map((i) => i.value), valid: false })),
         },
         { weight: 1, arbitrary: fc.oneof(hostileString, nonString).map((value) => ({ value, valid: false })) },
     );
@@ -52,9 +59,22 @@ function hostListValue(min: number, max: number): fc.Arbitrary<Tagged> {
 
 const boolValue: fc.Arbitrary<Tagged> = fc.oneof(
     fc.boolean().map((value) => ({ value, valid: true })),
-    fc.oneof(fc.constantFrom(0, 1, "true", "false", "", null, [true],
-        // eslint-disable-next-line no-new-wrappers -- a boxed boolean, which the checks must refuse
-        new Boolean(true)), hostileString).map((value) => ({ value, valid: false })),
+    fc
+        .oneof(
+            fc.constantFrom(
+                0,
+                1,
+                "true",
+                "false",
+                "",
+                null,
+                [true],
+                // eslint-disable-next-line no-new-wrappers -- a boxed boolean, which the checks must refuse
+                new Boolean(true),
+            ),
+            hostileString,
+        )
+        .map((value) => ({ value, valid: false })),
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -98,7 +118,9 @@ function assertAcceptedScript(options: Record<string, unknown>, script: string):
     const hostKeys: HostKey[] = ["kmsHost", "fallbackKmsHosts", "ntpServers"];
     for (const key of hostKeys) {
         const v = options[key];
-        if (v === undefined) {continue;}
+        if (v === undefined) {
+            continue;
+        }
         const hosts = key === "kmsHost" ? [v] : (v as unknown[]);
         for (const h of hosts) {
             assert.equal(typeof h, "string", `accepted ${key} entry is not a string: ${String(h)}`);
@@ -112,7 +134,9 @@ function assertAcceptedScript(options: Record<string, unknown>, script: string):
     let intLines: [string, string][] = [];
     for (const key of Object.keys(INT_LINES) as IntKey[]) {
         const v = options[key];
-        if (v === undefined) {continue;}
+        if (v === undefined) {
+            continue;
+        }
         assert.ok(typeof v === "number" && Number.isInteger(v), `accepted ${key} is not a whole number: ${String(v)}`);
         const d = DEFAULT_ACTIVATION_SCRIPT_OPTIONS[key];
         placeholders[key] = d;
@@ -166,11 +190,18 @@ for (const key of Object.keys(OPTION_ARBS) as (keyof ActivationScriptOptions)[])
                 // (as kmsHost): the repeat rule then refuses it, naming fallbackKmsHosts.
                 const lower = (h: unknown) => (typeof h === "string" ? h.toLowerCase() : h);
                 const repeatsKmsHost =
-                    (key === "fallbackKmsHosts" && Array.isArray(value) && value.some((h) => lower(h) === DEFAULT_ACTIVATION_SCRIPT_OPTIONS.kmsHost)) ||
-                    (key === "kmsHost" && DEFAULT_ACTIVATION_SCRIPT_OPTIONS.fallbackKmsHosts.includes(lower(value) as string));
+                    (key === "fallbackKmsHosts" &&
+                        Array.isArray(value) &&
+                        value.some((h) => lower(h) === DEFAULT_ACTIVATION_SCRIPT_OPTIONS.kmsHost)) ||
+                    (key === "kmsHost" &&
+                        DEFAULT_ACTIVATION_SCRIPT_OPTIONS.fallbackKmsHosts.includes(lower(value) as string));
                 if (e !== undefined) {
                     branches.refused++;
-                    const err = assertRefusal(e, repeatsKmsHost && key === "kmsHost" ? /^activation\.fallbackKmsHosts$/ : field, value);
+                    const err = assertRefusal(
+                        e,
+                        repeatsKmsHost && key === "kmsHost" ? /^activation\.fallbackKmsHosts$/ : field,
+                        value,
+                    );
                     if (err.field.includes("[")) {
                         const i = Number(/\[(\d+)\]$/.exec(err.field)![1]);
                         assert.ok(Array.isArray(value) && i < value.length, `refusal names index ${i} out of the list`);
@@ -187,7 +218,10 @@ for (const key of Object.keys(OPTION_ARBS) as (keyof ActivationScriptOptions)[])
                 }
                 if (key === "kmsPort" || key === "maxAttempts" || key === "retryDelaySeconds") {
                     const [min, max] = { kmsPort: [1, 65535], maxAttempts: [1, 20], retryDelaySeconds: [1, 600] }[key];
-                    assert.ok(typeof value === "number" && Number.isInteger(value) && value >= min && value <= max, `accepted ${key} ${String(value)}`);
+                    assert.ok(
+                        typeof value === "number" && Number.isInteger(value) && value >= min && value <= max,
+                        `accepted ${key} ${String(value)}`,
+                    );
                 }
                 if (key === "fallbackKmsHosts" || key === "ntpServers") {
                     const [min, max] = key === "ntpServers" ? [1, 4] : [0, 4];
@@ -202,12 +236,28 @@ for (const key of Object.keys(OPTION_ARBS) as (keyof ActivationScriptOptions)[])
 }
 
 test("every host argument refuses each printable ASCII character outside [A-Za-z0-9.-], in every position", () => {
-    const chars = [...Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)), "\t", "\r", "\n", "\u0000", ...PIECES.filter((p) => /[^\x20-\x7e]/.test(p))];
+    const chars = [
+        ...Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)),
+        "\t",
+        "\r",
+        "\n",
+        "\u0000",
+        ...PIECES.filter((p) => /[^\x20-\x7e]/.test(p)),
+    ];
     let refused = 0;
     for (const c of chars) {
         const safe = /^[A-Za-z0-9.-]+$/.test(c);
-        for (const host of [`a${c}b.example.com`, `${c}host.example.com`, `host.example.com${c}`, `host${c}.example.com`]) {
-            for (const [key, value] of [["kmsHost", host], ["fallbackKmsHosts", ["kms9.example.com", host]], ["ntpServers", [host]]] as const) {
+        for (const host of [
+            `a${c}b.example.com`,
+            `${c}host.example.com`,
+            `host.example.com${c}`,
+            `host${c}.example.com`,
+        ]) {
+            for (const [key, value] of [
+                ["kmsHost", host],
+                ["fallbackKmsHosts", ["kms9.example.com", host]],
+                ["ntpServers", [host]],
+            ] as const) {
                 let script: string | undefined;
                 const e = refusalOf(() => (script = renderActivationScript({ [key]: value })));
                 if (e === undefined) {
@@ -228,17 +278,37 @@ test("every host argument refuses each printable ASCII character outside [A-Za-z
 // ---------------------------------------------------------------------------------------------
 
 const KNOWN_KEYS = Object.keys(OPTION_ARBS);
-const unknownKey = fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom("kmshost", "KmsHost", "__proto__", "constructor", "toString", "kmsHost ", "ｋmsHost", "delivery")).filter((k) => !KNOWN_KEYS.includes(k));
+const unknownKey = fc
+    .oneof(
+        fc.string({ minLength: 1, maxLength: 12 }),
+        fc.constantFrom(
+            "kmshost",
+            "KmsHost",
+            "__proto__",
+            "constructor",
+            "toString",
+            "kmsHost ",
+            "ｋmsHost",
+            "delivery",
+        ),
+    )
+    .filter((k) => !KNOWN_KEYS.includes(k));
 
 test("renderActivationScript: several hostile options at once, and unknown keys", () => {
     const branches = new Branches();
     // Mostly valid values, so that whole option sets are accepted too.
     const mostlyValid = (valid: fc.Arbitrary<unknown>, hostile: fc.Arbitrary<Tagged>) =>
-        fc.oneof({ weight: 5, arbitrary: valid.map((value) => ({ value, valid: true })) }, { weight: 1, arbitrary: hostile });
+        fc.oneof(
+            { weight: 5, arbitrary: valid.map((value) => ({ value, valid: true })) },
+            { weight: 1, arbitrary: hostile },
+        );
     const optionsArb = fc.record(
         {
             kmsHost: mostlyValid(validHost, OPTION_ARBS.kmsHost),
-            fallbackKmsHosts: mostlyValid(fc.uniqueArray(validHost, { maxLength: 4, selector: (h) => h.toLowerCase() }), OPTION_ARBS.fallbackKmsHosts),
+            fallbackKmsHosts: mostlyValid(
+                fc.uniqueArray(validHost, { maxLength: 4, selector: (h) => h.toLowerCase() }),
+                OPTION_ARBS.fallbackKmsHosts,
+            ),
             ntpServers: mostlyValid(fc.array(validHost, { minLength: 1, maxLength: 4 }), OPTION_ARBS.ntpServers),
             kmsPort: mostlyValid(fc.integer({ min: 1, max: 65535 }), OPTION_ARBS.kmsPort),
             maxAttempts: mostlyValid(fc.integer({ min: 1, max: 20 }), OPTION_ARBS.maxAttempts),
@@ -254,7 +324,12 @@ test("renderActivationScript: several hostile options at once, and unknown keys"
                 options[k] = (t as { value: unknown }).value;
             }
             if (extra !== null) {
-                Object.defineProperty(options, extra, { value: "x", enumerable: true, configurable: true, writable: true });
+                Object.defineProperty(options, extra, {
+                    value: "x",
+                    enumerable: true,
+                    configurable: true,
+                    writable: true,
+                });
             }
             let script: string | undefined;
             const e = refusalOf(() => (script = renderActivationScript(options as ActivationScriptOptions)));
@@ -269,7 +344,11 @@ test("renderActivationScript: several hostile options at once, and unknown keys"
                 const key = /^activation\.(\w+)/.exec(e.field)?.[1];
                 if (key === "maxAttempts" && overTatTimeout(options)) {
                     // Valid on their own, too long together: the refusal names both and says what fits.
-                    assert.ok(e.message.includes("activation.retryDelaySeconds") && e.message.includes(`${TAT_TIMEOUT_MAX_SECONDS} s`), e.message);
+                    assert.ok(
+                        e.message.includes("activation.retryDelaySeconds") &&
+                            e.message.includes(`${TAT_TIMEOUT_MAX_SECONDS} s`),
+                        e.message,
+                    );
                     return;
                 }
                 const defaultRepeated =
@@ -277,11 +356,20 @@ test("renderActivationScript: several hostile options at once, and unknown keys"
                     options.fallbackKmsHosts === undefined &&
                     typeof options.kmsHost === "string" &&
                     DEFAULT_ACTIVATION_SCRIPT_OPTIONS.fallbackKmsHosts.includes(options.kmsHost.toLowerCase());
-                assert.ok(key !== undefined && (key in options || defaultRepeated), `the refusal names ${e.field}, which was not given`);
+                assert.ok(
+                    key !== undefined && (key in options || defaultRepeated),
+                    `the refusal names ${e.field}, which was not given`,
+                );
                 assertRefusal(e, new RegExp(`^activation\\.${key}(\\[\\d+\\])?$`), options[key]);
-                if (defaultRepeated) {return;}
-                const kmsHost = typeof options.kmsHost === "string" ? options.kmsHost : DEFAULT_ACTIVATION_SCRIPT_OPTIONS.kmsHost;
-                const fallback = options.fallbackKmsHosts === undefined ? DEFAULT_ACTIVATION_SCRIPT_OPTIONS.fallbackKmsHosts : options.fallbackKmsHosts;
+                if (defaultRepeated) {
+                    return;
+                }
+                const kmsHost =
+                    typeof options.kmsHost === "string" ? options.kmsHost : DEFAULT_ACTIVATION_SCRIPT_OPTIONS.kmsHost;
+                const fallback =
+                    options.fallbackKmsHosts === undefined
+                        ? DEFAULT_ACTIVATION_SCRIPT_OPTIONS.fallbackKmsHosts
+                        : options.fallbackKmsHosts;
                 const repeats =
                     key === "fallbackKmsHosts" &&
                     Array.isArray(fallback) &&
@@ -301,47 +389,48 @@ test("renderActivationScript: several hostile options at once, and unknown keys"
 
 // Sparse arrays: a hole is not a host. A validator that maps over the list with Array.prototype.map
 // skips holes, so a hole would survive: the script would get `set "KMS_HOST_2=undefined"`.
-test(
-    "host lists and CIDR lists with holes are refused or rendered only with real hosts",
-    () => {
-        const branches = new Branches();
-        const sparse = fc.sparseArray(validHost, { maxLength: 4 });
-        fc.assert(
-            fc.property(fc.constantFrom("fallbackKmsHosts", "ntpServers", "sshAllowedCidrs"), sparse, (key, list) => {
-                if (key === "sshAllowedCidrs") {
-                    // The same holes, with a valid CIDR in every filled slot.
-                    const cidrs: string[] = new Array(list.length);
-                    list.forEach((_, i) => {
-                        cidrs[i] = "10.0.0.0/8";
-                    });
-                    const e = refusalOf(() => resolveActivationArgs({ delivery: "ssh", sshAllowedCidrs: cidrs }, ctx));
-                    if (e !== undefined) {
-                        branches.refused++;
-                        assertRefusal(e, /^activation\.sshAllowedCidrs(\[\d+\])?$/, cidrs);
-                        return;
-                    }
-                    branches.accepted++;
-                    const resolved = resolveActivationArgs({ delivery: "ssh", sshAllowedCidrs: cidrs }, ctx);
-                    for (let i = 0; i < resolved.sshAllowedCidrs.length; i++) {
-                        assert.equal(typeof resolved.sshAllowedCidrs[i], "string", `accepted sshAllowedCidrs[${i}] is a hole`);
-                    }
-                    return;
-                }
-                let script: string | undefined;
-                const e = refusalOf(() => (script = renderActivationScript({ [key]: list })));
+test("host lists and CIDR lists with holes are refused or rendered only with real hosts", () => {
+    const branches = new Branches();
+    const sparse = fc.sparseArray(validHost, { maxLength: 4 });
+    fc.assert(
+        fc.property(fc.constantFrom("fallbackKmsHosts", "ntpServers", "sshAllowedCidrs"), sparse, (key, list) => {
+            if (key === "sshAllowedCidrs") {
+                // The same holes, with a valid CIDR in every filled slot.
+                const cidrs: string[] = new Array(list.length);
+                list.forEach((_, i) => {
+                    cidrs[i] = "10.0.0.0/8";
+                });
+                const e = refusalOf(() => resolveActivationArgs({ delivery: "ssh", sshAllowedCidrs: cidrs }, ctx));
                 if (e !== undefined) {
                     branches.refused++;
-                    assertRefusal(e, new RegExp(`^activation\\.${key}(\\[\\d+\\])?$`), list);
+                    assertRefusal(e, /^activation\.sshAllowedCidrs(\[\d+\])?$/, cidrs);
                     return;
                 }
                 branches.accepted++;
-                for (let i = 0; i < list.length; i++) {
-                    assert.ok(i in list, `a hole at ${key}[${i}] was accepted`);
+                const resolved = resolveActivationArgs({ delivery: "ssh", sshAllowedCidrs: cidrs }, ctx);
+                for (let i = 0; i < resolved.sshAllowedCidrs.length; i++) {
+                    assert.equal(
+                        typeof resolved.sshAllowedCidrs[i],
+                        "string",
+                        `accepted sshAllowedCidrs[${i}] is a hole`,
+                    );
                 }
-                assertAcceptedScript({ [key]: list }, script!);
-            }),
-            { numRuns: RUNS.medium },
-        );
-        branches.check("sparse lists");
-    },
-);
+                return;
+            }
+            let script: string | undefined;
+            const e = refusalOf(() => (script = renderActivationScript({ [key]: list })));
+            if (e !== undefined) {
+                branches.refused++;
+                assertRefusal(e, new RegExp(`^activation\\.${key}(\\[\\d+\\])?$`), list);
+                return;
+            }
+            branches.accepted++;
+            for (let i = 0; i < list.length; i++) {
+                assert.ok(i in list, `a hole at ${key}[${i}] was accepted`);
+            }
+            assertAcceptedScript({ [key]: list }, script!);
+        }),
+        { numRuns: RUNS.medium },
+    );
+    branches.check("sparse lists");
+});

@@ -20,13 +20,19 @@ describe("/check", () => {
         assert.equal(lines[0], ":check_only");
         const redirections = lines.flatMap((l) => [...l.matchAll(/\d?>>?\s*("[^"]*"|[^\s"]+)/g)].map((m) => m[1]));
         assert.deepEqual(redirections, []);
-        assert.deepEqual(lines.filter((l) => CHANGING.test(l)), []);
+        assert.deepEqual(
+            lines.filter((l) => CHANGING.test(l)),
+            [],
+        );
         const calls = new Set(lines.flatMap((l) => [...l.matchAll(/\bcall :(\w+)/g)].map((m) => m[1])));
         assert.deepEqual([...calls].sort(), ["detect_os", "lock_age", "result_line", "sleep"], "read-only ones only");
     });
 
     test("ends with exit code 0: the first-boot result file as it stands, or its own outcome's result line", () => {
-        assert.deepEqual(lines.filter((l) => l.startsWith("exit ")), ["exit /b 0", "exit /b 0"]);
+        assert.deepEqual(
+            lines.filter((l) => l.startsWith("exit ")),
+            ["exit /b 0", "exit /b 0"],
+        );
         const report = lines.indexOf(":check_report");
         assert.deepEqual(lines.slice(report), [":check_report", 'type "%RESULT_FILE%"', "exit /b 0"]);
         assert.deepEqual([...CHECK_OUTCOMES].sort(), ["firstBootRunning", "noFirstBootResult"]);
@@ -52,7 +58,10 @@ describe("/check", () => {
     test("waits a bounded time: CHECK_WAIT for the run to start, then its worst case while its lock is live", () => {
         const pause = `call :sleep ${CHECK_WAIT.pauseSeconds}`;
         assert.ok(lines.includes(`if %CHECK_TRY% GTR ${CHECK_WAIT.tries} goto check_none`));
-        assert.deepEqual(lines.filter((l) => l.startsWith("call :sleep")), [pause, pause]);
+        assert.deepEqual(
+            lines.filter((l) => l.startsWith("call :sleep")),
+            [pause, pause],
+        );
         assert.ok(lines.includes(`set /a RUN_WAITED+=${CHECK_WAIT.pauseSeconds}`), "every pause counts");
         assert.ok(lines.includes("set /a RUN_WAIT_LIMIT=LOCK_STALE_MINUTES*60"));
         assert.ok(lines.includes("if %RUN_WAITED% GTR %RUN_WAIT_LIMIT% goto check_still_running"));
@@ -64,6 +73,9 @@ describe("/check", () => {
     test("every goto lands inside /check", () => {
         const targets = lines.flatMap((l) => [...l.matchAll(/\bgoto (\w+)/g)].map((m) => m[1]));
         assert.ok(targets.length > 0);
-        assert.deepEqual(targets.filter((t) => !labels.includes(t)), []);
+        assert.deepEqual(
+            targets.filter((t) => !labels.includes(t)),
+            [],
+        );
     });
 });

@@ -41,7 +41,9 @@ async function setUp(): Promise<MockCloud> {
 }
 
 /** Samples heapUsed every few milliseconds while `work` runs; returns its duration and the peak. */
-async function measure(work: () => Promise<void>): Promise<{ ms: number; peakHeapBytes: number; startHeapBytes: number }> {
+async function measure(
+    work: () => Promise<void>,
+): Promise<{ ms: number; peakHeapBytes: number; startHeapBytes: number }> {
     const startHeapBytes = process.memoryUsage().heapUsed;
     let peak = startHeapBytes;
     const sample = () => {
@@ -105,7 +107,9 @@ async function declare(side: Side, n: number, userData: string): Promise<void> {
             const s = new ActivatedWindowsServer(`srv-${i}`, { ...BASE, windowsVersion: "2022" });
             waits.push(valueOf(s.instanceId), valueOf(s.activationStatus));
         } else {
-            waits.push(valueOf(side === "bare" ? bareInstance(i, userData).id : new EmptyComponent(i, userData).instanceId));
+            waits.push(
+                valueOf(side === "bare" ? bareInstance(i, userData).id : new EmptyComponent(i, userData).instanceId),
+            );
         }
     }
     await Promise.all(waits);
@@ -154,7 +158,9 @@ async function countCalls(scenario: string, n: number): Promise<object> {
     return {
         ms: m.ms,
         getImages: cloud.calls.filter((c) => c.token === "tencentcloud:index/getImages:getImages").length,
-        getTatInvocationTask: cloud.calls.filter((c) => c.token === "tencentcloud:index/getTatInvocationTask:getTatInvocationTask").length,
+        getTatInvocationTask: cloud.calls.filter(
+            (c) => c.token === "tencentcloud:index/getTatInvocationTask:getTatInvocationTask",
+        ).length,
         tatCommands: tatCommands.length,
         tatCommandTimeouts: [...new Set(tatCommands.map((r) => r.inputs.timeout))],
         tatAttachments: count("tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment"),
@@ -170,12 +176,22 @@ async function agents(n: number, offlinePolls: number): Promise<object> {
     const servers: ActivatedWindowsServer[] = [];
     const m = await measure(async () => {
         for (let i = 0; i < n; i++) {
-            servers.push(new ActivatedWindowsServer(`srv-${i}`, { ...BASE, windowsVersion: "2022", activation: { delivery: "tat", tatAgentPollSeconds: 1 } }));
+            servers.push(
+                new ActivatedWindowsServer(`srv-${i}`, {
+                    ...BASE,
+                    windowsVersion: "2022",
+                    activation: { delivery: "tat", tatAgentPollSeconds: 1 },
+                }),
+            );
         }
         await Promise.all(servers.map((s) => valueOf(s.activationStatus)));
     });
-    const calls = cloud.calls.filter((c) => c.token === "tencentcloud:index/getTatAgent:getTatAgent").map((c) => c.inputs.instanceIds.length);
-    const instanceStatusCalls = cloud.calls.filter((c) => c.token === "tencentcloud:index/getInstances:getInstances").length;
+    const calls = cloud.calls
+        .filter((c) => c.token === "tencentcloud:index/getTatAgent:getTatAgent")
+        .map((c) => c.inputs.instanceIds.length);
+    const instanceStatusCalls = cloud.calls.filter(
+        (c) => c.token === "tencentcloud:index/getInstances:getInstances",
+    ).length;
     return {
         ms: m.ms,
         agentStatusCalls: calls.length,
@@ -196,14 +212,23 @@ async function fleet(kind: "activate" | "audit" | "odd" | "servers", n: number):
     let statuses: string[] = [];
     const m = await measure(async () => {
         if (kind === "servers") {
-            const servers = Array.from({ length: n }, (_, i) => new ActivatedWindowsServer(`srv-${i}`, { ...BASE, windowsVersion: "2022", activation: { delivery: "tat" } }));
+            const servers = Array.from(
+                { length: n },
+                (_, i) =>
+                    new ActivatedWindowsServer(`srv-${i}`, {
+                        ...BASE,
+                        windowsVersion: "2022",
+                        activation: { delivery: "tat" },
+                    }),
+            );
             statuses = await Promise.all(servers.map((s) => valueOf(s.activationStatus)));
         } else {
             const f = new WindowsActivation("fleet", { instanceIds: ids, mode: kind === "odd" ? "activate" : kind });
             statuses = Object.values(await valueOf(f.results)).map((r) => r.status);
         }
     });
-    const calls = (token: string) => cloud.calls.filter((c) => c.token === `tencentcloud:index/${token}:${token}`).length;
+    const calls = (token: string) =>
+        cloud.calls.filter((c) => c.token === `tencentcloud:index/${token}:${token}`).length;
     return {
         ms: m.ms,
         peakHeapBytes: m.peakHeapBytes,
@@ -274,7 +299,11 @@ async function sizes(): Promise<object> {
             const name = `size-${version}-${v.key}`;
             let server: ActivatedWindowsServer;
             try {
-                server = new ActivatedWindowsServer(name, { ...BASE, windowsVersion: version, activation: v.activation });
+                server = new ActivatedWindowsServer(name, {
+                    ...BASE,
+                    windowsVersion: version,
+                    activation: v.activation,
+                });
             } catch (e) {
                 row[`${v.key}UserDataBytes`] = null;
                 row[`${v.key}Refused`] = e instanceof Error ? e.message : String(e);

@@ -25,7 +25,10 @@ export interface ChildRun<T> {
 export function child<T>(args: string[], nodeFlags: string[] = []): Promise<ChildRun<T>> {
     return new Promise((resolve, reject) => {
         const t0 = Date.now();
-        const p = spawn(process.execPath, [...nodeFlags, "--import", "tsx", CHILD, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+        const p = spawn(process.execPath, [...nodeFlags, "--import", "tsx", CHILD, ...args], {
+            cwd: ROOT,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let stdout = "";
         let stderr = "";
         p.stdout.on("data", (d) => (stdout += d));
@@ -41,4 +44,3 @@ export function child<T>(args: string[], nodeFlags: string[] = []): Promise<Chil
         });
     });
 }
-

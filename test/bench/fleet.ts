@@ -59,9 +59,16 @@ async function main(): Promise<void> {
     const header = [`${n} instances`, ...KINDS.map(([, label]) => label)];
     const table = [header, ...figures.map(([label, f]) => [label, ...KINDS.map(([kind]) => f(runs[kind]))])];
     const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
-    console.log(`Fleet benchmark (${os.cpus().length} CPUs, Node ${process.version}; one run each, timings noisy on a shared machine)\n`);
+    console.log(
+        `Fleet benchmark (${os.cpus().length} CPUs, Node ${process.version}; one run each, timings noisy on a shared machine)\n`,
+    );
     for (const [i, row] of table.entries()) {
-        console.log(row.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd());
+        console.log(
+            row
+                .map((cell, c) => cell.padEnd(widths[c]))
+                .join("  ")
+                .trimEnd(),
+        );
         if (i === 0) {
             console.log(widths.map((w) => "-".repeat(w)).join("  "));
         }
@@ -69,7 +76,21 @@ async function main(): Promise<void> {
     const modelled = printWallClockModel();
     const out = path.join(ROOT, ".bench", "fleet.json");
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, JSON.stringify({ generatedAt: new Date().toISOString(), node: process.version, cpus: os.cpus().length, instances: n, runs, modelled }, null, 2) + "\n");
+    fs.writeFileSync(
+        out,
+        JSON.stringify(
+            {
+                generatedAt: new Date().toISOString(),
+                node: process.version,
+                cpus: os.cpus().length,
+                instances: n,
+                runs,
+                modelled,
+            },
+            null,
+            2,
+        ) + "\n",
+    );
     console.log(`\nFigures written to ${out}`);
 }
 
@@ -79,7 +100,9 @@ const RUN_SECONDS = { "fast path (already activated)": 15, "first activation": 1
 /** Prints and returns the modelled `pulumi up` wall clock (wallClock.ts) for 100 and 1,000 attachments. */
 function printWallClockModel(): object[] {
     const rows: object[] = [];
-    console.log("\nModelled pulumi up wall clock of the TAT attachments (test/bench/wallClock.ts; run times assumed):\n");
+    console.log(
+        "\nModelled pulumi up wall clock of the TAT attachments (test/bench/wallClock.ts; run times assumed):\n",
+    );
     for (const [label, runSeconds] of Object.entries(RUN_SECONDS)) {
         for (const instances of [100, 1000]) {
             for (const parallel of [8, 64, instances]) {

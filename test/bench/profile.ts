@@ -34,22 +34,47 @@ export interface ProfileSummary {
 
 function area(frame: CallFrame): string {
     const url = frame.url;
-    if (frame.functionName === "(garbage collector)") {return "garbage collector";}
-    if (frame.functionName === "(idle)" || frame.functionName === "(program)") {return "idle / program";}
-    if (url.includes("node:internal/source_map") || url.includes("source-map")) {return "source-mapped stack traces (Error.stack)";}
-    if (url.includes("@pulumi/pulumi")) {return "@pulumi/pulumi SDK";}
-    if (url.includes("sdks/tencentcloud") || url.includes("@pulumi/tencentcloud")) {return "tencentcloud SDK";}
-    if (url.includes("/components/")) {return "component code";}
-    if (url.includes("test/support/mockCloud")) {return "mock engine";}
-    if (url.includes("tsx") || url.includes("esbuild")) {return "tsx loader";}
-    if (url.includes("protobuf") || url.includes("grpc")) {return "protobuf / grpc";}
-    if (url.startsWith("node:")) {return "node internals";}
-    if (url === "") {return "native (V8 builtins, JSON, RegExp)";}
+    if (frame.functionName === "(garbage collector)") {
+        return "garbage collector";
+    }
+    if (frame.functionName === "(idle)" || frame.functionName === "(program)") {
+        return "idle / program";
+    }
+    if (url.includes("node:internal/source_map") || url.includes("source-map")) {
+        return "source-mapped stack traces (Error.stack)";
+    }
+    if (url.includes("@pulumi/pulumi")) {
+        return "@pulumi/pulumi SDK";
+    }
+    if (url.includes("sdks/tencentcloud") || url.includes("@pulumi/tencentcloud")) {
+        return "tencentcloud SDK";
+    }
+    if (url.includes("/components/")) {
+        return "component code";
+    }
+    if (url.includes("test/support/mockCloud")) {
+        return "mock engine";
+    }
+    if (url.includes("tsx") || url.includes("esbuild")) {
+        return "tsx loader";
+    }
+    if (url.includes("protobuf") || url.includes("grpc")) {
+        return "protobuf / grpc";
+    }
+    if (url.startsWith("node:")) {
+        return "node internals";
+    }
+    if (url === "") {
+        return "native (V8 builtins, JSON, RegExp)";
+    }
     return "other JS";
 }
 
 function label(frame: CallFrame, root: string): string {
-    const url = frame.url.replace(/^file:\/\//, "").replace(root + path.sep, "").replace(/.*node_modules\//, "");
+    const url = frame.url
+        .replace(/^file:\/\//, "")
+        .replace(root + path.sep, "")
+        .replace(/.*node_modules\//, "");
     // Line numbers of .ts files are those of tsx's transpiled output, not of the source: leave them out.
     const line = url && !url.endsWith(".ts") ? `:${frame.lineNumber + 1}` : "";
     return `${frame.functionName || "(anonymous)"} ${url}${line}`;
@@ -86,7 +111,9 @@ export function summariseProfile(dir: string, root: string): ProfileSummary {
     const subtree = new Map<number, number>();
     const total = (id: number): number => {
         const cached = subtree.get(id);
-        if (cached !== undefined) {return cached;}
+        if (cached !== undefined) {
+            return cached;
+        }
         const node = byId.get(id)!;
         const t = (self.get(id) ?? 0) + (node.children ?? []).reduce((s, c) => s + total(c), 0);
         subtree.set(id, t);
@@ -102,7 +129,9 @@ export function summariseProfile(dir: string, root: string): ProfileSummary {
                 next = new Set(seen).add(key);
             }
         }
-        for (const c of node.children ?? []) {walk(c, next);}
+        for (const c of node.children ?? []) {
+            walk(c, next);
+        }
     };
     walk(profile.nodes[0].id, new Set());
 
@@ -111,5 +140,11 @@ export function summariseProfile(dir: string, root: string): ProfileSummary {
             .sort((a, b) => b[1] - a[1])
             .slice(0, k)
             .map(([name, ms]) => ({ name, ms, percent: pct(ms) }));
-    return { file: files[0], totalMs, byArea: top(areas, 12), topFunctions: top(fns, 12), componentInclusive: top(inclusive, 8) };
+    return {
+        file: files[0],
+        totalMs,
+        byArea: top(areas, 12),
+        topFunctions: top(fns, 12),
+        componentInclusive: top(inclusive, 8),
+    };
 }

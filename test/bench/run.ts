@@ -16,11 +16,18 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "../../components/activation/options";
-import { TAT_TIMEOUT_MARGIN_SECONDS, checkWorstCaseSeconds, clockSyncWorstSeconds, retryDelays, statusReadWorstSeconds, worstCaseSeconds, TOOL_SECONDS } from "../../components/activation/schedule";
+import {
+    TAT_TIMEOUT_MARGIN_SECONDS,
+    checkWorstCaseSeconds,
+    clockSyncWorstSeconds,
+    retryDelays,
+    statusReadWorstSeconds,
+    worstCaseSeconds,
+    TOOL_SECONDS,
+} from "../../components/activation/schedule";
 import { USER_DATA_LIMIT_BYTES } from "../../components/delivery/userData";
 import { ChildRun, ROOT, Side, child } from "./childProcess";
 import { summariseProfile } from "./profile";
-
 
 const OUT_DIR = path.join(ROOT, ".bench");
 const RESULTS = path.join(OUT_DIR, "results.json");
@@ -140,7 +147,9 @@ async function evaluation(userDataFile: string) {
                 const args = side === "component" ? ["eval", side, String(n)] : ["eval", side, String(n), userDataFile];
                 const { result } = await child<EvalResult>(args);
                 runs.get(side)!.push(result);
-                process.stderr.write(`  ${side} x${n} round ${round + 1}: ${secs(result.ms)}, peak heap ${mb(result.peakHeapBytes)}\n`);
+                process.stderr.write(
+                    `  ${side} x${n} round ${round + 1}: ${secs(result.ms)}, peak heap ${mb(result.peakHeapBytes)}\n`,
+                );
             }
         }
         const component = sideRuns(runs.get("component")!);
@@ -174,7 +183,10 @@ interface WorkResult {
 function windowsBench(): unknown {
     const wine = process.env.WINE ?? "/usr/lib/wine/wine64";
     if (fs.existsSync(wine)) {
-        spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "windowsNumbers.ts")], { cwd: ROOT, stdio: "inherit" });
+        spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "windowsNumbers.ts")], {
+            cwd: ROOT,
+            stdio: "inherit",
+        });
     }
     if (!fs.existsSync(WINDOWS_BENCH)) {
         return null;
@@ -189,7 +201,9 @@ function windowsBench(): unknown {
 /** Flattens a JSON value into `a.b[0].c = value` lines. */
 function flatten(value: unknown, prefix = ""): [string, string][] {
     if (value !== null && typeof value === "object") {
-        const entries = Array.isArray(value) ? value.map((v, i) => [`${prefix}[${i}]`, v] as const) : Object.entries(value).map(([k, v]) => [prefix ? `${prefix}.${k}` : k, v] as const);
+        const entries = Array.isArray(value)
+            ? value.map((v, i) => [`${prefix}[${i}]`, v] as const)
+            : Object.entries(value).map(([k, v]) => [prefix ? `${prefix}.${k}` : k, v] as const);
         return entries.flatMap(([k, v]) => flatten(v, k));
     }
     return [[prefix, JSON.stringify(value)]];
@@ -204,11 +218,14 @@ function printTable(): void {
             w[2] = Math.max(w[2], r.target.length);
         }
     }
-    const line = (a: string, b: string, c: string, d: string) => `${a.padEnd(w[0])}  ${b.padEnd(w[1])}  ${c.padEnd(w[2])}  ${d}`.trimEnd();
+    const line = (a: string, b: string, c: string, d: string) =>
+        `${a.padEnd(w[0])}  ${b.padEnd(w[1])}  ${c.padEnd(w[2])}  ${d}`.trimEnd();
     console.log(line("Figure", "Value", "Target", "Result"));
     console.log(line("-".repeat(w[0]), "-".repeat(w[1]), "-".repeat(w[2]), "------"));
     for (const r of rows) {
-        console.log(r.figure.startsWith("-- ") ? `\n${r.figure.slice(3)}` : line(r.figure, r.value, r.target, r.result));
+        console.log(
+            r.figure.startsWith("-- ") ? `\n${r.figure.slice(3)}` : line(r.figure, r.value, r.target, r.result),
+        );
     }
 }
 
@@ -248,7 +265,11 @@ async function main(): Promise<void> {
         tat: tat.result as CallsResult,
     };
     const sizeRows = (sizes.result as SizesResult).rows;
-    const workPerServer = { component: workComponent.result as WorkResult, emptyComponent: workEmpty.result as WorkResult, bare: workBare.result as WorkResult };
+    const workPerServer = {
+        component: workComponent.result as WorkResult,
+        emptyComponent: workEmpty.result as WorkResult,
+        bare: workBare.result as WorkResult,
+    };
 
     // Retry budget against the TAT command timeout.
     const defaults = DEFAULT_ACTIVATION_SCRIPT_OPTIONS;
@@ -273,26 +294,48 @@ async function main(): Promise<void> {
     const win = windowsBench();
 
     // ---- table ----
-    section(`Program evaluation under the mock engine (each run a fresh process; ${os.cpus().length} CPUs, Node ${process.version})`);
+    section(
+        `Program evaluation under the mock engine (each run a fresh process; ${os.cpus().length} CPUs, Node ${process.version})`,
+    );
     const bestMedian = (r: SideRuns) => `${secs(r.best.ms)} / ${secs(r.median.ms)}`;
     for (const n of SIZES) {
         const e = evals[n];
         const at500 = n === 500;
         row(`${n} servers: component wall time, best / median of ${ROUNDS[n]}`, bestMedian(e.component));
         row(`${n} servers: bare Instance wall time, best / median of ${ROUNDS[n]}`, bestMedian(e.bare));
-        row(`${n} servers: time ratio component/bare, best to best`, `${e.bestRatio.toFixed(2)}x`, at500 ? `<= ${RATIO_TARGET}x` : "", at500 ? e.bestRatio <= RATIO_TARGET : undefined);
-        row(`${n} servers: time ratio component/bare, median to median`, `${e.medianRatio.toFixed(2)}x`, at500 ? `<= ${RATIO_TARGET}x` : "", at500 ? e.medianRatio <= RATIO_TARGET : undefined);
+        row(
+            `${n} servers: time ratio component/bare, best to best`,
+            `${e.bestRatio.toFixed(2)}x`,
+            at500 ? `<= ${RATIO_TARGET}x` : "",
+            at500 ? e.bestRatio <= RATIO_TARGET : undefined,
+        );
+        row(
+            `${n} servers: time ratio component/bare, median to median`,
+            `${e.medianRatio.toFixed(2)}x`,
+            at500 ? `<= ${RATIO_TARGET}x` : "",
+            at500 ? e.medianRatio <= RATIO_TARGET : undefined,
+        );
         if (e.emptyComponent !== undefined) {
             const floor = e.emptyComponent;
             row(`${n} servers: bare Instance in an empty component (the floor), best / median`, bestMedian(floor));
-            row(`${n} servers: floor ratio empty component/bare, best to best / median to median`, `${(floor.best.ms / e.bare.best.ms).toFixed(2)}x / ${(floor.median.ms / e.bare.median.ms).toFixed(2)}x`);
+            row(
+                `${n} servers: floor ratio empty component/bare, best to best / median to median`,
+                `${(floor.best.ms / e.bare.best.ms).toFixed(2)}x / ${(floor.median.ms / e.bare.median.ms).toFixed(2)}x`,
+            );
         }
-        row(`${n} servers: peak heap component / bare (median runs)`, `${mb(e.component.median.peakHeapBytes)} / ${mb(e.bare.median.peakHeapBytes)} (${e.heapRatio.toFixed(2)}x)`);
-        row(`${n} servers: resources registered component/bare`, `${e.component.median.resources}/${e.bare.median.resources}`);
+        row(
+            `${n} servers: peak heap component / bare (median runs)`,
+            `${mb(e.component.median.peakHeapBytes)} / ${mb(e.bare.median.peakHeapBytes)} (${e.heapRatio.toFixed(2)}x)`,
+        );
+        row(
+            `${n} servers: resources registered component/bare`,
+            `${e.component.median.resources}/${e.bare.median.resources}`,
+        );
     }
 
     section(`The SDK's work per server, ${WORK_SERVERS} servers a side (component / empty component / bare Instance)`);
-    const perServer = (key: keyof WorkResult) => `${workPerServer.component[key]} / ${workPerServer.emptyComponent[key]} / ${workPerServer.bare[key]}`;
+    const perServer = (key: keyof WorkResult) =>
+        `${workPerServer.component[key]} / ${workPerServer.emptyComponent[key]} / ${workPerServer.bare[key]}`;
     row("resource registrations", perServer("registrations"));
     row("registerOutputs calls", perServer("registeredOutputs"));
     row("promises recorded with a stack trace", perServer("stackTraces"));
@@ -300,20 +343,70 @@ async function main(): Promise<void> {
     row("invokes", perServer("invokes"));
 
     section("Cloud API calls (mock engine records)");
-    row("getImages invokes, 500 servers of 1 version", String(calls.oneVersion.getImages), "1", calls.oneVersion.getImages === 1);
-    row("getImages invokes, 500 servers of 3 versions", String(calls.threeVersions.getImages), "3", calls.threeVersions.getImages === 3);
-    row("TatCommand resources, 500 servers delivery tat", String(calls.tat.tatCommands), "1", calls.tat.tatCommands === 1);
-    row("TatInvocationInvokeAttachment, 500 servers tat", String(calls.tat.tatAttachments), "500", calls.tat.tatAttachments === 500);
-    row("getTatInvocationTask invokes, 500 servers tat", String(calls.tat.getTatInvocationTask), "500", calls.tat.getTatInvocationTask === 500);
+    row(
+        "getImages invokes, 500 servers of 1 version",
+        String(calls.oneVersion.getImages),
+        "1",
+        calls.oneVersion.getImages === 1,
+    );
+    row(
+        "getImages invokes, 500 servers of 3 versions",
+        String(calls.threeVersions.getImages),
+        "3",
+        calls.threeVersions.getImages === 3,
+    );
+    row(
+        "TatCommand resources, 500 servers delivery tat",
+        String(calls.tat.tatCommands),
+        "1",
+        calls.tat.tatCommands === 1,
+    );
+    row(
+        "TatInvocationInvokeAttachment, 500 servers tat",
+        String(calls.tat.tatAttachments),
+        "500",
+        calls.tat.tatAttachments === 500,
+    );
+    row(
+        "getTatInvocationTask invokes, 500 servers tat",
+        String(calls.tat.getTatInvocationTask),
+        "500",
+        calls.tat.getTatInvocationTask === 500,
+    );
     row("getImages invokes, 500 servers tat (1 version)", String(calls.tat.getImages), "1", calls.tat.getImages === 1);
-    row("activationStatus values, 500 servers tat", calls.tat.statuses.join(","), "Licensed", calls.tat.statuses.join(",") === "Licensed");
+    row(
+        "activationStatus values, 500 servers tat",
+        calls.tat.statuses.join(","),
+        "Licensed",
+        calls.tat.statuses.join(",") === "Licensed",
+    );
 
     section("TAT agent wait, 500 servers with TAT delivery (poll interval 1 s)");
-    row("agent-status calls, agents Offline for one poll", String(agentsLate.agentStatusCalls), "<= 15 (5 per round)", agentsLate.agentStatusCalls <= 15);
-    row("largest agent-status call (instances)", String(agentsLate.largestCall), "<= 100", agentsLate.largestCall <= 100);
-    row("instances asked in all / invocations", `${agentsLate.instancesAsked} / ${agentsLate.invocations}`, "1000 / 500", agentsLate.instancesAsked === 1000 && agentsLate.invocations === 500);
+    row(
+        "agent-status calls, agents Offline for one poll",
+        String(agentsLate.agentStatusCalls),
+        "<= 15 (5 per round)",
+        agentsLate.agentStatusCalls <= 15,
+    );
+    row(
+        "largest agent-status call (instances)",
+        String(agentsLate.largestCall),
+        "<= 100",
+        agentsLate.largestCall <= 100,
+    );
+    row(
+        "instances asked in all / invocations",
+        `${agentsLate.instancesAsked} / ${agentsLate.invocations}`,
+        "1000 / 500",
+        agentsLate.instancesAsked === 1000 && agentsLate.invocations === 500,
+    );
     row("agent-status calls, agents Online at once", String(agentsOnline.agentStatusCalls));
-    row("instance-status calls (each instance asked once, before its agent)", String(agentsLate.instanceStatusCalls), "<= 5", agentsLate.instanceStatusCalls <= 5);
+    row(
+        "instance-status calls (each instance asked once, before its agent)",
+        String(agentsLate.instanceStatusCalls),
+        "<= 5",
+        agentsLate.instanceStatusCalls <= 5,
+    );
     row("wall time, agents Online at once / Offline for one poll", `${secs(agentsOnline.ms)} / ${secs(agentsLate.ms)}`);
     row("time the wait adds beyond the one poll interval", secs(Math.max(0, agentsLate.ms - agentsOnline.ms - 1000)));
 
@@ -334,7 +427,12 @@ async function main(): Promise<void> {
             if (key.startsWith("maximal")) {
                 const refusal = r[key.replace("UserDataBytes", "Refused")];
                 if (typeof value === "number") {
-                    row(`${v}: ${label}`, `${value} (${((100 * value) / USER_DATA_LIMIT_BYTES).toFixed(0)}% of limit)`, `<= ${USER_DATA_LIMIT_BYTES}`, value <= USER_DATA_LIMIT_BYTES);
+                    row(
+                        `${v}: ${label}`,
+                        `${value} (${((100 * value) / USER_DATA_LIMIT_BYTES).toFixed(0)}% of limit)`,
+                        `<= ${USER_DATA_LIMIT_BYTES}`,
+                        value <= USER_DATA_LIMIT_BYTES,
+                    );
                 } else if (typeof refusal === "string" && !refusal.includes("enableOpenSsh")) {
                     row(`${v}: ${label}`, `refused: ${refusal}`, `<= ${USER_DATA_LIMIT_BYTES}`, false);
                 } else {
@@ -344,9 +442,17 @@ async function main(): Promise<void> {
                 // The script itself travels packed: its raw size is not bound by the user data limit.
                 row(`${v}: ${label}`, `${value} raw, ${r[key.replace("ScriptBytes", "PackedBytes")]} packed`);
             } else if (typeof value === "number") {
-                row(`${v}: ${label}`, `${value} (${((100 * value) / USER_DATA_LIMIT_BYTES).toFixed(0)}% of limit)`, `< ${SIZE_TARGET_BYTES}`, value < SIZE_TARGET_BYTES);
+                row(
+                    `${v}: ${label}`,
+                    `${value} (${((100 * value) / USER_DATA_LIMIT_BYTES).toFixed(0)}% of limit)`,
+                    `< ${SIZE_TARGET_BYTES}`,
+                    value < SIZE_TARGET_BYTES,
+                );
             } else {
-                row(`${v}: ${label}`, sizeCell(value) + (key === "enableOpenSshUserDataBytes" ? " (refused: no in-box OpenSSH)" : ""));
+                row(
+                    `${v}: ${label}`,
+                    sizeCell(value) + (key === "enableOpenSshUserDataBytes" ? " (refused: no in-box OpenSSH)" : ""),
+                );
             }
         }
     }
@@ -359,18 +465,31 @@ async function main(): Promise<void> {
     );
     row("diagnosis after a failure, worst case (5 KMS hosts silent; included below)", `${TOOL_SECONDS.diagnosis} s`);
     row("script worst case (worstCaseSeconds)", `${worst} s (${(worst / 60).toFixed(1)} min)`);
-    row("TAT command timeout set (worst case + margin)", `${expectedTimeout} s (margin ${TAT_TIMEOUT_MARGIN_SECONDS} s)`, `> ${worst} s`, expectedTimeout > worst);
+    row(
+        "TAT command timeout set (worst case + margin)",
+        `${expectedTimeout} s (margin ${TAT_TIMEOUT_MARGIN_SECONDS} s)`,
+        `> ${worst} s`,
+        expectedTimeout > worst,
+    );
     row(
         "TatCommand timeout recorded by the mock",
         recordedTimeouts.join(", ") + " s",
         `${expectedTimeout} s`,
         recordedTimeouts.length === 1 && recordedTimeouts[0] === expectedTimeout,
     );
-    row("verifyWithTat check: wait worst case / timeout", `${checkWorst} s / ${checkWorst + TAT_TIMEOUT_MARGIN_SECONDS} s`, `fits`, checkWorst < checkWorst + TAT_TIMEOUT_MARGIN_SECONDS);
+    row(
+        "verifyWithTat check: wait worst case / timeout",
+        `${checkWorst} s / ${checkWorst + TAT_TIMEOUT_MARGIN_SECONDS} s`,
+        `fits`,
+        checkWorst < checkWorst + TAT_TIMEOUT_MARGIN_SECONDS,
+    );
 
     section("Windows bench (tool calls and sleeps on the happy path and fast path)");
     if (win === null) {
-        row("Windows bench figures", "not present: Wine is not installed (apt-get install wine64 gcc-mingw-w64-x86-64-win32)");
+        row(
+            "Windows bench figures",
+            "not present: Wine is not installed (apt-get install wine64 gcc-mingw-w64-x86-64-win32)",
+        );
     } else {
         for (const [k, v] of flatten(win)) {
             row(k, v);
@@ -402,8 +521,25 @@ async function main(): Promise<void> {
         evaluation: Object.fromEntries(
             SIZES.map((n) => {
                 const e = evals[n];
-                const side = (r: SideRuns | undefined) => r && { bestMs: r.best.ms, medianMs: r.median.ms, runsMs: r.runs.map((x) => x.ms), medianPeakHeapBytes: r.median.peakHeapBytes, resources: r.median.resources };
-                return [n, { component: side(e.component), bare: side(e.bare), emptyComponent: side(e.emptyComponent), bestRatio: e.bestRatio, medianRatio: e.medianRatio, heapRatio: e.heapRatio }];
+                const side = (r: SideRuns | undefined) =>
+                    r && {
+                        bestMs: r.best.ms,
+                        medianMs: r.median.ms,
+                        runsMs: r.runs.map((x) => x.ms),
+                        medianPeakHeapBytes: r.median.peakHeapBytes,
+                        resources: r.median.resources,
+                    };
+                return [
+                    n,
+                    {
+                        component: side(e.component),
+                        bare: side(e.bare),
+                        emptyComponent: side(e.emptyComponent),
+                        bestRatio: e.bestRatio,
+                        medianRatio: e.medianRatio,
+                        heapRatio: e.heapRatio,
+                    },
+                ];
             }),
         ),
         timeRatioTarget: RATIO_TARGET,

@@ -56,5 +56,10 @@ export function modelUp(instances: number, parallel: number, runSeconds: number)
         end = Math.max(end, t);
     }
     const peak = (m: Map<number, number>) => Math.max(0, ...m.values());
-    return { seconds: end, rounds: Math.ceil(instances / parallel), peakInvokesPerSecond: peak(invokes), peakPollsPerSecond: peak(polls) };
+    return {
+        seconds: end,
+        rounds: Math.ceil(instances / parallel),
+        peakInvokesPerSecond: peak(invokes),
+        peakPollsPerSecond: peak(polls),
+    };
 }

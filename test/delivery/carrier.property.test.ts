@@ -29,37 +29,56 @@ const acceptedOptions: fc.Arbitrary<ActivationScriptOptions> = fc.record(
 test("renderCarrier: every accepted script is carried byte for byte", () => {
     let rendered = 0;
     fc.assert(
-        fc.property(acceptedOptions, fc.constantFrom("userData", "report"), fc.constantFrom("", "/check"), (options, mode, args) => {
-            let script: string;
-            try {
-                script = renderActivationScript(options);
-            } catch (e) {
-                // Only the repeat rule and TAT's timeout can refuse these options.
-                if (overTatTimeout(options as Record<string, unknown>)) {
-                    assert.ok(e instanceof ArgumentError && e.field === "activation.maxAttempts" && e.message.includes("activation.retryDelaySeconds"), String(e));
-                    return;
-                }
-                assertRefusal(e, /^activation\.fallbackKmsHosts$/, options.fallbackKmsHosts);
-                return;
-            }
-            rendered++;
-            const carrier = renderCarrier(script, mode as CarrierMode, args as "" | "/check");
-            assert.equal(carriedScript(carrier), script);
-            if (mode === "userData" && args === "") {
-                let userData: string | undefined;
+        fc.property(
+            acceptedOptions,
+            fc.constantFrom("userData", "report"),
+            fc.constantFrom("", "/check"),
+            (options, mode, args) => {
+                let script: string;
                 try {
-                    userData = renderUserData({ activationScript: script });
+                    script = renderActivationScript(options);
                 } catch (e) {
-                    // Long host lists can make the user data too large: refused by name, before any resource.
-                    assert.ok(e instanceof ArgumentError && e.field === "activation" && /over Tencent's limit/.test(e.message), String(e));
+                    // Only the repeat rule and TAT's timeout can refuse these options.
+                    if (overTatTimeout(options as Record<string, unknown>)) {
+                        assert.ok(
+                            e instanceof ArgumentError &&
+                                e.field === "activation.maxAttempts" &&
+                                e.message.includes("activation.retryDelaySeconds"),
+                            String(e),
+                        );
+                        return;
+                    }
+                    assertRefusal(e, /^activation\.fallbackKmsHosts$/, options.fallbackKmsHosts);
                     return;
                 }
-                const body = userDataBody(userData!).split("\n");
-                assert.equal(body[0], SCRIPT_FROM_LOADER, "the user data takes the script from the bytes it unpacked");
-                assert.ok(carrier.endsWith(body.slice(1).join("\n")), "user data runs the same carrier body");
-                assert.equal(carriedScript(userData!), script);
-            }
-        }),
+                rendered++;
+                const carrier = renderCarrier(script, mode as CarrierMode, args as "" | "/check");
+                assert.equal(carriedScript(carrier), script);
+                if (mode === "userData" && args === "") {
+                    let userData: string | undefined;
+                    try {
+                        userData = renderUserData({ activationScript: script });
+                    } catch (e) {
+                        // Long host lists can make the user data too large: refused by name, before any resource.
+                        assert.ok(
+                            e instanceof ArgumentError &&
+                                e.field === "activation" &&
+                                /over Tencent's limit/.test(e.message),
+                            String(e),
+                        );
+                        return;
+                    }
+                    const body = userDataBody(userData!).split("\n");
+                    assert.equal(
+                        body[0],
+                        SCRIPT_FROM_LOADER,
+                        "the user data takes the script from the bytes it unpacked",
+                    );
+                    assert.ok(carrier.endsWith(body.slice(1).join("\n")), "user data runs the same carrier body");
+                    assert.equal(carriedScript(userData!), script);
+                }
+            },
+        ),
         { numRuns: RUNS.medium },
     );
     assert.ok(rendered > 0);
@@ -73,21 +92,25 @@ test("renderCarrier: any text is refused unless it is printable ASCII with CRLF 
         fc.constantFrom("'@", "@'", "\t", "\u00e9", "\u4e2d", "\u0000", "$(calc)"),
     );
     fc.assert(
-        fc.property(fc.array(line, { minLength: 1, maxLength: 8 }), fc.constantFrom("\r\n", "\n", "\r"), (lines, eol) => {
-            const script = lines.map((l) => l + eol).join("");
-            let carrier: string | undefined;
-            const e = refusalOf(() => (carrier = renderCarrier(script, "report")));
-            const clean = /^[\x20-\x7e]*$/.test(lines.join("")) && eol === "\r\n";
-            if (e !== undefined) {
-                branches.refused++;
-                assert.ok(!clean, `refused a clean script: ${JSON.stringify(script)}`);
-                return;
-            }
-            branches.accepted++;
-            assert.ok(clean, `accepted ${JSON.stringify(script)}`);
-            assert.equal(carriedScript(carrier!), script);
-            assert.match(carrier!, /^[\x20-\x7e\n]*$/, "the carrier itself is ASCII");
-        }),
+        fc.property(
+            fc.array(line, { minLength: 1, maxLength: 8 }),
+            fc.constantFrom("\r\n", "\n", "\r"),
+            (lines, eol) => {
+                const script = lines.map((l) => l + eol).join("");
+                let carrier: string | undefined;
+                const e = refusalOf(() => (carrier = renderCarrier(script, "report")));
+                const clean = /^[\x20-\x7e]*$/.test(lines.join("")) && eol === "\r\n";
+                if (e !== undefined) {
+                    branches.refused++;
+                    assert.ok(!clean, `refused a clean script: ${JSON.stringify(script)}`);
+                    return;
+                }
+                branches.accepted++;
+                assert.ok(clean, `accepted ${JSON.stringify(script)}`);
+                assert.equal(carriedScript(carrier!), script);
+                assert.match(carrier!, /^[\x20-\x7e\n]*$/, "the carrier itself is ASCII");
+            },
+        ),
         { numRuns: RUNS.fast },
     );
     branches.check("carrier text");

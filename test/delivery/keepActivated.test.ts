@@ -9,7 +9,14 @@ import { MockCloud, valueOf } from "../support/mockCloud";
 import { Library, deploy } from "../support/deploy";
 
 const INVOKER = "tencentcloud:index/tatInvoker:TatInvoker";
-const base = { availabilityZone: "ap-guangzhou-3", instanceType: "S5.MEDIUM4", vpcId: "vpc-1", subnetId: "subnet-1", password: "Keep(Active)9", windowsVersion: "2022" as const };
+const base = {
+    availabilityZone: "ap-guangzhou-3",
+    instanceType: "S5.MEDIUM4",
+    vpcId: "vpc-1",
+    subnetId: "subnet-1",
+    password: "Keep(Active)9",
+    windowsVersion: "2022" as const,
+};
 const NAMES = ["web1", "web2", "web3", "web4", "web5", "web6"];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -25,7 +32,10 @@ function declared(order: "atOnce" | "reverse" | "waves") {
             if (order === "waves" && i > 0 && i % 2 === 0) {
                 await sleep(1000);
             }
-            const server = new lib.ActivatedWindowsServer(names[i], { ...base, activation: { delivery: "tat", keepActivated: true, tatAgentPollSeconds: 1 } });
+            const server = new lib.ActivatedWindowsServer(names[i], {
+                ...base,
+                activation: { delivery: "tat", keepActivated: true, tatAgentPollSeconds: 1 },
+            });
             statuses.push(valueOf(server.activationStatus));
         }
         return Promise.all(statuses);
@@ -34,10 +44,17 @@ function declared(order: "atOnce" | "reverse" | "waves") {
 
 /** Each invoker: its resource name, its name in the cloud, and the servers (by name) it runs on. */
 function invokersOf(cloud: MockCloud): string[] {
-    const serverOf = new Map(cloud.resources.filter((r) => r.name.endsWith("-instance")).map((r) => [r.id, r.name.replace(/-instance$/, "")]));
+    const serverOf = new Map(
+        cloud.resources
+            .filter((r) => r.name.endsWith("-instance"))
+            .map((r) => [r.id, r.name.replace(/-instance$/, "")]),
+    );
     return cloud.resources
         .filter((r) => r.type === INVOKER)
-        .map((r) => `${r.urn.split("::").pop()} ${r.inputs.name} ${(r.inputs.instanceIds as string[]).map((id) => serverOf.get(id)).join(",")}`)
+        .map(
+            (r) =>
+                `${r.urn.split("::").pop()} ${r.inputs.name} ${(r.inputs.instanceIds as string[]).map((id) => serverOf.get(id)).join(",")}`,
+        )
         .sort();
 }
 
@@ -52,7 +69,11 @@ describe("keep-activated invokers of ActivatedWindowsServer", () => {
         assert.equal(runs[0].length, NAMES.length, runs[0].join("\n"));
         for (const line of runs[0]) {
             const [resource, , members] = line.split(" ");
-            assert.equal(resource, `${members}-keep-activated`, "a server's own invoker, named after it, runs on it alone");
+            assert.equal(
+                resource,
+                `${members}-keep-activated`,
+                "a server's own invoker, named after it, runs on it alone",
+            );
         }
         assert.deepEqual(runs[1], runs[0], "reverse order");
         assert.deepEqual(runs[2], runs[0], "waves");
@@ -79,10 +100,16 @@ describe("keep-activated invokers of WindowsActivation", () => {
             const ids = cloud.addExistingInstances(250);
             const given = reverse ? [...ids].reverse() : ids;
             await deploy(cloud, async (lib) => {
-                const fleet = new lib.WindowsActivation("fleet", { instanceIds: given, mode: "activate", activation: { keepActivated: true } });
+                const fleet = new lib.WindowsActivation("fleet", {
+                    instanceIds: given,
+                    mode: "activate",
+                    activation: { keepActivated: true },
+                });
                 return valueOf(fleet.summary);
             });
-            const invokers = cloud.resources.filter((r) => r.type === INVOKER).sort((a, b) => a.name.localeCompare(b.name));
+            const invokers = cloud.resources
+                .filter((r) => r.type === INVOKER)
+                .sort((a, b) => a.name.localeCompare(b.name));
             assert.deepEqual(
                 invokers.map((r) => r.name),
                 ["fleet-keep-activated-0", "fleet-keep-activated-1", "fleet-keep-activated-2"],
@@ -92,7 +119,9 @@ describe("keep-activated invokers of WindowsActivation", () => {
                 invokers.map((r) => r.inputs.instanceIds),
                 [sorted.slice(0, 100), sorted.slice(100, 200), sorted.slice(200)],
             );
-            shapes.push(invokers.map((r) => `${r.name} ${r.inputs.name} ${(r.inputs.instanceIds as string[]).join(",")}`));
+            shapes.push(
+                invokers.map((r) => `${r.name} ${r.inputs.name} ${(r.inputs.instanceIds as string[]).join(",")}`),
+            );
         }
         assert.deepEqual(shapes[1], shapes[0]);
     });
@@ -100,9 +129,15 @@ describe("keep-activated invokers of WindowsActivation", () => {
 
 describe("invokerMembers and invokerCloudName", () => {
     test("members: sorted, at most INVOKER_CAPACITY each, none lost or doubled", () => {
-        const ids = Array.from({ length: 2 * INVOKER_CAPACITY + 1 }, (_, i) => `ins-${String((i * 7919) % 1000).padStart(8, "0")}`);
+        const ids = Array.from(
+            { length: 2 * INVOKER_CAPACITY + 1 },
+            (_, i) => `ins-${String((i * 7919) % 1000).padStart(8, "0")}`,
+        );
         const groups = invokerMembers(ids);
-        assert.deepEqual(groups.map((g) => g.length), [INVOKER_CAPACITY, INVOKER_CAPACITY, 1]);
+        assert.deepEqual(
+            groups.map((g) => g.length),
+            [INVOKER_CAPACITY, INVOKER_CAPACITY, 1],
+        );
         const flat = groups.flat();
         assert.deepEqual(flat, [...ids].sort());
         assert.deepEqual(invokerMembers([]), []);
@@ -112,8 +147,20 @@ describe("invokerMembers and invokerCloudName", () => {
         const a = invokerCloudName("urn:pulumi:dev::p::tencentcloud-windows:index:ActivatedWindowsServer::web1", 0);
         assert.match(a, /^tencentcloud-windows-keep-[0-9a-f]{12}$/);
         assert.equal(a.length, 38);
-        assert.equal(invokerCloudName("urn:pulumi:dev::p::tencentcloud-windows:index:ActivatedWindowsServer::web1", 0), a, "stable");
-        assert.notEqual(invokerCloudName("urn:pulumi:prod::p::tencentcloud-windows:index:ActivatedWindowsServer::web1", 0), a, "another stack");
-        assert.notEqual(invokerCloudName("urn:pulumi:dev::p::tencentcloud-windows:index:ActivatedWindowsServer::web1", 1), a, "another index");
+        assert.equal(
+            invokerCloudName("urn:pulumi:dev::p::tencentcloud-windows:index:ActivatedWindowsServer::web1", 0),
+            a,
+            "stable",
+        );
+        assert.notEqual(
+            invokerCloudName("urn:pulumi:prod::p::tencentcloud-windows:index:ActivatedWindowsServer::web1", 0),
+            a,
+            "another stack",
+        );
+        assert.notEqual(
+            invokerCloudName("urn:pulumi:dev::p::tencentcloud-windows:index:ActivatedWindowsServer::web1", 1),
+            a,
+            "another index",
+        );
     });
 });

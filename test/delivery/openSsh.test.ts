@@ -12,7 +12,14 @@ import { OPENSSH_FIREWALL_FAILED, OPENSSH_FIREWALL_RULE, renderOpenSshEnable } f
 type Rule = Record<string, string>;
 
 /** New-NetFirewallRule's defaults for what the rule does (Microsoft's New-NetFirewallRule page). */
-const NEW_DEFAULTS: Rule = { Enabled: "True", Profile: "Any", Direction: "Inbound", Action: "Allow", Protocol: "Any", LocalPort: "Any" };
+const NEW_DEFAULTS: Rule = {
+    Enabled: "True",
+    Profile: "Any",
+    Direction: "Inbound",
+    Action: "Allow",
+    Protocol: "Any",
+    LocalPort: "Any",
+};
 /** Parameters that say how a cmdlet runs, not what the rule is. */
 const RUN_PARAMETERS = new Set(["Name", "DisplayName", "ErrorAction"]);
 
@@ -33,11 +40,15 @@ function apply(call: string, rules: Map<string, Rule>): void {
     const name = p.Name;
     const settings = Object.fromEntries(Object.entries(p).filter(([k]) => !RUN_PARAMETERS.has(k)));
     if (m[1] === "New") {
-        if (rules.has(name)) {throw new Error(`New-NetFirewallRule: a rule named ${name} already exists`);}
+        if (rules.has(name)) {
+            throw new Error(`New-NetFirewallRule: a rule named ${name} already exists`);
+        }
         rules.set(name, { ...NEW_DEFAULTS, ...settings });
     } else {
         const rule = rules.get(name);
-        if (rule === undefined) {throw new Error(`Set-NetFirewallRule: no rule named ${name}`);}
+        if (rule === undefined) {
+            throw new Error(`Set-NetFirewallRule: no rule named ${name}`);
+        }
         rules.set(name, { ...rule, ...settings });
     }
 }
@@ -54,7 +65,9 @@ function runFirewall(text: string, rules: Map<string, Rule>): string | undefined
         for (const line of lines) {
             const guarded = /^\s*if \(-not \(Get-NetFirewallRule -Name '([^']+)'[^)]*\)\) \{ (.*) \}$/.exec(line);
             if (guarded !== null) {
-                if (!rules.has(guarded[1])) {apply(guarded[2], rules);}
+                if (!rules.has(guarded[1])) {
+                    apply(guarded[2], rules);
+                }
             } else {
                 apply(line, rules);
             }
@@ -66,13 +79,23 @@ function runFirewall(text: string, rules: Map<string, Rule>): string | undefined
 }
 
 /** What the rule must be afterwards, whatever it was. */
-const OPEN: Rule = { Enabled: "True", Profile: "Any", Direction: "Inbound", Action: "Allow", Protocol: "TCP", LocalPort: "22" };
+const OPEN: Rule = {
+    Enabled: "True",
+    Profile: "Any",
+    Direction: "Inbound",
+    Action: "Allow",
+    Protocol: "TCP",
+    LocalPort: "22",
+};
 
 const STARTS: [string, Rule | undefined][] = [
     ["no rule (2019/2022 before setup made one, or someone deleted it)", undefined],
     ["Windows Server 2025's built-in rule: Domain and Private profiles only", { ...OPEN, Profile: "Domain,Private" }],
     ["a disabled rule", { ...OPEN, Enabled: "False" }],
-    ["a rule someone narrowed to another port, outbound, blocking", { ...OPEN, Direction: "Outbound", Action: "Block", LocalPort: "2222", Profile: "Public" }],
+    [
+        "a rule someone narrowed to another port, outbound, blocking",
+        { ...OPEN, Direction: "Outbound", Action: "Block", LocalPort: "2222", Profile: "Public" },
+    ],
     ["the rule as setup makes it on 2019/2022", { ...OPEN }],
 ];
 
@@ -102,8 +125,14 @@ test("a firewall cmdlet's failure is reported in the output, naming the rule, an
 
 test("the model refuses what the cmdlets refuse (so a passing run means something)", () => {
     const rules = new Map<string, Rule>([[OPENSSH_FIREWALL_RULE, { ...OPEN }]]);
-    assert.match(runFirewall(`New-NetFirewallRule -Name '${OPENSSH_FIREWALL_RULE}' -DisplayName 'x'`, rules) ?? "", /already exists/);
-    assert.match(runFirewall(`Set-NetFirewallRule -Name 'missing' -Enabled True`, new Map()) ?? "", /no rule named missing/);
+    assert.match(
+        runFirewall(`New-NetFirewallRule -Name '${OPENSSH_FIREWALL_RULE}' -DisplayName 'x'`, rules) ?? "",
+        /already exists/,
+    );
+    assert.match(
+        runFirewall(`Set-NetFirewallRule -Name 'missing' -Enabled True`, new Map()) ?? "",
+        /no rule named missing/,
+    );
     // The statements before this change: the rule is created only when missing, so 2025's stays Domain,Private.
     const before = [
         `if (-not (Get-NetFirewallRule -Name '${OPENSSH_FIREWALL_RULE}' -ErrorAction SilentlyContinue)) { New-NetFirewallRule -Name '${OPENSSH_FIREWALL_RULE}' -DisplayName 'OpenSSH Server (sshd)' -Enabled True -Direction Inbound -Protocol TCP -Action Allow -LocalPort 22 | Out-Null }`,

@@ -23,7 +23,10 @@ describe("packed text", () => {
         assert.equal(new Set(PACKED_ALPHABET).size, 85);
         assert.doesNotMatch(PACKED_ALPHABET, /['<>\s]/);
         assert.match(PACKED_ALPHABET, /^[\x21-\x7e]+$/);
-        assert.equal(PACKED_ALPHABET, "()*+,-./0123456789:;!=\"?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|");
+        assert.equal(
+            PACKED_ALPHABET,
+            '()*+,-./0123456789:;!="?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|',
+        );
         assert.equal(expandPacked(Buffer.from("x")), `(Expand-Packed '${pack(Buffer.from("x"))}')`);
     });
 
@@ -32,6 +35,9 @@ describe("packed text", () => {
         const deflated = deflateRawSync(script, { level: 9 });
         const text = pack(script);
         assert.equal(text.length, Math.ceil(deflated.length / 4) * 5);
-        assert.ok(text.length < deflated.toString("base64").length * 0.95, `${text.length} against ${deflated.toString("base64").length}`);
+        assert.ok(
+            text.length < deflated.toString("base64").length * 0.95,
+            `${text.length} against ${deflated.toString("base64").length}`,
+        );
     });
 });

@@ -11,7 +11,15 @@ import { ArgumentError } from "../../components/validation";
 import { userDataAsRun } from "../support/carrier";
 import { powershellInBatch, ps2Violations, readPs2Table, uses } from "../support/powershell2";
 
-const scripts = [renderActivationScript(), renderActivationScript({ installKmsClientKey: true, kmsHost: "10.0.0.9", fallbackKmsHosts: ["a.example.com"], kmsPort: 1700 })];
+const scripts = [
+    renderActivationScript(),
+    renderActivationScript({
+        installKmsClientKey: true,
+        kmsHost: "10.0.0.9",
+        fallbackKmsHosts: ["a.example.com"],
+        kmsPort: 1700,
+    }),
+];
 
 /** What `render` returns, or undefined when it refuses the combination (an ArgumentError). */
 function renderedOrRefused(render: () => string | undefined): string | undefined {
@@ -32,7 +40,11 @@ function libraryPowerShell(): { name: string; text: string; server2019: boolean 
         // Every TAT command's carrier: activate (also the SSH carrier),
         // /check, and /diagnose (WindowsActivation's audit mode).
         for (const run of SCRIPT_RUNS) {
-            texts.push({ name: `TAT ${run} carrier ${i}`, text: renderScriptRunCarrier(script, run), server2019: false });
+            texts.push({
+                name: `TAT ${run} carrier ${i}`,
+                text: renderScriptRunCarrier(script, run),
+                server2019: false,
+            });
         }
         // The batch script's powershell.exe calls (status fallback,
         // diagnosis probe), with the KMS port cmd.exe puts in.
@@ -42,16 +54,32 @@ function libraryPowerShell(): { name: string; text: string; server2019: boolean 
         for (const enableOpenSsh of [false, true]) {
             for (const firstBootPowerShell of [undefined, "exit 1001"]) {
                 // A combination over Tencent's size limit is refused before any resource exists: it never runs.
-                const ud = renderedOrRefused(() => renderUserData({ activationScript: script, enableOpenSsh, firstBootPowerShell }));
+                const ud = renderedOrRefused(() =>
+                    renderUserData({ activationScript: script, enableOpenSsh, firstBootPowerShell }),
+                );
                 if (ud !== undefined) {
-                    texts.push({ name: `user data ${i} ssh=${enableOpenSsh} own=${firstBootPowerShell !== undefined}`, text: userDataAsRun(ud), server2019: enableOpenSsh });
+                    texts.push({
+                        name: `user data ${i} ssh=${enableOpenSsh} own=${firstBootPowerShell !== undefined}`,
+                        text: userDataAsRun(ud),
+                        server2019: enableOpenSsh,
+                    });
                 }
             }
         }
     }
-    texts.push({ name: "user data, first-boot code only", text: userDataAsRun(renderUserData({ firstBootPowerShell: "Write-Output 1" })!), server2019: false });
-    texts.push({ name: "user data, OpenSSH only", text: userDataAsRun(renderUserData({ enableOpenSsh: true })!), server2019: true });
-    texts.push(...powershellInBatch(SSH_RUN_COMMAND).map((text) => ({ name: "SSH run command", text, server2019: true })));
+    texts.push({
+        name: "user data, first-boot code only",
+        text: userDataAsRun(renderUserData({ firstBootPowerShell: "Write-Output 1" })!),
+        server2019: false,
+    });
+    texts.push({
+        name: "user data, OpenSSH only",
+        text: userDataAsRun(renderUserData({ enableOpenSsh: true })!),
+        server2019: true,
+    });
+    texts.push(
+        ...powershellInBatch(SSH_RUN_COMMAND).map((text) => ({ name: "SSH run command", text, server2019: true })),
+    );
     return texts;
 }
 
@@ -66,17 +94,27 @@ describe("static PowerShell 2.0 check", () => {
 
     test("every run of a TAT command is checked, the audit's /diagnose included", () => {
         for (const run of ["activate", "check", "diagnose"]) {
-            assert.ok(texts.some((t) => t.name.startsWith(`TAT ${run} carrier`)), run);
+            assert.ok(
+                texts.some((t) => t.name.startsWith(`TAT ${run} carrier`)),
+                run,
+            );
         }
-        assert.ok(texts.some((t) => t.text.includes("/c $p /diagnose")), "the audit carrier runs the script with /diagnose");
+        assert.ok(
+            texts.some((t) => t.text.includes("/c $p /diagnose")),
+            "the audit carrier runs the script with /diagnose",
+        );
     });
 
     test("the extraction reaches every emitter: carriers, loader, first-boot runner, status fallback, probe, OpenSSH, SSH command", () => {
         const all = texts.flatMap((t) => uses(t.text));
-        const has = (kind: string, name: string) => all.some((u) => u.kind === kind && u.name.toLowerCase() === name.toLowerCase());
+        const has = (kind: string, name: string) =>
+            all.some((u) => u.kind === kind && u.name.toLowerCase() === name.toLowerCase());
         assert.ok(has("static member", "SetAccessControl"), "the folder securing");
         assert.ok(has("static member", "Create"), "the loader's dot-sourced body");
-        assert.ok(has("command", "powershell.exe") && has("switch", "File"), "the first-boot runner and the SSH command");
+        assert.ok(
+            has("command", "powershell.exe") && has("switch", "File"),
+            "the first-boot runner and the SSH command",
+        );
         assert.ok(has("cmdlet", "Get-WmiObject"), "the status fallback");
         assert.ok(has("static member", "GetHostAddresses") && has("cmdlet", "Get-Acl"), "the diagnosis probe");
         assert.ok(has("cmdlet", "Add-WindowsCapability"), "the OpenSSH user data");
@@ -84,7 +122,11 @@ describe("static PowerShell 2.0 check", () => {
         for (const script of scripts) {
             const calls = (script.match(/powershell\.exe -/g) ?? []).length;
             assert.ok(calls >= 2, "the status fallback and the probe");
-            assert.equal(powershellInBatch(script).filter((t) => t.startsWith("& 'powershell.exe'")).length, calls, "every powershell.exe call of the batch script is read");
+            assert.equal(
+                powershellInBatch(script).filter((t) => t.startsWith("& 'powershell.exe'")).length,
+                calls,
+                "every powershell.exe call of the batch script is read",
+            );
         }
     });
 
@@ -92,10 +134,16 @@ describe("static PowerShell 2.0 check", () => {
         const all = texts.flatMap((t) => uses(t.text));
         const table = readPs2Table({ server2019: true });
         for (const cmdlet of table.cmdlets.keys()) {
-            assert.ok(all.some((u) => u.kind === "cmdlet" && u.name.toLowerCase() === cmdlet), cmdlet);
+            assert.ok(
+                all.some((u) => u.kind === "cmdlet" && u.name.toLowerCase() === cmdlet),
+                cmdlet,
+            );
         }
         for (const sw of table.switches) {
-            assert.ok(all.some((u) => u.kind === "switch" && u.name.toLowerCase() === sw), sw);
+            assert.ok(
+                all.some((u) => u.kind === "switch" && u.name.toLowerCase() === sw),
+                sw,
+            );
         }
     });
 
@@ -121,10 +169,15 @@ describe("static PowerShell 2.0 check", () => {
         const markdown = fs.readFileSync(path.join(__dirname, "POWERSHELL2.md"), "utf8");
         const withRename = readPs2Table(
             {},
-            markdown.replace("| `Test-Path` |", "| `Rename-Item` | `Path`, `NewName` | PowerShell 2.0 | https://learn.microsoft.com/en-us/previous-versions/dd315353(v=technet.10) |\n| `Test-Path` |"),
+            markdown.replace(
+                "| `Test-Path` |",
+                "| `Rename-Item` | `Path`, `NewName` | PowerShell 2.0 | https://learn.microsoft.com/en-us/previous-versions/dd315353(v=technet.10) |\n| `Test-Path` |",
+            ),
         );
         assert.deepEqual(ps2Violations("$d = 'C:\\x'; Rename-Item -Path $d -NewName 'y'", withRename), []);
-        assert.deepEqual(ps2Violations("$d = 'C:\\x'; Rename-Item -LiteralPath $d -NewName 'y'", withRename), ["parameter rename-item -LiteralPath"]);
+        assert.deepEqual(ps2Violations("$d = 'C:\\x'; Rename-Item -LiteralPath $d -NewName 'y'", withRename), [
+            "parameter rename-item -LiteralPath",
+        ]);
         // The OpenSSH cmdlets exist from Windows Server 2012/2019 on: refused against the 2.0 table.
         assert.ok(ps2Violations(renderOpenSshEnable()).includes("cmdlet add-windowscapability"));
     });

@@ -9,7 +9,13 @@ function runWait(port: number, seconds: number): Promise<{ code: number | null; 
     const started = Date.now();
     return new Promise((resolve) => {
         const child = spawn("/bin/sh", ["-c", SSH_WAIT_COMMAND], {
-            env: { ...process.env, TCW_HOST: "127.0.0.1", TCW_PORT: String(port), TCW_SECONDS: String(seconds), TCW_MESSAGE: sshWaitMessage("127.0.0.1", seconds) },
+            env: {
+                ...process.env,
+                TCW_HOST: "127.0.0.1",
+                TCW_PORT: String(port),
+                TCW_SECONDS: String(seconds),
+                TCW_MESSAGE: sshWaitMessage("127.0.0.1", seconds),
+            },
         });
         let stderr = "";
         child.stderr.on("data", (d) => (stderr += d));
@@ -50,7 +56,10 @@ describe("waiting for sshd (SSH delivery)", () => {
         } finally {
             other.close();
         }
-        assert.match(sshWaitMessage("203.0.113.7", 1500), /203\.0\.113\.7:22 within 1500 s.*Add-WindowsCapability.*Windows Update or WSUS.*OpenSSH Server could not be installed/);
+        assert.match(
+            sshWaitMessage("203.0.113.7", 1500),
+            /203\.0\.113\.7:22 within 1500 s.*Add-WindowsCapability.*Windows Update or WSUS.*OpenSSH Server could not be installed/,
+        );
     });
 
     test("the command has nothing that /bin/sh or cmd.exe would change inside its double quotes", () => {

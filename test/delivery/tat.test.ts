@@ -8,10 +8,21 @@ import { describe, test } from "node:test";
 import { MockCloud, valueOf } from "../support/mockCloud";
 import { Library, deploy } from "../support/deploy";
 
-const base = { availabilityZone: "ap-guangzhou-3", instanceType: "S5.MEDIUM4", vpcId: "vpc-1", subnetId: "subnet-1", password: "Day(Two)Passw0rd", windowsVersion: "2022" as const };
+const base = {
+    availabilityZone: "ap-guangzhou-3",
+    instanceType: "S5.MEDIUM4",
+    vpcId: "vpc-1",
+    subnetId: "subnet-1",
+    password: "Day(Two)Passw0rd",
+    windowsVersion: "2022" as const,
+};
 
 function server(activation: Record<string, unknown>) {
-    return async (lib: Library) => valueOf(new lib.ActivatedWindowsServer("rec1", { ...base, activation: { delivery: "tat", ...activation } }).activationStatus);
+    return async (lib: Library) =>
+        valueOf(
+            new lib.ActivatedWindowsServer("rec1", { ...base, activation: { delivery: "tat", ...activation } })
+                .activationStatus,
+        );
 }
 
 describe("an attachment whose invocation record TAT no longer keeps", () => {
@@ -26,7 +37,10 @@ describe("an attachment whose invocation record TAT no longer keeps", () => {
         const replaced = cloud.resources.find((r) => r.name === "rec1-activation")!;
         assert.equal(replaced.change, "replace");
         assert.equal(result, "Licensed", "the new invocation's record is read");
-        assert.ok(!cloud.deletes.includes(old.id), "the old attachment is only forgotten, never deleted through the provider");
+        assert.ok(
+            !cloud.deletes.includes(old.id),
+            "the old attachment is only forgotten, never deleted through the provider",
+        );
         assert.equal(cloud.invocations.get(cloud.resources.find((r) => r.name === "rec1-instance")!.id)?.length, 2);
     });
 
@@ -36,7 +50,13 @@ describe("an attachment whose invocation record TAT no longer keeps", () => {
         const program = (timeout: number) => async () => {
             const tc = await import("@pulumi/tencentcloud");
             const instance = new tc.Instance("bare", { availabilityZone: "ap-guangzhou-3", imageId: "img-2022zh02" });
-            return valueOf(new tc.TatInvocationInvokeAttachment("bare-run", { commandId: "cmd-1", instanceId: instance.id, timeout }).invocationId);
+            return valueOf(
+                new tc.TatInvocationInvokeAttachment("bare-run", {
+                    commandId: "cmd-1",
+                    instanceId: instance.id,
+                    timeout,
+                }).invocationId,
+            );
         };
         await deploy(cloud, program(60));
         cloud.expireInvocationRecords();

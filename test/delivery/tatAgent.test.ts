@@ -7,20 +7,30 @@ import { describe, test } from "node:test";
 import { MockCloud, valueOf } from "../support/mockCloud";
 import { Library, deploy, withWarnings } from "../support/deploy";
 
-const base = { availabilityZone: "ap-guangzhou-3", instanceType: "S5.MEDIUM4", vpcId: "vpc-1", subnetId: "subnet-1", password: "Day(Two)Passw0rd", windowsVersion: "2022" as const };
+const base = {
+    availabilityZone: "ap-guangzhou-3",
+    instanceType: "S5.MEDIUM4",
+    vpcId: "vpc-1",
+    subnetId: "subnet-1",
+    password: "Day(Two)Passw0rd",
+    windowsVersion: "2022" as const,
+};
 /** A short deadline: the old gate would wait this long for a stopped server's agent, then fail. */
 const gate = { tatAgentTimeoutSeconds: 4, tatAgentPollSeconds: 1 };
 
 function servers(names: string[], activation: Record<string, unknown>) {
     return async (lib: Library) => {
-        const list = names.map((n) => new lib.ActivatedWindowsServer(n, { ...base, activation: { ...gate, ...activation } }));
+        const list = names.map(
+            (n) => new lib.ActivatedWindowsServer(n, { ...base, activation: { ...gate, ...activation } }),
+        );
         return Promise.all(list.map((s) => valueOf(s.activationStatus)));
     };
 }
 
 const byName = (cloud: MockCloud, name: string) => cloud.resources.find((r) => r.name === name)!;
 const callsFor = (cloud: MockCloud, token: string, id: string) =>
-    cloud.calls.filter((c) => c.token === token && (c.inputs.instanceIds ?? c.inputs.instanceSetIds ?? []).includes(id)).length;
+    cloud.calls.filter((c) => c.token === token && (c.inputs.instanceIds ?? c.inputs.instanceSetIds ?? []).includes(id))
+        .length;
 const AGENT = "tencentcloud:index/getTatAgent:getTatAgent";
 const INSTANCES = "tencentcloud:index/getInstances:getInstances";
 
@@ -32,7 +42,9 @@ describe("a stopped server", () => {
         cloud.setInstanceState(stopped, "STOPPED");
 
         const started = Date.now();
-        const { value, warnings } = await withWarnings(() => deploy(cloud, servers(["st1", "st2"], { delivery: "tat", keepActivated: true })));
+        const { value, warnings } = await withWarnings(() =>
+            deploy(cloud, servers(["st1", "st2"], { delivery: "tat", keepActivated: true })),
+        );
         const seconds = (Date.now() - started) / 1000;
         assert.ok(seconds < gate.tatAgentTimeoutSeconds / 2, `took ${seconds} s`);
         assert.equal(callsFor(cloud, INSTANCES, stopped), 1, "one instance-status call");
@@ -42,8 +54,17 @@ describe("a stopped server", () => {
         assert.deepEqual(value.result, ["Licensed", "Licensed"], "its last result still stands");
         const named = warnings.filter((w) => w.includes("'st1'"));
         assert.equal(named.length, 1, warnings.join("\n"));
-        assert.match(named[0], new RegExp(`^Server 'st1' \\(instance ${stopped}\\) is STOPPED: .*does not wait.*first \`pulumi up\` after the server is started`));
-        assert.deepEqual(warnings.filter((w) => w.includes("'st2'")), [], "a running server is not named");
+        assert.match(
+            named[0],
+            new RegExp(
+                `^Server 'st1' \\(instance ${stopped}\\) is STOPPED: .*does not wait.*first \`pulumi up\` after the server is started`,
+            ),
+        );
+        assert.deepEqual(
+            warnings.filter((w) => w.includes("'st2'")),
+            [],
+            "a running server is not named",
+        );
     });
 
     test("stopping and shut-down servers are released the same way", async () => {
@@ -80,13 +101,21 @@ describe("a stopped server", () => {
         cloud.setInstanceState(stopped, "STOPPED");
         await withWarnings(() => deploy(cloud, servers(["kp1", "kp2"], { keepActivated: true })));
         const invokers = () => cloud.resources.filter((r) => r.type === "tencentcloud:index/tatInvoker:TatInvoker");
-        assert.deepEqual(invokers().map((r) => [r.name, r.change, r.inputs.instanceIds]), [["kp2-keep-activated", "create", [running]]]);
+        assert.deepEqual(
+            invokers().map((r) => [r.name, r.change, r.inputs.instanceIds]),
+            [["kp2-keep-activated", "create", [running]]],
+        );
 
         cloud.setInstanceState(stopped, "RUNNING");
         await deploy(cloud, servers(["kp1", "kp2"], { keepActivated: true }));
         assert.deepEqual(
-            invokers().map((r) => [r.name, r.change, r.inputs.instanceIds]).sort(),
-            [["kp1-keep-activated", "create", [stopped]], ["kp2-keep-activated", "same", [running]]],
+            invokers()
+                .map((r) => [r.name, r.change, r.inputs.instanceIds])
+                .sort(),
+            [
+                ["kp1-keep-activated", "create", [stopped]],
+                ["kp2-keep-activated", "same", [running]],
+            ],
             "the running server's invoker is left as it is",
         );
     });

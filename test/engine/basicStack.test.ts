@@ -46,7 +46,10 @@ interface Call {
 interface CloudFile {
     instances: Record<string, { id: string; status: string }>;
     commands: Record<string, { id: string }>;
-    invocations: Record<string, { invocationId: string; instanceId: string; status: string; polls: number; expired?: boolean }>;
+    invocations: Record<
+        string,
+        { invocationId: string; instanceId: string; status: string; polls: number; expired?: boolean }
+    >;
 }
 
 interface StateResource {
@@ -74,18 +77,29 @@ async function pulumi(...args: string[]): Promise<string> {
         return stdout;
     } catch (e) {
         const err = e as { stdout?: string; stderr?: string; message: string };
-        throw new Error(`pulumi ${args.join(" ")} failed: ${err.message}\n--- stdout\n${err.stdout}\n--- stderr\n${err.stderr}`);
+        throw new Error(
+            `pulumi ${args.join(" ")} failed: ${err.message}\n--- stdout\n${err.stdout}\n--- stderr\n${err.stderr}`,
+        );
     }
 }
 
 function calls(): Call[] {
     const file = path.join(modelDir, "calls.jsonl");
-    return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Call) : [];
+    return fs.existsSync(file)
+        ? fs
+              .readFileSync(file, "utf8")
+              .trim()
+              .split("\n")
+              .filter(Boolean)
+              .map((l) => JSON.parse(l) as Call)
+        : [];
 }
 
 function cloud(): CloudFile {
     const file = path.join(modelDir, "cloud.json");
-    return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as CloudFile) : { instances: {}, commands: {}, invocations: {} };
+    return fs.existsSync(file)
+        ? (JSON.parse(fs.readFileSync(file, "utf8")) as CloudFile)
+        : { instances: {}, commands: {}, invocations: {} };
 }
 
 /** The calls after `mark` that changed the cloud (not previews, not reads). */
@@ -103,7 +117,11 @@ async function stateResources(): Promise<StateResource[]> {
 }
 
 async function lastUpdate(): Promise<{ kind: string; result: string; resourceChanges?: Record<string, number> }> {
-    const history = JSON.parse(await pulumi("stack", "history", "--json")) as { kind: string; result: string; resourceChanges?: Record<string, number> }[];
+    const history = JSON.parse(await pulumi("stack", "history", "--json")) as {
+        kind: string;
+        result: string;
+        resourceChanges?: Record<string, number>;
+    }[];
     return history[0];
 }
 
@@ -163,18 +181,33 @@ describe("the example stack under the real engine (pulumi v3.248.0, local backen
         const images = SAMPLE_IMAGES.map((i) => ({ ...i, createdTime: `${i.createdTime.replace(" ", "T")}+08:00` }));
         fs.writeFileSync(
             path.join(modelDir, "settings.json"),
-            JSON.stringify({ images, taskOutput: `activation log...\r\n${LICENSED_LINE}\r\n`, invocationPolls: 2, pollIntervalMs: 200, agentOfflinePolls: 0 }),
+            JSON.stringify({
+                images,
+                taskOutput: `activation log...\r\n${LICENSED_LINE}\r\n`,
+                invocationPolls: 2,
+                pollIntervalMs: 200,
+                agentOfflinePolls: 0,
+            }),
         );
         // The project sits inside the repository so that Node resolves @pulumi/pulumi, the SDK and the
         // library from its node_modules, as in a user's project; its program is the example itself.
         fs.mkdirSync(path.join(ROOT, ".engine", "projects"), { recursive: true });
         project = fs.mkdtempSync(path.join(ROOT, ".engine", "projects", "basic-"));
-        fs.writeFileSync(path.join(project, "Pulumi.yaml"), `name: ${PROJECT}\nruntime: nodejs\nmain: index.ts\ndescription: stacks/basic under the real engine\n`);
+        fs.writeFileSync(
+            path.join(project, "Pulumi.yaml"),
+            `name: ${PROJECT}\nruntime: nodejs\nmain: index.ts\ndescription: stacks/basic under the real engine\n`,
+        );
         // The example imports the library by its package name, as a user's project does; here it is the
         // repository's own sources (the built bin/ may be older than them).
         const example = fs.readFileSync(path.join(ROOT, "stacks", "basic", "index.ts"), "utf8");
-        assert.ok(example.includes('from "tencentcloud-windows"'), "the example imports the library by its package name");
-        fs.writeFileSync(path.join(project, "index.ts"), example.split('from "tencentcloud-windows"').join('from "../../../index"'));
+        assert.ok(
+            example.includes('from "tencentcloud-windows"'),
+            "the example imports the library by its package name",
+        );
+        fs.writeFileSync(
+            path.join(project, "index.ts"),
+            example.split('from "tencentcloud-windows"').join('from "../../../index"'),
+        );
         env = {
             PATH: `${BIN}${path.delimiter}${process.env.PATH}`,
             HOME: process.env.HOME,
@@ -201,11 +234,20 @@ describe("the example stack under the real engine (pulumi v3.248.0, local backen
     });
 
     test("preview plans a create of every resource and changes nothing in the cloud", async () => {
-        const preview = JSON.parse(await pulumi("preview", "--json")) as { steps: { op: string; urn: string }[]; changeSummary: Record<string, number> };
+        const preview = JSON.parse(await pulumi("preview", "--json")) as {
+            steps: { op: string; urn: string }[];
+            changeSummary: Record<string, number>;
+        };
         const types = preview.steps.map((s) => s.urn.split("::")[2]);
-        assert.ok(preview.steps.every((s) => s.op === "create"), JSON.stringify(preview.steps.map((s) => s.op)));
+        assert.ok(
+            preview.steps.every((s) => s.op === "create"),
+            JSON.stringify(preview.steps.map((s) => s.op)),
+        );
         for (const type of [INSTANCE, COMMAND, ATTACHMENT]) {
-            assert.ok(types.some((t) => t.endsWith(type)), `${type} in the plan: ${types.join(", ")}`);
+            assert.ok(
+                types.some((t) => t.endsWith(type)),
+                `${type} in the plan: ${types.join(", ")}`,
+            );
         }
         assert.deepEqual(changesSince(0), []);
         assert.deepEqual(Object.keys(cloud().instances), []);
@@ -231,19 +273,30 @@ describe("the example stack under the real engine (pulumi v3.248.0, local backen
         // output was read after that.
         const log = calls().filter((x) => x.seq > mark);
         const polls = log.filter((x) => x.method === "Poll").map((x) => x.detail);
-        assert.deepEqual(polls, ["DescribeInvocations RUNNING", "DescribeInvocations RUNNING", "DescribeInvocations SUCCESS"]);
+        assert.deepEqual(polls, [
+            "DescribeInvocations RUNNING",
+            "DescribeInvocations RUNNING",
+            "DescribeInvocations SUCCESS",
+        ]);
         const success = log.find((x) => x.detail === "DescribeInvocations SUCCESS")!.seq;
-        const taskRead = log.filter((x) => x.method === "Invoke" && x.type === "tencentcloud:index/getTatInvocationTask:getTatInvocationTask");
+        const taskRead = log.filter(
+            (x) => x.method === "Invoke" && x.type === "tencentcloud:index/getTatInvocationTask:getTatInvocationTask",
+        );
         assert.ok(taskRead.length > 0 && taskRead.every((x) => x.seq > success), "getTatInvocationTask after SUCCESS");
         const update = await lastUpdate();
         assert.equal(update.result, "succeeded");
         // The provider's create timeout travels as the resource's Terraform timeouts block (an input):
         // the dynamic bridge ignores customTimeouts.
-        const exported = JSON.parse(await pulumi("stack", "export")) as { deployment: { resources: { type: string; inputs?: Record<string, unknown> }[] } };
+        const exported = JSON.parse(await pulumi("stack", "export")) as {
+            deployment: { resources: { type: string; inputs?: Record<string, unknown> }[] };
+        };
         const attachment = exported.deployment.resources.find((r) => r.type === ATTACHMENT)!;
         assert.match(String((attachment.inputs?.timeouts as { create?: string })?.create), /^\d+m$/);
         // The password stays a secret in the state the engine wrote.
-        assert.ok(!(await pulumi("stack", "export")).includes(PASSWORD), "the password is not in the exported state in clear");
+        assert.ok(
+            !(await pulumi("stack", "export")).includes(PASSWORD),
+            "the password is not in the exported state in clear",
+        );
     });
 
     test("a second up changes nothing (the engine's --expect-no-changes)", async () => {
@@ -257,7 +310,11 @@ describe("the example stack under the real engine (pulumi v3.248.0, local backen
     test("a newer public image changes nothing: the engine applies the component's ignoreChanges on imageId", async () => {
         const file = path.join(modelDir, "settings.json");
         const settings = JSON.parse(fs.readFileSync(file, "utf8")) as { images: Record<string, string>[] };
-        const newest = { ...settings.images.find((i) => i.imageId === "img-2022zh02")!, imageId: "img-2022zh03", createdTime: "2026-01-01T10:00:00+08:00" };
+        const newest = {
+            ...settings.images.find((i) => i.imageId === "img-2022zh02")!,
+            imageId: "img-2022zh03",
+            createdTime: "2026-01-01T10:00:00+08:00",
+        };
         settings.images.push(newest);
         fs.writeFileSync(file, JSON.stringify(settings));
         const mark = lastSeq();
@@ -265,15 +322,25 @@ describe("the example stack under the real engine (pulumi v3.248.0, local backen
         assert.deepEqual(changesSince(mark), []);
         const diffs = calls().filter((x) => x.seq > mark && x.method === "Diff" && x.type === INSTANCE);
         assert.equal(diffs.length, 1);
-        assert.equal(diffs[0].detail, "changed=[] replaces=[]", "the provider saw the old imageId: the engine put it back before Diff");
-        const lookups = calls().filter((x) => x.seq > mark && x.method === "Invoke" && x.type === "tencentcloud:index/getImages:getImages");
+        assert.equal(
+            diffs[0].detail,
+            "changed=[] replaces=[]",
+            "the provider saw the old imageId: the engine put it back before Diff",
+        );
+        const lookups = calls().filter(
+            (x) => x.seq > mark && x.method === "Invoke" && x.type === "tencentcloud:index/getImages:getImages",
+        );
         // The program looks the newest image up again, and then, the server running another one, that
         // image by its ID (for imageName): two different queries, each asked once.
         assert.deepEqual(
             lookups.map((x) => JSON.parse(x.detail!)),
             [{ imageNameRegex: "^Windows Server 2022 ", imageTypes: ["PUBLIC_IMAGE"] }, { imageId: "img-2022zh02" }],
         );
-        assert.equal((await outputs()).imageId, "img-2022zh02", "imageId reports the image the server runs (the instance's state), not the newer one");
+        assert.equal(
+            (await outputs()).imageId,
+            "img-2022zh02",
+            "imageId reports the image the server runs (the instance's state), not the newer one",
+        );
     });
 
     test("refresh with nothing changed changes nothing; with TAT's record gone it forgets the attachment", async () => {
@@ -293,15 +360,26 @@ describe("the example stack under the real engine (pulumi v3.248.0, local backen
         const after = await stateResources();
         assert.ok(!after.some((r) => r.type === ATTACHMENT), "the attachment is gone from the state");
         assert.equal(after.length, before.length - 1);
-        assert.ok(calls().some((x) => x.seq > mark && x.method === "Read" && x.type === ATTACHMENT && x.detail?.startsWith("not found")));
+        assert.ok(
+            calls().some(
+                (x) =>
+                    x.seq > mark && x.method === "Read" && x.type === ATTACHMENT && x.detail?.startsWith("not found"),
+            ),
+        );
         assert.deepEqual(changesSince(mark), [], "refresh calls no Create, Update or Delete");
-        assert.ok(!(await pulumi("stack", "export")).includes(PASSWORD), "the refreshed state keeps the password secret");
+        assert.ok(
+            !(await pulumi("stack", "export")).includes(PASSWORD),
+            "the refreshed state keeps the password secret",
+        );
 
         // The engine's decision for the next update: the attachment is a new resource, so the
         // script is invoked on the server again (a new invocation), and the result is Licensed again.
         const next = JSON.parse(await pulumi("preview", "--json")) as { steps: { op: string; urn: string }[] };
         const changed = next.steps.filter((s) => s.op !== "same");
-        assert.deepEqual(changed.map((s) => [s.op, s.urn.split("::")[2].split("$").pop()]), [["create", ATTACHMENT]]);
+        assert.deepEqual(
+            changed.map((s) => [s.op, s.urn.split("::")[2].split("$").pop()]),
+            [["create", ATTACHMENT]],
+        );
         const upMark = lastSeq();
         await pulumi("up", "--yes", "--skip-preview");
         assert.deepEqual(
@@ -315,19 +393,28 @@ describe("the example stack under the real engine (pulumi v3.248.0, local backen
         const { changes, created, deleted } = await replaceInstance();
         assert.equal(deleted.id, firstInstance);
         assert.notEqual(created.id, firstInstance);
-        assert.ok(created.seq < deleted.seq, "create-before-delete: the new server exists before the old one is terminated");
+        assert.ok(
+            created.seq < deleted.seq,
+            "create-before-delete: the new server exists before the old one is terminated",
+        );
         // The attachment names the instance (ForceNew): a new invocation on the new server, created
         // after it; the old attachment is only forgotten (retainOnDelete: no CancelInvocation).
         const invoked = changes.filter((x) => x.type === ATTACHMENT && x.method === "Create");
         assert.equal(invoked.length, 1);
         assert.ok(invoked[0].id!.endsWith(`#${created.id}`));
         assert.ok(invoked[0].seq > created.seq);
-        assert.ok(!changes.some((x) => x.type === ATTACHMENT && x.method === "Delete"), "no Delete of an attachment (retainOnDelete)");
+        assert.ok(
+            !changes.some((x) => x.type === ATTACHMENT && x.method === "Delete"),
+            "no Delete of an attachment (retainOnDelete)",
+        );
         assert.ok(!changes.some((x) => x.type === COMMAND), "the TAT command is unchanged");
         assert.deepEqual(Object.keys(cloud().instances), [created.id]);
         const out = await outputs();
         assert.equal(out.instanceId, created.id);
-        assert.ok(!(await pulumi("stack", "export")).includes(PASSWORD), "the replacement's password is secret in the state");
+        assert.ok(
+            !(await pulumi("stack", "export")).includes(PASSWORD),
+            "the replacement's password is secret in the state",
+        );
         assert.equal(out.activationStatus, "Licensed");
     });
 
@@ -348,11 +435,20 @@ describe("the example stack under the real engine (pulumi v3.248.0, local backen
         const mark = lastSeq();
         await pulumi("destroy", "--yes", "--skip-preview");
         const changes = changesSince(mark);
-        assert.deepEqual(changes.map((x) => [x.method, x.type]).sort(), [["Delete", INSTANCE], ["Delete", COMMAND]].sort());
+        assert.deepEqual(
+            changes.map((x) => [x.method, x.type]).sort(),
+            [
+                ["Delete", INSTANCE],
+                ["Delete", COMMAND],
+            ].sort(),
+        );
         const c = cloud();
         assert.deepEqual(Object.keys(c.instances), []);
         assert.deepEqual(Object.keys(c.commands), []);
-        assert.ok(Object.values(c.invocations).every((i) => i.status === "SUCCESS"), "no invocation cancelled");
+        assert.ok(
+            Object.values(c.invocations).every((i) => i.status === "SUCCESS"),
+            "no invocation cancelled",
+        );
         assert.deepEqual(await stateResources(), []);
     });
     test("a server with a fixed private IP: up --replace deletes the old server first, and the new one gets the IP", async () => {
@@ -363,7 +459,10 @@ describe("the example stack under the real engine (pulumi v3.248.0, local backen
         assert.equal(first.privateIp, "10.0.1.10");
         const { created, deleted } = await replaceInstance();
         assert.equal(deleted.id, first.instanceId);
-        assert.ok(deleted.seq < created.seq, "delete-before-replace: the old server releases the IP before the new one is created");
+        assert.ok(
+            deleted.seq < created.seq,
+            "delete-before-replace: the old server releases the IP before the new one is created",
+        );
         const out = await outputs();
         assert.equal(out.instanceId, created.id);
         assert.equal(out.privateIp, "10.0.1.10");

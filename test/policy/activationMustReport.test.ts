@@ -42,12 +42,22 @@ describe("activation-must-report", () => {
     });
 
     test("with PULUMI_NODEJS_SKIP_COMPONENT_INPUTS the component registers no inputs; its registered outputs still decide", async () => {
-        const base = { availabilityZone: "ap-guangzhou-3", instanceType: "S5.MEDIUM4", vpcId: "vpc-1", subnetId: "subnet-1", password: "Skip(Inputs)99", windowsVersion: "2022" as const };
+        const base = {
+            availabilityZone: "ap-guangzhou-3",
+            instanceType: "S5.MEDIUM4",
+            vpcId: "vpc-1",
+            subnetId: "subnet-1",
+            password: "Skip(Inputs)99",
+            windowsVersion: "2022" as const,
+        };
         const cloud = new MockCloud();
         process.env.PULUMI_NODEJS_SKIP_COMPONENT_INPUTS = "true";
         try {
             await deploy(cloud, async (lib) => {
-                const servers = [new lib.ActivatedWindowsServer("reports", { ...base, activation: { delivery: "tat" } }), new lib.ActivatedWindowsServer("silent", base)];
+                const servers = [
+                    new lib.ActivatedWindowsServer("reports", { ...base, activation: { delivery: "tat" } }),
+                    new lib.ActivatedWindowsServer("silent", base),
+                ];
                 return Promise.all(servers.map((s) => valueOf(s.activationStatus)));
             });
         } finally {
@@ -60,7 +70,12 @@ describe("activation-must-report", () => {
             "no inputs reach the engine",
         );
         const { report, violations } = recorder();
-        validateActivationMustReport(stackArgs(components.map((c) => ({ type: c.type, name: c.name, props: cloud.registeredOutputs.get(c.urn) }))), report);
+        validateActivationMustReport(
+            stackArgs(
+                components.map((c) => ({ type: c.type, name: c.name, props: cloud.registeredOutputs.get(c.urn) })),
+            ),
+            report,
+        );
         assert.deepEqual(
             violations.map((v) => v.message.slice(0, 31)),
             ['ActivatedWindowsServer "silent"'],

@@ -46,7 +46,10 @@ export interface Violation {
 /** A `reportViolation` that records what it gets. */
 export function recorder(): { report: ReportViolation; violations: Violation[] } {
     const violations: Violation[] = [];
-    return { report: (message, urn) => violations.push(urn === undefined ? { message } : { message, urn }), violations };
+    return {
+        report: (message, urn) => violations.push(urn === undefined ? { message } : { message, urn }),
+        violations,
+    };
 }
 
 function notApplicable(reason?: string): never {
@@ -62,7 +65,12 @@ const OPTIONS = {
 };
 
 /** Arguments of a resource validation for one resource's inputs. */
-export function resourceArgs(type: string, name: string, props: Record<string, unknown>, config: object = {}): ResourceValidationArgs {
+export function resourceArgs(
+    type: string,
+    name: string,
+    props: Record<string, unknown>,
+    config: object = {},
+): ResourceValidationArgs {
     const proxied = unknownCheckingProxy(props);
     return {
         type,
@@ -96,19 +104,17 @@ export function stackArgs(specs: StackResourceSpec[], config: object = {}): Stac
         }
         return types;
     };
-    const resources = specs.map(
-        (s): PolicyResource => ({
-            type: s.type,
-            name: s.name,
-            urn: urnOf(s.type, s.name, ancestors(s)),
-            props: unknownCheckingProxy(s.props ?? {}),
-            opts: { ...OPTIONS },
-            dependencies: [],
-            propertyDependencies: {},
-            isType: () => false,
-            asType: () => undefined,
-        }),
-    );
+    const resources = specs.map((s): PolicyResource => ({
+        type: s.type,
+        name: s.name,
+        urn: urnOf(s.type, s.name, ancestors(s)),
+        props: unknownCheckingProxy(s.props ?? {}),
+        opts: { ...OPTIONS },
+        dependencies: [],
+        propertyDependencies: {},
+        isType: () => false,
+        asType: () => undefined,
+    }));
     const resourceByName = new Map(resources.map((r) => [r.name, r]));
     specs.forEach((s, i) => {
         if (s.parent !== undefined) {

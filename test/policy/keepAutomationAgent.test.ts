@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { validateKeepAutomationAgent } from "../../policy/policies/keepAutomationAgent";
-import { COMPONENT, INSTANCE, StackResourceSpec, UNKNOWN_BOOLEAN, UNKNOWN_STRING, recorder, stackArgs, urnOf } from "./engine";
+import {
+    COMPONENT,
+    INSTANCE,
+    StackResourceSpec,
+    UNKNOWN_BOOLEAN,
+    UNKNOWN_STRING,
+    recorder,
+    stackArgs,
+    urnOf,
+} from "./engine";
 
 const WINDOWS_OS = "Windows Server 2019 DataCenter 64bit EN";
 
@@ -25,7 +34,12 @@ describe("keep-automation-agent", () => {
     test("reports a Windows CVM with disableAutomationService: true, even inside the component", () => {
         const violations = run([
             { type: COMPONENT, name: "web" },
-            { type: INSTANCE, name: "web-instance", parent: "web", props: { osName: WINDOWS_OS, disableAutomationService: true } },
+            {
+                type: INSTANCE,
+                name: "web-instance",
+                parent: "web",
+                props: { osName: WINDOWS_OS, disableAutomationService: true },
+            },
         ]);
         assert.equal(violations.length, 1);
         assert.equal(violations[0].urn, urnOf(INSTANCE, "web-instance", [COMPONENT]));
@@ -35,15 +49,27 @@ describe("keep-automation-agent", () => {
     test("ignores Linux CVMs and an unknown disableAutomationService", () => {
         assert.deepEqual(
             run([
-                { type: INSTANCE, name: "linux", props: { osName: "Ubuntu Server 22.04 LTS 64bit", disableAutomationService: true } },
-                { type: INSTANCE, name: "pending", props: { osName: WINDOWS_OS, disableAutomationService: UNKNOWN_BOOLEAN } },
+                {
+                    type: INSTANCE,
+                    name: "linux",
+                    props: { osName: "Ubuntu Server 22.04 LTS 64bit", disableAutomationService: true },
+                },
+                {
+                    type: INSTANCE,
+                    name: "pending",
+                    props: { osName: WINDOWS_OS, disableAutomationService: UNKNOWN_BOOLEAN },
+                },
             ]),
             [],
         );
     });
 
     test("during preview (osName unknown) it decides by the configured image IDs", () => {
-        const spec = { type: INSTANCE, name: "new", props: { imageId: "img-win00002", osName: UNKNOWN_STRING, disableAutomationService: true } };
+        const spec = {
+            type: INSTANCE,
+            name: "new",
+            props: { imageId: "img-win00002", osName: UNKNOWN_STRING, disableAutomationService: true },
+        };
         assert.deepEqual(run([spec]), []);
         assert.equal(run([spec], { windowsImageIds: ["img-win00002"] }).length, 1);
     });

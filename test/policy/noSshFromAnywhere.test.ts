@@ -25,7 +25,15 @@ function ruleSet(rule: Record<string, unknown>) {
 
 /** A SecurityGroupRule (ingress ACCEPT TCP 22 from 0.0.0.0/0 unless overridden). */
 function singleRule(rule: Record<string, unknown>) {
-    return run(RULE_TYPE, { securityGroupId: "sg-12345678", type: "ingress", cidrIp: "0.0.0.0/0", ipProtocol: "TCP", portRange: "22", policy: "ACCEPT", ...rule });
+    return run(RULE_TYPE, {
+        securityGroupId: "sg-12345678",
+        type: "ingress",
+        cidrIp: "0.0.0.0/0",
+        ipProtocol: "TCP",
+        portRange: "22",
+        policy: "ACCEPT",
+        ...rule,
+    });
 }
 
 describe("no-ssh-from-anywhere: SecurityGroupRuleSet", () => {
@@ -37,7 +45,10 @@ describe("no-ssh-from-anywhere: SecurityGroupRuleSet", () => {
     test("reports TCP 22 from 0.0.0.0/0 with the rule's index and what to change", () => {
         const messages = ruleSet({});
         assert.equal(messages.length, 1);
-        assert.match(messages[0], /ingresses\[0\] accepts SSH \(TCP 22\): protocol "TCP", port "22" from 0\.0\.0\.0\/0/);
+        assert.match(
+            messages[0],
+            /ingresses\[0\] accepts SSH \(TCP 22\): protocol "TCP", port "22" from 0\.0\.0\.0\/0/,
+        );
         assert.match(messages[0], /cidrBlock\/ipv6CidrBlock to a narrower block/);
     });
 
@@ -71,7 +82,9 @@ describe("no-ssh-from-anywhere: SecurityGroupRuleSet", () => {
         assert.deepEqual(ruleSet({ protocol: undefined, port: undefined, serviceTemplateId: "ppm-12345678" }), []);
         assert.deepEqual(ruleSet({ protocol: undefined, port: undefined, serviceTemplateGroup: "ppmg-12345678" }), []);
         assert.deepEqual(
-            run(RULE_SET_TYPE, { egresses: [{ action: "ACCEPT", cidrBlock: "0.0.0.0/0", protocol: "TCP", port: "22" }] }),
+            run(RULE_SET_TYPE, {
+                egresses: [{ action: "ACCEPT", cidrBlock: "0.0.0.0/0", protocol: "TCP", port: "22" }],
+            }),
             [],
         );
     });
@@ -85,7 +98,10 @@ describe("no-ssh-from-anywhere: SecurityGroupRuleSet", () => {
                 { action: "ACCEPT", ipv6CidrBlock: "::/0", protocol: "ALL", port: "ALL" },
             ],
         });
-        assert.deepEqual(messages.map((m) => /ingresses\[(\d)\]/.exec(m)?.[1]), ["1", "3"]);
+        assert.deepEqual(
+            messages.map((m) => /ingresses\[(\d)\]/.exec(m)?.[1]),
+            ["1", "3"],
+        );
     });
 
     test("unknown values during preview neither crash nor count", () => {
@@ -95,7 +111,9 @@ describe("no-ssh-from-anywhere: SecurityGroupRuleSet", () => {
         assert.deepEqual(ruleSet({ protocol: undefined, port: undefined, serviceTemplateId: UNKNOWN_STRING }), []);
         assert.deepEqual(run(RULE_SET_TYPE, { ingresses: UNKNOWN_ARRAY }), []);
         // An unknown item does not stop the check of the others.
-        const messages = run(RULE_SET_TYPE, { ingresses: [UNKNOWN_STRING, { action: "ACCEPT", cidrBlock: "0.0.0.0/0", protocol: "TCP", port: "22" }] });
+        const messages = run(RULE_SET_TYPE, {
+            ingresses: [UNKNOWN_STRING, { action: "ACCEPT", cidrBlock: "0.0.0.0/0", protocol: "TCP", port: "22" }],
+        });
         assert.equal(messages.length, 1);
         assert.match(messages[0], /ingresses\[1\]/);
     });
@@ -124,14 +142,26 @@ describe("no-ssh-from-anywhere: SecurityGroupRule", () => {
         assert.deepEqual(singleRule({ policy: "DROP" }), []);
         assert.deepEqual(singleRule({ type: "egress" }), []);
         assert.equal(singleRule({ type: "INGRESS", policy: "accept" }).length, 1);
-        assert.deepEqual(singleRule({ ipProtocol: undefined, portRange: undefined, protocolTemplate: { templateId: "ppm-12345678" } }), []);
+        assert.deepEqual(
+            singleRule({
+                ipProtocol: undefined,
+                portRange: undefined,
+                protocolTemplate: { templateId: "ppm-12345678" },
+            }),
+            [],
+        );
         assert.deepEqual(singleRule({ cidrIp: UNKNOWN_STRING }), []);
         assert.deepEqual(singleRule({ portRange: UNKNOWN_STRING }), []);
         assert.deepEqual(singleRule({ type: UNKNOWN_STRING }), []);
     });
 
     test("other resource types are ignored", () => {
-        assert.deepEqual(run("tencentcloud:index/securityGroup:SecurityGroup", { ingresses: [{ action: "ACCEPT", cidrBlock: "0.0.0.0/0" }] }), []);
+        assert.deepEqual(
+            run("tencentcloud:index/securityGroup:SecurityGroup", {
+                ingresses: [{ action: "ACCEPT", cidrBlock: "0.0.0.0/0" }],
+            }),
+            [],
+        );
     });
 });
 

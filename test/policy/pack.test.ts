@@ -49,8 +49,17 @@ describe("policy list (what index.ts passes to new PolicyPack)", () => {
                 assert.equal(props, undefined, `${p.name} has no custom config`);
                 continue;
             }
-            assert.deepEqual(props?.windowsImageIds, { ...props?.windowsImageIds, type: "array", items: { type: "string" }, default: [] });
-            assert.deepEqual(props?.windowsImageNamePattern, { ...props?.windowsImageNamePattern, type: "string", default: "(?i)windows" });
+            assert.deepEqual(props?.windowsImageIds, {
+                ...props?.windowsImageIds,
+                type: "array",
+                items: { type: "string" },
+                default: [],
+            });
+            assert.deepEqual(props?.windowsImageNamePattern, {
+                ...props?.windowsImageNamePattern,
+                type: "string",
+                default: "(?i)windows",
+            });
         }
     });
 });
@@ -77,7 +86,9 @@ const LEVEL_NAMES: Record<number, string> = {
 /** Promisifies one unary call of the client. */
 function call<Req, Res>(client: analyzerGrpcTypes.AnalyzerClient, method: string, request: Req): Promise<Res> {
     return new Promise((resolve, reject) => {
-        const fn = (client as unknown as Record<string, (r: Req, cb: (e: Error | null, res: Res) => void) => void>)[method];
+        const fn = (client as unknown as Record<string, (r: Req, cb: (e: Error | null, res: Res) => void) => void>)[
+            method
+        ];
         fn.call(client, request, (e, res) => (e ? reject(e) : resolve(res)));
     });
 }
@@ -90,7 +101,12 @@ function options(parentUrn?: string): analyzerTypes.AnalyzerResourceOptions {
     return opts;
 }
 
-function stackResource(type: string, name: string, props: Parameters<typeof Struct.fromJavaScript>[0], parent?: analyzerTypes.AnalyzerResource): analyzerTypes.AnalyzerResource {
+function stackResource(
+    type: string,
+    name: string,
+    props: Parameters<typeof Struct.fromJavaScript>[0],
+    parent?: analyzerTypes.AnalyzerResource,
+): analyzerTypes.AnalyzerResource {
     const r = new analyzer.AnalyzerResource();
     r.setType(type);
     r.setName(name);
@@ -138,11 +154,17 @@ describe("policy/index.ts served like `pulumi preview --policy-pack policy` serv
     before(async () => {
         const runPolicyPack = path.dirname(policyRequire.resolve("@pulumi/pulumi/cmd/run-policy-pack"));
         // argv as the CLI gives it: <engine address> <program dir>; this test is the only client.
-        child = spawn(process.execPath, [runPolicyPack, "127.0.0.1:0", "."], { cwd: policyDir, stdio: ["ignore", "pipe", "pipe"] });
+        child = spawn(process.execPath, [runPolicyPack, "127.0.0.1:0", "."], {
+            cwd: policyDir,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
         const port = await new Promise<number>((resolve, reject) => {
             let out = "";
-            const timer = setTimeout(() => reject(new Error(`the pack did not start within 120 s: ${stderr}`)), 120_000);
+            const timer = setTimeout(
+                () => reject(new Error(`the pack did not start within 120 s: ${stderr}`)),
+                120_000,
+            );
             child!.stdout!.on("data", (d: Buffer) => {
                 out += d.toString();
                 const m = /^(\d+)\s*$/m.exec(out);
@@ -169,11 +191,17 @@ describe("policy/index.ts served like `pulumi preview --policy-pack policy` serv
         assert.equal(info.getName(), POLICY_PACK_NAME);
         assert.equal(info.getVersion(), "0.1.0");
         assert.equal(info.getSupportsconfig(), true);
-        const served = Object.fromEntries(info.getPoliciesList().map((p) => [p.getName(), LEVEL_NAMES[p.getEnforcementlevel()]]));
+        const served = Object.fromEntries(
+            info.getPoliciesList().map((p) => [p.getName(), LEVEL_NAMES[p.getEnforcementlevel()]]),
+        );
         assert.deepEqual(served, EXPECTED);
         for (const p of info.getPoliciesList()) {
             const schema = p.getConfigschema()?.getProperties()?.toJavaScript() ?? {};
-            assert.equal("windowsImageIds" in schema, CONFIGURABLE.includes(p.getName()), `${p.getName()} config schema`);
+            assert.equal(
+                "windowsImageIds" in schema,
+                CONFIGURABLE.includes(p.getName()),
+                `${p.getName()} config schema`,
+            );
         }
     });
 
@@ -182,7 +210,11 @@ describe("policy/index.ts served like `pulumi preview --policy-pack policy` serv
         rules.setType("tencentcloud:index/securityGroupRuleSet:SecurityGroupRuleSet");
         rules.setName("open");
         rules.setUrn(urnOf("tencentcloud:index/securityGroupRuleSet:SecurityGroupRuleSet", "open"));
-        rules.setProperties(Struct.fromJavaScript({ ingresses: [{ action: "ACCEPT", cidrBlock: "0.0.0.0/0", protocol: "TCP", port: "20-30" }] }));
+        rules.setProperties(
+            Struct.fromJavaScript({
+                ingresses: [{ action: "ACCEPT", cidrBlock: "0.0.0.0/0", protocol: "TCP", port: "20-30" }],
+            }),
+        );
         rules.setOptions(options());
         assertLines(summary(await call(client, "analyze", rules)), [
             /^no-ssh-from-anywhere mandatory -: SecurityGroupRuleSet "open": ingresses\[0\] accepts SSH \(TCP 22\): protocol "TCP", port "20-30" from 0\.0\.0\.0\/0\./,
@@ -192,7 +224,9 @@ describe("policy/index.ts served like `pulumi preview --policy-pack policy` serv
         server.setType(COMPONENT);
         server.setName("web");
         server.setUrn(urnOf(COMPONENT, "web"));
-        server.setProperties(Struct.fromJavaScript({ delivery: "userData", verifyWithTat: false, keepActivated: true }));
+        server.setProperties(
+            Struct.fromJavaScript({ delivery: "userData", verifyWithTat: false, keepActivated: true }),
+        );
         server.setOptions(options());
         assertLines(summary(await call(client, "analyze", server)), []);
     });
@@ -200,26 +234,45 @@ describe("policy/index.ts served like `pulumi preview --policy-pack policy` serv
     test("AnalyzeStack: parents from the wire, an unknown osName from the wire, then config set through Configure", async () => {
         const stack = new analyzer.AnalyzeStackRequest();
         const component = stackResource(COMPONENT, "web", { delivery: "tat" });
-        const silent = stackResource(COMPONENT, "silent", { delivery: "userData", verifyWithTat: false, keepActivated: false });
+        const silent = stackResource(COMPONENT, "silent", {
+            delivery: "userData",
+            verifyWithTat: false,
+            keepActivated: false,
+        });
         stack.setResourcesList([
             component,
             silent,
-            stackResource(INSTANCE, "web-instance", { imageId: "img-aaaaaaaa", osName: "Windows Server 2022 数据中心版 64位中文版" }, component),
-            stackResource(INSTANCE, "bare", { imageId: "img-aaaaaaaa", osName: "Windows Server 2022 数据中心版 64位中文版", disableAutomationService: true }),
+            stackResource(
+                INSTANCE,
+                "web-instance",
+                { imageId: "img-aaaaaaaa", osName: "Windows Server 2022 数据中心版 64位中文版" },
+                component,
+            ),
+            stackResource(INSTANCE, "bare", {
+                imageId: "img-aaaaaaaa",
+                osName: "Windows Server 2022 数据中心版 64位中文版",
+                disableAutomationService: true,
+            }),
             stackResource(INSTANCE, "new", { imageId: "img-win00003", osName: UNKNOWN_STRING }),
         ]);
         // The unknown osName of "new" neither crashes the policy nor hides "bare".
         const bare = re(urnOf(INSTANCE, "bare"));
         assertLines(summary(await call(client, "analyzeStack", stack)), [
-            new RegExp(`^activation-must-report advisory ${re(urnOf(COMPONENT, "silent"))}: ActivatedWindowsServer "silent" activates Windows`),
-            new RegExp(`^keep-automation-agent mandatory ${bare}: Windows CVM "bare" \\(its osName is "Windows Server 2022 `),
+            new RegExp(
+                `^activation-must-report advisory ${re(urnOf(COMPONENT, "silent"))}: ActivatedWindowsServer "silent" activates Windows`,
+            ),
+            new RegExp(
+                `^keep-automation-agent mandatory ${bare}: Windows CVM "bare" \\(its osName is "Windows Server 2022 `,
+            ),
             new RegExp(`^windows-cvm-through-component mandatory ${bare}: CVM "bare" runs Windows`),
         ]);
 
         const configure = new analyzer.ConfigureAnalyzerRequest();
         const config = new analyzer.PolicyConfig();
         config.setEnforcementlevel(analyzer.EnforcementLevel.ADVISORY);
-        config.setProperties(Struct.fromJavaScript({ windowsImageIds: ["img-win00003"], windowsImageNamePattern: "(?i)windows" }));
+        config.setProperties(
+            Struct.fromJavaScript({ windowsImageIds: ["img-win00003"], windowsImageNamePattern: "(?i)windows" }),
+        );
         configure.getPolicyconfigMap().set("windows-cvm-through-component", config);
         const disabled = new analyzer.PolicyConfig();
         disabled.setEnforcementlevel(analyzer.EnforcementLevel.DISABLED);
@@ -228,9 +281,13 @@ describe("policy/index.ts served like `pulumi preview --policy-pack policy` serv
         await call(client, "configure", configure);
 
         assertLines(summary(await call(client, "analyzeStack", stack)), [
-            new RegExp(`^activation-must-report advisory ${re(urnOf(COMPONENT, "silent"))}: ActivatedWindowsServer "silent" activates Windows`),
+            new RegExp(
+                `^activation-must-report advisory ${re(urnOf(COMPONENT, "silent"))}: ActivatedWindowsServer "silent" activates Windows`,
+            ),
             new RegExp(`^windows-cvm-through-component advisory ${bare}: CVM "bare" runs Windows`),
-            new RegExp(`^windows-cvm-through-component advisory ${re(urnOf(INSTANCE, "new"))}: CVM "new" runs Windows \\(its imageId img-win00003 is in windowsImageIds\\)`),
+            new RegExp(
+                `^windows-cvm-through-component advisory ${re(urnOf(INSTANCE, "new"))}: CVM "new" runs Windows \\(its imageId img-win00003 is in windowsImageIds\\)`,
+            ),
         ]);
     });
 });

@@ -72,7 +72,10 @@ describe("hand-kept @pulumi/tencentcloud subset", () => {
     test("resources and invokes use the generated SDK's tokens", async () => {
         const inst = new tc.Instance("i", { availabilityZone: "ap-guangzhou-3", imageId: "img-1", password: "x" });
         const sg = new tc.SecurityGroup("sg", { name: "sg" });
-        new tc.SecurityGroupRuleSet("rs", { securityGroupId: sg.id, ingresses: [{ action: "ACCEPT", cidrBlock: "10.0.0.0/8", protocol: "TCP", port: "22" }] });
+        new tc.SecurityGroupRuleSet("rs", {
+            securityGroupId: sg.id,
+            ingresses: [{ action: "ACCEPT", cidrBlock: "10.0.0.0/8", protocol: "TCP", port: "22" }],
+        });
         const cmd = new tc.TatCommand("c", { commandName: "c", content: "echo", commandType: "BAT" });
         new tc.TatInvocationInvokeAttachment("a", { commandId: cmd.id, instanceId: inst.id });
         await tc.getImages({ imageTypes: ["PUBLIC_IMAGE"] });
@@ -87,7 +90,10 @@ describe("hand-kept @pulumi/tencentcloud subset", () => {
         ]) {
             assert.ok(types.includes(t), t);
         }
-        assert.deepEqual(tokens.slice(0, 2), ["tencentcloud:index/getImages:getImages", "tencentcloud:index/getTatInvocationTask:getTatInvocationTask"]);
+        assert.deepEqual(tokens.slice(0, 2), [
+            "tencentcloud:index/getImages:getImages",
+            "tencentcloud:index/getTatInvocationTask:getTatInvocationTask",
+        ]);
         assert.equal(await pulumi.isSecret(inst.password), true);
     });
 
@@ -154,7 +160,10 @@ describe("hand-kept @pulumi/tencentcloud subset", () => {
         for (const missing of ["type", "commandId", "instanceIds"] as const) {
             const args: any = { ...full };
             delete args[missing];
-            assert.throws(() => new tc.TatInvoker(`missing-${missing}`, args), new RegExp(`Missing required property '${missing}'`));
+            assert.throws(
+                () => new tc.TatInvoker(`missing-${missing}`, args),
+                new RegExp(`Missing required property '${missing}'`),
+            );
         }
         // `name` is Required in Terraform, but the bridge auto-names it: no check in the SDK.
         assert.doesNotThrow(() => new tc.TatInvoker("no-name", full));
@@ -174,6 +183,11 @@ describe("hand-kept @pulumi/tencentcloud subset", () => {
     test("Pulumi.yaml pins the same provider version", async () => {
         const fs = await import("fs");
         const yaml = fs.readFileSync(`${__dirname}/../../Pulumi.yaml`, "utf8");
-        assert.match(yaml, new RegExp(`parameters:\\s*\\n\\s*- tencentcloudstack/tencentcloud\\s*\\n\\s*- ${registered[0].packageVersion.replace(/\./g, "\\.")}`));
+        assert.match(
+            yaml,
+            new RegExp(
+                `parameters:\\s*\\n\\s*- tencentcloudstack/tencentcloud\\s*\\n\\s*- ${registered[0].packageVersion.replace(/\./g, "\\.")}`,
+            ),
+        );
     });
 });

@@ -21,7 +21,10 @@ export function expanded(literal: string): Buffer {
     const bytes = Buffer.alloc((literal.length / 5) * 4);
     for (let i = 0; i < literal.length; i += 5) {
         let value = 0;
-        for (const c of literal.slice(i, i + 5).replace(/!/g, "<").replace(/"/g, ">")) {
+        for (const c of literal
+            .slice(i, i + 5)
+            .replace(/!/g, "<")
+            .replace(/"/g, ">")) {
             const digit = c.charCodeAt(0) - 40;
             if (digit < 0 || digit > 84) {
                 throw new Error(`${JSON.stringify(c)} is not a digit of the packed text`);
@@ -98,15 +101,22 @@ export function printedCarrierFailure(catchText: string, error: string): string 
     if (lines[1] !== ESCAPE_STATEMENT) {
         throw new Error(`the carrier's catch does not escape as pinned: ${lines[1]}`);
     }
-    const blocked = lines[2].match(/^if \(\$step -eq '([^']*)'\) \{ \[Console\]::Out\.WriteLine\('([^']*)' \+ \$e \+ '([^']*)'\); exit \d+ \}$/);
+    const blocked = lines[2].match(
+        /^if \(\$step -eq '([^']*)'\) \{ \[Console\]::Out\.WriteLine\('([^']*)' \+ \$e \+ '([^']*)'\); exit \d+ \}$/,
+    );
     const write = lines[3].match(/^\[Console\]::Out\.WriteLine\('([^']*)' \+ \$e \+ '([^']*)'\)$/);
     if (blocked === null || write === null) {
         throw new Error(`the carrier's catch does not print one line: ${lines.slice(2, 4).join(" | ")}`);
     }
-    const [before, after] = error.slice(0, error.indexOf(": ")) === blocked[1] ? [blocked[2], blocked[3]] : [write[1], write[2]];
+    const [before, after] =
+        error.slice(0, error.indexOf(": ")) === blocked[1] ? [blocked[2], blocked[3]] : [write[1], write[2]];
     const escaped = [...Array(error.length).keys()]
         .map((i) => error.charCodeAt(i))
-        .map((c) => (c < 32 || c > 126 || c === 34 || c === 92 ? `\\u${c.toString(16).padStart(4, "0")}` : String.fromCharCode(c)))
+        .map((c) =>
+            c < 32 || c > 126 || c === 34 || c === 92
+                ? `\\u${c.toString(16).padStart(4, "0")}`
+                : String.fromCharCode(c),
+        )
         .join("");
     return before + escaped + after;
 }

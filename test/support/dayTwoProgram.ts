@@ -8,7 +8,14 @@
 import { MockCloud, valueOf } from "./mockCloud";
 import { deploy } from "./deploy";
 
-const base = { availabilityZone: "ap-guangzhou-3", instanceType: "S5.MEDIUM4", vpcId: "vpc-1", subnetId: "subnet-1", password: "Day(Two)Passw0rd", windowsVersion: "2022" };
+const base = {
+    availabilityZone: "ap-guangzhou-3",
+    instanceType: "S5.MEDIUM4",
+    vpcId: "vpc-1",
+    subnetId: "subnet-1",
+    password: "Day(Two)Passw0rd",
+    windowsVersion: "2022",
+};
 
 async function main(first: Record<string, unknown>, second: Record<string, unknown>, state: string): Promise<void> {
     const cloud = new MockCloud();

@@ -31,7 +31,11 @@ export interface Deployment<T> {
  * the runtime's settings name that resource monitor address, as a real engine's do (an Automation API
  * process can be given the same local port again for a later run).
  */
-export function deploy<T>(cloud: MockCloud, program: (lib: Library) => Promise<T>, options: { preview?: boolean; stack?: string; monitorAddress?: string } = {}): Promise<Deployment<T>> {
+export function deploy<T>(
+    cloud: MockCloud,
+    program: (lib: Library) => Promise<T>,
+    options: { preview?: boolean; stack?: string; monitorAddress?: string } = {},
+): Promise<Deployment<T>> {
     return runtimeState.withLocalStorage(async () => {
         await cloud.start("tencentcloud-windows", options.stack ?? "test", options.preview ?? false);
         if (options.monitorAddress !== undefined) {
@@ -51,7 +55,13 @@ export function deploy<T>(cloud: MockCloud, program: (lib: Library) => Promise<T
 export async function withWarnings<T>(deployment: () => Promise<T>): Promise<{ value: T; warnings: string[] }> {
     const warnings: string[] = [];
     const original = console.warn;
-    console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(" ").replace(/^warning: \[runtime\] /, ""));
+    console.warn = (...args: unknown[]) =>
+        warnings.push(
+            args
+                .map(String)
+                .join(" ")
+                .replace(/^warning: \[runtime\] /, ""),
+        );
     try {
         return { value: await deployment(), warnings };
     } finally {

@@ -50,7 +50,8 @@ async function main(which: FailingFleetCase): Promise<void> {
     const failing = new Map([...FLEET_FAILURES].map(([i, cause]) => [ids[i], cause]));
     cloud.tatOutput = (_, target) => {
         const cause = failing.get(target.instanceId);
-        const line = cause === undefined ? LICENSED_LINE : FAILED_LINE.replace('"rootCause":"none"', `"rootCause":"${cause}"`);
+        const line =
+            cause === undefined ? LICENSED_LINE : FAILED_LINE.replace('"rootCause":"none"', `"rootCause":"${cause}"`);
         return Buffer.from(`${line}\r\n`).toString("base64");
     };
     process.on("exit", () => {
@@ -59,7 +60,10 @@ async function main(which: FailingFleetCase): Promise<void> {
     });
     await cloud.start("tencentcloud-windows", "test");
     const { WindowsActivation } = await import("../../components");
-    new WindowsActivation(`failing-${which}`, { instanceIds: which === "badId" ? pulumi.output(ids) : ids, strict: which === "refused" ? true : undefined });
+    new WindowsActivation(`failing-${which}`, {
+        instanceIds: which === "badId" ? pulumi.output(ids) : ids,
+        strict: which === "refused" ? true : undefined,
+    });
 }
 
 if (require.main === module) {

@@ -15,10 +15,10 @@ import { CARRIER_STEPS, renderCarrierCatch } from "../../components/delivery/car
 import { printedCarrierFailure } from "./carrier";
 
 /** The result line of a run where no KMS host answered. */
-export const FAILED_LINE = LICENSED_LINE.replace('"status":"Licensed","exitCode":0,"licenseStatus":1', '"status":"KmsUnreachable","exitCode":10,"licenseStatus":5').replace(
-    '"lastErrorCode":0,"errorClass":"none"',
-    '"lastErrorCode":-1073418124,"errorClass":"kmsUnreachable"',
-);
+export const FAILED_LINE = LICENSED_LINE.replace(
+    '"status":"Licensed","exitCode":0,"licenseStatus":1',
+    '"status":"KmsUnreachable","exitCode":10,"licenseStatus":5',
+).replace('"lastErrorCode":0,"errorClass":"none"', '"lastErrorCode":-1073418124,"errorClass":"kmsUnreachable"');
 
 /** The error of the carrier-failure cases, as PowerShell words an ACL call refused. */
 export const CARRIER_ERROR = `${CARRIER_STEPS.folder}: Attempted to perform an unauthorized operation.`;
@@ -31,13 +31,18 @@ export const BAD_SECRET_PASSWORD = "Leak(Me)1";
 
 async function main(which: FailingCase): Promise<void> {
     const cloud = new MockCloud();
-    const line = which === "tatCarrier" || which === "sshCarrier" ? printedCarrierFailure(renderCarrierCatch(0, 0), CARRIER_ERROR) : FAILED_LINE;
+    const line =
+        which === "tatCarrier" || which === "sshCarrier"
+            ? printedCarrierFailure(renderCarrierCatch(0, 0), CARRIER_ERROR)
+            : FAILED_LINE;
     cloud.tatOutput = () => Buffer.from(`${line}\r\n`).toString("base64");
     cloud.sshStdout = `${line}\r\n`;
     cloud.agentOfflinePolls = which === "agentNeverOnline" ? Number.POSITIVE_INFINITY : 0;
     process.on("exit", () => {
         console.log(`registered: ${cloud.resources.map((r) => r.name).join(",")}`);
-        console.log(`task reads: ${cloud.calls.filter((c) => c.token === "tencentcloud:index/getTatInvocationTask:getTatInvocationTask").length}`);
+        console.log(
+            `task reads: ${cloud.calls.filter((c) => c.token === "tencentcloud:index/getTatInvocationTask:getTatInvocationTask").length}`,
+        );
     });
     await cloud.start("tencentcloud-windows", "test");
     const { ActivatedWindowsServer } = await import("../../components");

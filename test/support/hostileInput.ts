@@ -14,10 +14,19 @@ import fc from "fast-check";
 import { resolveActivationArgs } from "../../components/activationArgs";
 import { EXIT_CODES } from "../../components/activation/exitCodes";
 import { ActivationScriptOptions } from "../../components/activation/options";
-import { TAT_TIMEOUT_MARGIN_SECONDS, TAT_TIMEOUT_MAX_SECONDS, checkWorstCaseSeconds } from "../../components/activation/schedule";
+import {
+    TAT_TIMEOUT_MARGIN_SECONDS,
+    TAT_TIMEOUT_MAX_SECONDS,
+    checkWorstCaseSeconds,
+} from "../../components/activation/schedule";
 import { renderActivationScript } from "../../components/activation/script";
 import { RESULT_SCHEMA } from "../../components/activation/scriptReport";
-import { ArgumentError, WINDOWS_PASSWORD_SPECIALS, requireWindowsHostname, requireWindowsPassword } from "../../components/validation";
+import {
+    ArgumentError,
+    WINDOWS_PASSWORD_SPECIALS,
+    requireWindowsHostname,
+    requireWindowsPassword,
+} from "../../components/validation";
 import { LICENSED_LINE } from "./mockCloud";
 
 export const RUNS = { fast: 300, medium: 150, component: 25 } as const;
@@ -30,16 +39,106 @@ fc.configureGlobal({ includeErrorInReport: true });
 
 /** Injection shapes for batch and PowerShell, control characters and Unicode look-alikes. */
 export const PIECES = [
-    "&", "&&", "|", "||", "<", ">", ">>", "2>&1", "^", "^&", "%", "%PATH%", "%~1", "%%a", "%KMS_HOST_1%", "!", "!PATH!", "(", ")", '"', "'",
-    "`", "``", "$(", "$(calc)", "${env:x}", "$env:COMPUTERNAME", "'@", "@'", '"@', "@\"", "\r", "\n", "\r\n", "\r'@", "\n'@\n", "\t", " ", ";",
-    ",", "=", "\u0000", "\u001b", "\u007f", "\u200b", "\u200d", "\ufeff", "\u00a0", "\u2028", "＆", "｜", "＾", "％", "＂", "（", "е", "ο", "ı",
-    "\u212a", "ſ", "ａ", "１", "..", ".", "-", "_", "/", "\\", ":", "@", "*", "?", "#", "~", "[", "]", "{", "}", "+",
-    " & calc.exe & ", '" & calc & "', "\r\nexit /b 0\r\n", "; Remove-Item C:\\ -Recurse", "|| powershell -enc AAAA",
+    "&",
+    "&&",
+    "|",
+    "||",
+    "<",
+    ">",
+    ">>",
+    "2>&1",
+    "^",
+    "^&",
+    "%",
+    "%PATH%",
+    "%~1",
+    "%%a",
+    "%KMS_HOST_1%",
+    "!",
+    "!PATH!",
+    "(",
+    ")",
+    '"',
+    "'",
+    "`",
+    "``",
+    "$(",
+    "$(calc)",
+    "${env:x}",
+    "$env:COMPUTERNAME",
+    "'@",
+    "@'",
+    '"@',
+    '@"',
+    "\r",
+    "\n",
+    "\r\n",
+    "\r'@",
+    "\n'@\n",
+    "\t",
+    " ",
+    ";",
+    ",",
+    "=",
+    "\u0000",
+    "\u001b",
+    "\u007f",
+    "\u200b",
+    "\u200d",
+    "\ufeff",
+    "\u00a0",
+    "\u2028",
+    "＆",
+    "｜",
+    "＾",
+    "％",
+    "＂",
+    "（",
+    "е",
+    "ο",
+    "ı",
+    "\u212a",
+    "ſ",
+    "ａ",
+    "１",
+    "..",
+    ".",
+    "-",
+    "_",
+    "/",
+    "\\",
+    ":",
+    "@",
+    "*",
+    "?",
+    "#",
+    "~",
+    "[",
+    "]",
+    "{",
+    "}",
+    "+",
+    " & calc.exe & ",
+    '" & calc & "',
+    "\r\nexit /b 0\r\n",
+    "; Remove-Item C:\\ -Recurse",
+    "|| powershell -enc AAAA",
 ] as const;
 
 const REAL_HOSTS = [
-    "kms.tencentyun.com", "kms1.tencentyun.com", "ntpupdate.tencentyun.com", "time.windows.com", "time.cloud.tencent.com",
-    "KMS.Example.COM", "a", "x-1.y-2.z", "xn--fiqs8s.example", "10.0.0.4", "169.254.0.2", "255.255.255.255", "0.0.0.0",
+    "kms.tencentyun.com",
+    "kms1.tencentyun.com",
+    "ntpupdate.tencentyun.com",
+    "time.windows.com",
+    "time.cloud.tencent.com",
+    "KMS.Example.COM",
+    "a",
+    "x-1.y-2.z",
+    "xn--fiqs8s.example",
+    "10.0.0.4",
+    "169.254.0.2",
+    "255.255.255.255",
+    "0.0.0.0",
 ] as const;
 
 /** A DNS name of exactly `length` characters, in labels of 1 to 63 letters. */
@@ -63,34 +162,95 @@ export const validHost: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** A valid host with one injection piece (or one or two random code points) spliced in at a random position. */
-const injectedHost = fc.tuple(validHost, fc.nat(), fc.oneof(fc.constantFrom(...PIECES), fc.string({ unit: "binary", minLength: 1, maxLength: 2 }))).map(([host, at, piece]) => {
-    const i = at % (host.length + 1);
-    return host.slice(0, i) + piece + host.slice(i);
-});
+const injectedHost = fc
+    .tuple(
+        validHost,
+        fc.nat(),
+        fc.oneof(fc.constantFrom(...PIECES), fc.string({ unit: "binary", minLength: 1, maxLength: 2 })),
+    )
+    .map(([host, at, piece]) => {
+        const i = at % (host.length + 1);
+        return host.slice(0, i) + piece + host.slice(i);
+    });
 
 /** A valid host with one character swapped for a look-alike. */
-const lookalikeHost = fc.tuple(validHost, fc.nat(), fc.constantFrom("е", "о", "ａ", "１", "．", "‐", "\u200b", "\u212a", "ı", "Ｋ", "é", "ü", "ß", "\u0130", "\u00ad", "\u2024")).map(([host, at, ch]) => {
-    const i = at % host.length;
-    return host.slice(0, i) + ch + host.slice(i + 1);
-});
+const lookalikeHost = fc
+    .tuple(
+        validHost,
+        fc.nat(),
+        fc.constantFrom(
+            "е",
+            "о",
+            "ａ",
+            "１",
+            "．",
+            "‐",
+            "\u200b",
+            "\u212a",
+            "ı",
+            "Ｋ",
+            "é",
+            "ü",
+            "ß",
+            "\u0130",
+            "\u00ad",
+            "\u2024",
+        ),
+    )
+    .map(([host, at, ch]) => {
+        const i = at % host.length;
+        return host.slice(0, i) + ch + host.slice(i + 1);
+    });
 
 /** A valid host with one character replaced by, or one inserted, from the whole printable ASCII range. */
-const asciiTweakedHost = fc.tuple(validHost, fc.nat(), fc.integer({ min: 0x20, max: 0x7e }), fc.boolean()).map(([host, at, code, insert]) => {
-    const i = at % host.length;
-    return host.slice(0, i) + String.fromCharCode(code) + host.slice(insert ? i : i + 1);
-});
+const asciiTweakedHost = fc
+    .tuple(validHost, fc.nat(), fc.integer({ min: 0x20, max: 0x7e }), fc.boolean())
+    .map(([host, at, code, insert]) => {
+        const i = at % host.length;
+        return host.slice(0, i) + String.fromCharCode(code) + host.slice(insert ? i : i + 1);
+    });
 
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
     { weight: 3, arbitrary: asciiTweakedHost },
     { weight: 2, arbitrary: fc.string() },
     { weight: 1, arbitrary: fc.string({ unit: "binary" }) },
-    { weight: 2, arbitrary: fc.string({ unit: fc.constantFrom(..."abz09.-_&|^%!()\"'`$@ \r\n\t;=+*~".split("")), maxLength: 20 }) },
+    {
+        weight: 2,
+        arbitrary: fc.string({
+            unit: fc.constantFrom(..."abz09.-_&|^%!()\"'`$@ \r\n\t;=+*~".split("")),
+            maxLength: 20,
+        }),
+    },
     { weight: 4, arbitrary: injectedHost },
     { weight: 2, arbitrary: lookalikeHost },
-    { weight: 2, arbitrary: fc.array(fc.oneof(fc.constantFrom(...PIECES), validHost), { minLength: 1, maxLength: 6 }).map((a) => a.join("")) },
+    {
+        weight: 2,
+        arbitrary: fc
+            .array(fc.oneof(fc.constantFrom(...PIECES), validHost), { minLength: 1, maxLength: 6 })
+            .map((a) => a.join("")),
+    },
     { weight: 1, arbitrary: fc.string({ minLength: 300, maxLength: 400 }) },
     { weight: 1, arbitrary: fc.integer({ min: 300, max: 600 }).map((n) => "a".repeat(n)) },
-    { weight: 1, arbitrary: fc.constantFrom(dnsOfLength(253), dnsOfLength(254), dnsOfLength(256), "a".repeat(64) + ".com", "-a.com", "a-.com", "a..com", ".a.com", "a.com.", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "123", "") },
+    {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+            dnsOfLength(253),
+            dnsOfLength(254),
+            dnsOfLength(256),
+            "a".repeat(64) + ".com",
+            "-a.com",
+            "a-.com",
+            "a..com",
+            ".a.com",
+            "a.com.",
+            "1.2.3",
+            "1.2.3.4.5",
+            "256.1.1.1",
+            "01.2.3.4",
+            "123",
+            "",
+        ),
+    },
 );
 
 /** Values that are not strings (or are strings in disguise). */
@@ -123,12 +283,31 @@ export function intValue(min: number, max: number): fc.Arbitrary<Tagged> {
                     fc.integer({ min: min - 5, max: max + 5 }),
                     fc.integer(),
                     fc.double(),
-                    fc.constantFrom(NaN, Infinity, -Infinity, -0, 0.5, min + 0.5, max + 0.000001, 1e21, 2 ** 53, Number.MAX_VALUE, Number.MIN_VALUE, -1),
+                    fc.constantFrom(
+                        NaN,
+                        Infinity,
+                        -Infinity,
+                        -0,
+                        0.5,
+                        min + 0.5,
+                        max + 0.000001,
+                        1e21,
+                        2 ** 53,
+                        Number.MAX_VALUE,
+                        Number.MIN_VALUE,
+                        -1,
+                    ),
                     fc.bigInt({ min: BigInt(min), max: BigInt(max) }),
                     fc.constantFrom(String(min), ` ${max}`, "0x10", "1e2", "15 & calc", "%DELAY%"),
-                    fc.constantFrom(true, false, null, [min],
+                    fc.constantFrom(
+                        true,
+                        false,
+                        null,
+                        [min],
                         // eslint-disable-next-line no-new-wrappers -- a boxed number, which the checks must refuse
-                        new Number(min), { valueOf: () => min }),
+                        new Number(min),
+                        { valueOf: () => min },
+                    ),
                     hostileString,
                 )
                 .map((value) => ({ value, valid: false })),
@@ -139,7 +318,10 @@ export function intValue(min: number, max: number): fc.Arbitrary<Tagged> {
 /** A value for an argument that takes one of `allowed`. */
 export const enumValue = (allowed: readonly string[]) =>
     fc.oneof(
-        { weight: 2, arbitrary: fc.constantFrom(...allowed).map((value) => ({ value: value as unknown, valid: true })) },
+        {
+            weight: 2,
+            arbitrary: fc.constantFrom(...allowed).map((value) => ({ value: value as unknown, valid: true })),
+        },
         {
             weight: 5,
             arbitrary: fc
@@ -156,16 +338,45 @@ export const enumValue = (allowed: readonly string[]) =>
 
 const passwordChars = fc.constantFrom(..."abcxyzABCXYZ0189".split(""), ...WINDOWS_PASSWORD_SPECIALS.split(""));
 export const passwordValue: fc.Arbitrary<Tagged> = fc.oneof(
-    { weight: 2, arbitrary: fc.constantFrom("Str0ng(Passw0rd)", "aB3%!^&|()xyzQ", "Zz9`~!@#$%^&*-+=|{}[]:;',.?/", "abcDEF123'@%", "ABCdef!!!!!!!!!!!!!!!!!!!!!!!!").map((value) => ({ value, valid: true })) },
-    { weight: 3, arbitrary: fc.string({ unit: passwordChars, minLength: 10, maxLength: 32 }).map((value) => ({ value, valid: false })) },
+    {
+        weight: 2,
+        arbitrary: fc
+            .constantFrom(
+                "Str0ng(Passw0rd)",
+                "aB3%!^&|()xyzQ",
+                "Zz9`~!@#$%^&*-+=|{}[]:;',.?/",
+                "abcDEF123'@%",
+                "ABCdef!!!!!!!!!!!!!!!!!!!!!!!!",
+            )
+            .map((value) => ({ value, valid: true })),
+    },
+    {
+        weight: 3,
+        arbitrary: fc
+            .string({ unit: passwordChars, minLength: 10, maxLength: 32 })
+            .map((value) => ({ value, valid: false })),
+    },
     { weight: 3, arbitrary: hostileString.map((value) => ({ value, valid: false })) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom("Str0ng(Passw0rd)"), fc.constantFrom(...PIECES)).map(([p, x]) => ({ value: p + x, valid: false })) },
+    {
+        weight: 1,
+        arbitrary: fc
+            .tuple(fc.constantFrom("Str0ng(Passw0rd)"), fc.constantFrom(...PIECES))
+            .map(([p, x]) => ({ value: p + x, valid: false })),
+    },
     { weight: 1, arbitrary: nonString.map((value) => ({ value, valid: false })) },
 );
 
 export const hostnameValue: fc.Arbitrary<Tagged> = fc.oneof(
-    { weight: 2, arbitrary: fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{1,14}$/).map((value) => ({ value, valid: true })) },
-    { weight: 2, arbitrary: fc.string({ unit: fc.constantFrom(..."aZ9-._&|^% ".split("")), minLength: 1, maxLength: 17 }).map((value) => ({ value, valid: false })) },
+    {
+        weight: 2,
+        arbitrary: fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{1,14}$/).map((value) => ({ value, valid: true })),
+    },
+    {
+        weight: 2,
+        arbitrary: fc
+            .string({ unit: fc.constantFrom(..."aZ9-._&|^% ".split("")), minLength: 1, maxLength: 17 })
+            .map((value) => ({ value, valid: false })),
+    },
     { weight: 3, arbitrary: hostileString.map((value) => ({ value, valid: false })) },
     { weight: 1, arbitrary: nonString.map((value) => ({ value, valid: false })) },
 );
@@ -203,32 +414,60 @@ export const ctx = { windowsVersion: "2022" as const, hasPublicIp: true };
 
 /** Collects the canary messages once (inside a test, so a canary that is not refused fails that test). */
 export function ensureCanaries(): void {
-    if (canaryMessages.size > 0) {return;}
+    if (canaryMessages.size > 0) {
+        return;
+    }
     for (const options of [
-        null, [], "x",
-        { kmsHost: 42 }, { kmsHost: BAD },
-        { fallbackKmsHosts: "x" }, { fallbackKmsHosts: [BAD] }, { fallbackKmsHosts: ["a.b", BAD] }, { kmsHost: "a.b", fallbackKmsHosts: ["A.B"] },
-        { ntpServers: [] }, { ntpServers: [BAD] },
-        { kmsPort: 0 }, { maxAttempts: 0 }, { retryDelaySeconds: 0 }, { installKmsClientKey: "x" },
+        null,
+        [],
+        "x",
+        { kmsHost: 42 },
+        { kmsHost: BAD },
+        { fallbackKmsHosts: "x" },
+        { fallbackKmsHosts: [BAD] },
+        { fallbackKmsHosts: ["a.b", BAD] },
+        { kmsHost: "a.b", fallbackKmsHosts: ["A.B"] },
+        { ntpServers: [] },
+        { ntpServers: [BAD] },
+        { kmsPort: 0 },
+        { maxAttempts: 0 },
+        { retryDelaySeconds: 0 },
+        { installKmsClientKey: "x" },
     ]) {
         addCanary(() => renderActivationScript(options as ActivationScriptOptions));
     }
     for (const args of [
-        { delivery: "x" }, { sshHost: "x" }, { sshHost: "public" }, { sshAllowedCidrs: ["10.0.0.0/8"] },
-        { delivery: "ssh" }, { delivery: "ssh", sshAllowedCidrs: [BAD] }, { delivery: "ssh", sshAllowedCidrs: ["10.0.0.0/8", BAD] },
+        { delivery: "x" },
+        { sshHost: "x" },
+        { sshHost: "public" },
+        { sshAllowedCidrs: ["10.0.0.0/8"] },
+        { delivery: "ssh" },
+        { delivery: "ssh", sshAllowedCidrs: [BAD] },
+        { delivery: "ssh", sshAllowedCidrs: ["10.0.0.0/8", BAD] },
     ]) {
         addCanary(() => resolveActivationArgs(args as never, ctx));
     }
-    addCanary(() => resolveActivationArgs({ delivery: "ssh", sshAllowedCidrs: ["10.0.0.0/8"], sshHost: "public" }, { windowsVersion: "2022", hasPublicIp: false }));
+    addCanary(() =>
+        resolveActivationArgs(
+            { delivery: "ssh", sshAllowedCidrs: ["10.0.0.0/8"], sshHost: "public" },
+            { windowsVersion: "2022", hasPublicIp: false },
+        ),
+    );
     addCanary(() => requireWindowsHostname("hostname", BAD));
     addCanary(() => requireWindowsPassword("password", BAD));
 }
 
 /** The strings a value is made of (elements of arrays too), as a message could echo them. */
 function stringsOf(value: unknown): string[] {
-    if (typeof value === "string") {return [value];}
-    if (typeof value === "number" || typeof value === "bigint") {return [String(value)];}
-    if (Array.isArray(value)) {return value.flatMap(stringsOf);}
+    if (typeof value === "string") {
+        return [value];
+    }
+    if (typeof value === "number" || typeof value === "bigint") {
+        return [String(value)];
+    }
+    if (Array.isArray(value)) {
+        return value.flatMap(stringsOf);
+    }
     return [];
 }
 
@@ -237,17 +476,26 @@ function stringsOf(value: unknown): string[] {
  * message is one a canary gets and does not echo the value.
  */
 export function assertRefusal(e: unknown, field: RegExp, value: unknown): ArgumentError {
-    assert.ok(e instanceof ArgumentError, `expected an ArgumentError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+    assert.ok(
+        e instanceof ArgumentError,
+        `expected an ArgumentError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+    );
     assert.equal(e.name, "ArgumentError");
     assert.match(e.field, field);
     ensureCanaries();
     const known = canaryMessages.get(norm(e.field));
     assert.ok(known !== undefined, `no canary for field ${e.field}`);
-    assert.ok(known.has(norm(e.message)), `the message for ${e.field} depends on the value: ${JSON.stringify(e.message)}`);
+    assert.ok(
+        known.has(norm(e.message)),
+        `the message for ${e.field} depends on the value: ${JSON.stringify(e.message)}`,
+    );
     for (const s of stringsOf(value)) {
         if (s.length >= 3) {
             const inRuleText = [...known].some((m) => m.includes(s));
-            assert.ok(inRuleText || !e.message.includes(s), `the message echoes the value: ${JSON.stringify(e.message)}`);
+            assert.ok(
+                inRuleText || !e.message.includes(s),
+                `the message echoes the value: ${JSON.stringify(e.message)}`,
+            );
         }
     }
     return e;
@@ -272,7 +520,13 @@ export class Branches {
  * the value, and never of a value tagged valid; an accepted value and what `apply` returned go to
  * `accepted`, which asserts the rule's allowed form. Both branches must be taken.
  */
-export function checkRule<T>(name: string, values: fc.Arbitrary<Tagged>, field: RegExp, apply: (value: unknown) => T, accepted: (value: unknown, result: T) => void): void {
+export function checkRule<T>(
+    name: string,
+    values: fc.Arbitrary<Tagged>,
+    field: RegExp,
+    apply: (value: unknown) => T,
+    accepted: (value: unknown, result: T) => void,
+): void {
     const branches = new Branches();
     fc.assert(
         fc.property(values, ({ value, valid }) => {
@@ -302,7 +556,9 @@ export function overTatTimeout(options: Record<string, unknown>): boolean {
     return (
         valid(maxAttempts, 20) &&
         valid(retryDelaySeconds, 600) &&
-        checkWorstCaseSeconds({ maxAttempts: maxAttempts as number, retryDelaySeconds: retryDelaySeconds as number }) + TAT_TIMEOUT_MARGIN_SECONDS > TAT_TIMEOUT_MAX_SECONDS
+        checkWorstCaseSeconds({ maxAttempts: maxAttempts as number, retryDelaySeconds: retryDelaySeconds as number }) +
+            TAT_TIMEOUT_MARGIN_SECONDS >
+            TAT_TIMEOUT_MAX_SECONDS
     );
 }
 
@@ -324,14 +580,18 @@ export function isWellFormedLicensed(text: string): boolean {
         .map((l) => l.trim())
         .filter((l) => l.startsWith(LINE_START))
         .pop();
-    if (line === undefined) {return false;}
+    if (line === undefined) {
+        return false;
+    }
     let o: unknown;
     try {
         o = JSON.parse(line);
     } catch {
         return false;
     }
-    if (o === null || typeof o !== "object" || Array.isArray(o)) {return false;}
+    if (o === null || typeof o !== "object" || Array.isArray(o)) {
+        return false;
+    }
     const r = o as Record<string, unknown>;
     return (
         r.activation === RESULT_SCHEMA &&
@@ -345,9 +605,43 @@ export function isWellFormedLicensed(text: string): boolean {
 }
 
 export const LICENSED_OBJECT = JSON.parse(LICENSED_LINE) as Record<string, unknown>;
-const STATUSES = ["Licensed", "UnsupportedOs", "AccessDenied", "StatusUnavailable", "KmsUnreachable", "ClockSkew", "RetriesExhausted", "NotLicensedAfterActivation", "KeyRejected", "NoKmsClientKey"];
+const STATUSES = [
+    "Licensed",
+    "UnsupportedOs",
+    "AccessDenied",
+    "StatusUnavailable",
+    "KmsUnreachable",
+    "ClockSkew",
+    "RetriesExhausted",
+    "NotLicensedAfterActivation",
+    "KeyRejected",
+    "NoKmsClientKey",
+];
 const fieldValue = fc.oneof(
-    fc.constantFrom(0, 1, -1, 2, 10, 13, 20, 21, -0, 0.5, 1.0000001, 1e21, "0", "1", "", null, true, false, [], {}, [1], { "0": 1 }),
+    fc.constantFrom(
+        0,
+        1,
+        -1,
+        2,
+        10,
+        13,
+        20,
+        21,
+        -0,
+        0.5,
+        1.0000001,
+        1e21,
+        "0",
+        "1",
+        "",
+        null,
+        true,
+        false,
+        [],
+        {},
+        [1],
+        { "0": 1 },
+    ),
     fc.constantFrom(...STATUSES, "licensed", "Licensed ", "LICENSED", "Licensed\u0000"),
     fc.integer(),
     fc.double(),
@@ -363,24 +657,39 @@ const resultObject = fc
             // One field mutated.
             fc.tuple(fc.constant("one" as const), fieldValue),
             // Several fields mutated or dropped.
-            fc.tuple(fc.constant("many" as const), fc.dictionary(fc.constantFrom(...Object.keys(LICENSED_OBJECT).filter((k) => k !== "activation")), fc.option(fieldValue, { nil: undefined }), { maxKeys: 5 })),
+            fc.tuple(
+                fc.constant("many" as const),
+                fc.dictionary(
+                    fc.constantFrom(...Object.keys(LICENSED_OBJECT).filter((k) => k !== "activation")),
+                    fc.option(fieldValue, { nil: undefined }),
+                    { maxKeys: 5 },
+                ),
+            ),
             // Another consistent status and exit code, any LicenseStatus.
-            fc.tuple(fc.constant("other" as const), fc.tuple(fc.constantFrom(...Object.values(EXIT_CODES)), fc.integer({ min: -1, max: 6 }))),
+            fc.tuple(
+                fc.constant("other" as const),
+                fc.tuple(fc.constantFrom(...Object.values(EXIT_CODES)), fc.integer({ min: -1, max: 6 })),
+            ),
             // Unchanged.
             fc.tuple(fc.constant("none" as const), fc.constant(null)),
         ),
     )
     .map(([key, [mode, change]]) => {
         const o: Record<string, unknown> = { ...LICENSED_OBJECT };
-        if (mode === "one") {o[key] = change;}
+        if (mode === "one") {
+            o[key] = change;
+        }
         if (mode === "other") {
             const [info, licenseStatus] = change as [{ code: number; status: string }, number];
             Object.assign(o, { status: info.status, exitCode: info.code, licenseStatus });
         }
         if (mode === "many") {
             for (const [k, v] of Object.entries(change as Record<string, unknown>)) {
-                if (v === undefined) {delete o[k];}
-                else {o[k] = v;}
+                if (v === undefined) {
+                    delete o[k];
+                } else {
+                    o[k] = v;
+                }
             }
         }
         return JSON.stringify(o);
@@ -389,7 +698,9 @@ const resultObject = fc
 /** A line made by editing the text of a valid line: truncations, duplicated keys, spliced pieces. */
 const textMutation = fc.oneof(
     fc.nat({ max: LICENSED_LINE.length }).map((n) => LICENSED_LINE.slice(0, n)),
-    fc.tuple(fc.constantFrom(...Object.keys(LICENSED_OBJECT).filter((k) => k !== "activation")), fieldValue).map(([k, v]) => LICENSED_LINE.replace(/}$/, `,${JSON.stringify(k)}:${JSON.stringify(v) ?? "null"}}`)),
+    fc
+        .tuple(fc.constantFrom(...Object.keys(LICENSED_OBJECT).filter((k) => k !== "activation")), fieldValue)
+        .map(([k, v]) => LICENSED_LINE.replace(/}$/, `,${JSON.stringify(k)}:${JSON.stringify(v) ?? "null"}}`)),
     fc.tuple(fc.nat(), fc.constantFrom(...PIECES, "}", "{", ",", ":", "\\", "\\u0000", '\\"')).map(([at, p]) => {
         const i = at % (LICENSED_LINE.length + 1);
         return LICENSED_LINE.slice(0, i) + p + LICENSED_LINE.slice(i);
@@ -400,11 +711,29 @@ const textMutation = fc.oneof(
     }),
 );
 
-const junkLine = fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.constantFrom("activation log...", "[Mon 01/01/2025 10:00:00.00] attempt 1 of 5", LINE_START, LINE_START + "}", ""));
+const junkLine = fc.oneof(
+    fc.string(),
+    fc.string({ unit: "binary" }),
+    fc.constantFrom(
+        "activation log...",
+        "[Mon 01/01/2025 10:00:00.00] attempt 1 of 5",
+        LINE_START,
+        LINE_START + "}",
+        "",
+    ),
+);
 const outputText = fc
     .tuple(
         fc.array(junkLine, { maxLength: 3 }),
-        fc.array(fc.oneof(resultObject, textMutation, fc.constant(LICENSED_LINE), fc.jsonValue().map((v) => JSON.stringify(v) ?? "")), { maxLength: 3 }),
+        fc.array(
+            fc.oneof(
+                resultObject,
+                textMutation,
+                fc.constant(LICENSED_LINE),
+                fc.jsonValue().map((v) => JSON.stringify(v) ?? ""),
+            ),
+            { maxLength: 3 },
+        ),
         fc.array(junkLine, { maxLength: 2 }),
         fc.constantFrom("\r\n", "\n", "\r", "\r\r\n"),
         fc.constantFrom("", " ", "\t", "\ufeff", "\u00a0"),
@@ -429,7 +758,10 @@ export const base64Output: fc.Arbitrary<{ input: unknown; decoded: string | unde
             return { input: b.slice(0, i) + ws + b.slice(i), decoded: t };
         }),
     },
-    { weight: 2, arbitrary: fc.base64String().map((b) => ({ input: b, decoded: Buffer.from(b, "base64").toString("utf8") })) },
+    {
+        weight: 2,
+        arbitrary: fc.base64String().map((b) => ({ input: b, decoded: Buffer.from(b, "base64").toString("utf8") })),
+    },
     {
         weight: 1,
         arbitrary: fc.uint8Array({ maxLength: 300 }).map((bytes) => {
@@ -441,7 +773,11 @@ export const base64Output: fc.Arbitrary<{ input: unknown; decoded: string | unde
     {
         weight: 2,
         arbitrary: fc
-            .oneof(fc.string(), fc.constant(LICENSED_LINE), fc.constant(Buffer.from(LICENSED_LINE).toString("base64") + "!"))
+            .oneof(
+                fc.string(),
+                fc.constant(LICENSED_LINE),
+                fc.constant(Buffer.from(LICENSED_LINE).toString("base64") + "!"),
+            )
             .map((s) => ({ input: s, decoded: Buffer.from(s.replace(/\s+/g, ""), "base64").toString("utf8") })),
     },
     { weight: 1, arbitrary: fc.anything().map((input) => ({ input, decoded: undefined })) },

@@ -103,7 +103,13 @@ export interface InvocationTarget {
     content: string;
 }
 
-function image(imageId: string, imageName: string, createdTime: string, imageType = "PUBLIC_IMAGE", platform = "Windows") {
+function image(
+    imageId: string,
+    imageName: string,
+    createdTime: string,
+    imageType = "PUBLIC_IMAGE",
+    platform = "Windows",
+) {
     return { imageId, imageName, osName: imageName, platform, imageType, architecture: "x86_64", createdTime };
 }
 
@@ -124,7 +130,12 @@ export const SAMPLE_IMAGES = [
     image("img-12r2st01", "Windows Server 2012 R2 标准版 64位中文版", "2025-02-01 10:00:00"),
     image("img-12r2en01", "Windows Server 2012 R2 DataCenter 64bit EN", "2025-02-01 10:00:00"),
     image("img-08r2zh01", "Windows Server 2008 R2 企业版 SP1 64位", "2023-01-01 10:00:00"),
-    image("img-custom01", "Windows Server 2022 数据中心版 64位中文版 (my golden image)", "2025-07-01 10:00:00", "PRIVATE_IMAGE"),
+    image(
+        "img-custom01",
+        "Windows Server 2022 数据中心版 64位中文版 (my golden image)",
+        "2025-07-01 10:00:00",
+        "PRIVATE_IMAGE",
+    ),
     image("img-linux001", "TencentOS Server 3.1", "2025-07-01 10:00:00", "PUBLIC_IMAGE", "TencentOS"),
 ];
 
@@ -144,7 +155,9 @@ export class MockAccount {
     claimCommandName(name: string, owner: string): void {
         const holder = this.commandNames.get(name);
         if (holder !== undefined && holder !== owner) {
-            throw new Error(`[TencentCloudSDKError] Code=${COMMAND_NAME_DUPLICATED}, Message=The command name ${name} already exists.`);
+            throw new Error(
+                `[TencentCloudSDKError] Code=${COMMAND_NAME_DUPLICATED}, Message=The command name ${name} already exists.`,
+            );
         }
         this.commandNames.set(name, owner);
     }
@@ -193,8 +206,17 @@ const NO_OPTIONS: RecordedOptions = {
  * and the rescue-mode and live-migration states (cvm `models.go`).
  */
 const NOT_RUNNING = new Set([
-    "STOPPED", "STOPPING", "SHUTDOWN", "TERMINATING", "LAUNCH_FAILED",
-    "ENTER_RESCUE_MODE", "RESCUE_MODE", "EXIT_RESCUE_MODE", "ENTER_SERVICE_LIVE_MIGRATE", "SERVICE_LIVE_MIGRATE", "EXIT_SERVICE_LIVE_MIGRATE",
+    "STOPPED",
+    "STOPPING",
+    "SHUTDOWN",
+    "TERMINATING",
+    "LAUNCH_FAILED",
+    "ENTER_RESCUE_MODE",
+    "RESCUE_MODE",
+    "EXIT_RESCUE_MODE",
+    "ENTER_SERVICE_LIVE_MIGRATE",
+    "SERVICE_LIVE_MIGRATE",
+    "EXIT_SERVICE_LIVE_MIGRATE",
 ]);
 
 /** A Pulumi mock engine that plays Tencent Cloud. */
@@ -214,7 +236,9 @@ export class MockCloud implements pulumi.runtime.Mocks {
      * licensed line for an activation, the healthy diagnosis line for a `/diagnose` run.
      */
     public tatOutput: (invocationId: string, target: InvocationTarget) => string | undefined = (_, target) =>
-        Buffer.from(`activation log...\r\n${target.content.includes("/diagnose") ? HEALTHY_DIAGNOSIS_LINE : LICENSED_LINE}\r\n`).toString("base64");
+        Buffer.from(
+            `activation log...\r\n${target.content.includes("/diagnose") ? HEALTHY_DIAGNOSIS_LINE : LICENSED_LINE}\r\n`,
+        ).toString("base64");
     /** Every CVM in the region, by ID: the stack's own and those made elsewhere ({@link addExistingInstances}). */
     public readonly cloudInstances = new Map<string, CloudInstance>();
     /** Invocations made so far, by invocation ID. */
@@ -310,7 +334,11 @@ export class MockCloud implements pulumi.runtime.Mocks {
             parent: req.getParent(),
             ignoreChanges: req.getIgnorechangesList(),
             replaceOnChanges: req.getReplaceonchangesList(),
-            customTimeouts: { create: timeouts?.getCreate() ?? "", update: timeouts?.getUpdate() ?? "", delete: timeouts?.getDelete() ?? "" },
+            customTimeouts: {
+                create: timeouts?.getCreate() ?? "",
+                update: timeouts?.getUpdate() ?? "",
+                delete: timeouts?.getDelete() ?? "",
+            },
             deleteBeforeReplace: req.getDeletebeforereplace(),
             protect: req.getProtect(),
             retainOnDelete: req.getRetainondelete() ?? false,
@@ -361,7 +389,9 @@ export class MockCloud implements pulumi.runtime.Mocks {
         // (service_tencentcloud_tat.go DeleteTatInvocationById), which answers
         // ResourceNotFound.InvocationNotFound once TAT no longer keeps the record (not retried).
         if (entry.type === ATTACHMENT && this.expiredInvocations.has(entry.outputs.invocationId)) {
-            return [`deleting ${entry.id}: [TencentCloudSDKError] Code=ResourceNotFound.InvocationNotFound, Message=The invocation ${entry.outputs.invocationId} does not exist.`];
+            return [
+                `deleting ${entry.id}: [TencentCloudSDKError] Code=ResourceNotFound.InvocationNotFound, Message=The invocation ${entry.outputs.invocationId} does not exist.`,
+            ];
         }
         return [];
     }
@@ -380,7 +410,9 @@ export class MockCloud implements pulumi.runtime.Mocks {
      * state (the provider's Read sets an empty ID); returns their URNs.
      */
     refresh(): string[] {
-        const gone = [...this.state].filter(([, e]) => e.type === ATTACHMENT && this.expiredInvocations.has(e.outputs.invocationId)).map(([urn]) => urn);
+        const gone = [...this.state]
+            .filter(([, e]) => e.type === ATTACHMENT && this.expiredInvocations.has(e.outputs.invocationId))
+            .map(([urn]) => urn);
         gone.forEach((urn) => this.state.delete(urn));
         this.account.syncStack(this.stack, this.state);
         return gone;
@@ -409,19 +441,38 @@ export class MockCloud implements pulumi.runtime.Mocks {
         for (const field of before ? options.ignoreChanges : []) {
             inputs[field] = before!.inputs[field];
         }
-        const changed = before ? [...new Set([...Object.keys(inputs), ...Object.keys(before.inputs)])].filter((k) => JSON.stringify(inputs[k]) !== JSON.stringify(before.inputs[k])) : [];
+        const changed = before
+            ? [...new Set([...Object.keys(inputs), ...Object.keys(before.inputs)])].filter(
+                  (k) => JSON.stringify(inputs[k]) !== JSON.stringify(before.inputs[k]),
+              )
+            : [];
         const targeted = before !== undefined && this.replaceTargets.has(urn);
-        const change = before === undefined ? "create" : targeted ? "replace" : changed.length === 0 ? "same" : changeKind(args.type, changed, inputs, before.inputs, options.replaceOnChanges);
+        const change =
+            before === undefined
+                ? "create"
+                : targeted
+                  ? "replace"
+                  : changed.length === 0
+                    ? "same"
+                    : changeKind(args.type, changed, inputs, before.inputs, options.replaceOnChanges);
         if (args.type === TAT_COMMAND && !this.preview && (change === "create" || changed.includes("commandName"))) {
             this.account.claimCommandName(String(inputs.commandName), `${this.stack}|${urn}`);
         }
         let entry: StateEntry;
         if (before !== undefined && change !== "replace") {
-            const refusal = this.preview || args.type !== "tencentcloud:index/instance:Instance" ? undefined : instanceUpdateRefusal(changed, inputs, this.instanceState(before.id));
+            const refusal =
+                this.preview || args.type !== "tencentcloud:index/instance:Instance"
+                    ? undefined
+                    : instanceUpdateRefusal(changed, inputs, this.instanceState(before.id));
             if (refusal !== undefined) {
                 throw new Error(`updating ${before.id}: ${refusal}`);
             }
-            entry = { ...before, inputs, outputs: { ...before.outputs, ...inputs }, retainOnDelete: options.retainOnDelete };
+            entry = {
+                ...before,
+                inputs,
+                outputs: { ...before.outputs, ...inputs },
+                retainOnDelete: options.retainOnDelete,
+            };
         } else {
             // ...but a replacement is created from the program's own values: ignoreChanges does not
             // reach it (step_generator.go: Check with goal.Properties for `--replace`, and again for
@@ -450,23 +501,41 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 outputs.osName = this.images.find((i) => i.imageId === inputs.imageId)?.osName ?? "Windows Server";
                 outputs.instanceStatus = "RUNNING";
                 if (!this.preview) {
-                    this.cloudInstances.set(id, { instanceId: id, status: "RUNNING", imageId: inputs.imageId, osName: outputs.osName });
+                    this.cloudInstances.set(id, {
+                        instanceId: id,
+                        status: "RUNNING",
+                        imageId: inputs.imageId,
+                        osName: outputs.osName,
+                    });
                 }
                 break;
             case "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment": {
                 const instanceId = String(inputs.instanceId);
                 if (!this.preview && NOT_RUNNING.has(this.instanceState(instanceId))) {
-                    throw new Error(`[TencentCloudSDKError] Code=ResourceUnavailable.InstanceStateNotRunning, Message=The instance ${instanceId} is not running.`);
+                    throw new Error(
+                        `[TencentCloudSDKError] Code=ResourceUnavailable.InstanceStateNotRunning, Message=The instance ${instanceId} is not running.`,
+                    );
                 }
                 if (!this.preview && !this.agentOnline(instanceId)) {
-                    throw new Error(`[TencentCloudSDKError] Code=${AGENT_NOT_ONLINE}, Message=The agent of instance ${instanceId} is not online.`);
+                    throw new Error(
+                        `[TencentCloudSDKError] Code=${AGENT_NOT_ONLINE}, Message=The agent of instance ${instanceId} is not online.`,
+                    );
                 }
                 outputs.invocationId = `inv-${n}`;
                 id = `${outputs.invocationId}#${instanceId}`;
                 if (!this.preview) {
-                    this.invocations.set(instanceId, [...(this.invocations.get(instanceId) ?? []), String(inputs.commandId)]);
-                    const command = [...this.next.values(), ...this.state.values()].find((e) => e.id === inputs.commandId);
-                    const target = { instanceId, commandId: String(inputs.commandId), content: String(command?.inputs.content ?? "") };
+                    this.invocations.set(instanceId, [
+                        ...(this.invocations.get(instanceId) ?? []),
+                        String(inputs.commandId),
+                    ]);
+                    const command = [...this.next.values(), ...this.state.values()].find(
+                        (e) => e.id === inputs.commandId,
+                    );
+                    const target = {
+                        instanceId,
+                        commandId: String(inputs.commandId),
+                        content: String(command?.inputs.content ?? ""),
+                    };
                     this.invocationTargets.set(outputs.invocationId, target);
                     this.recordedOutputs.set(outputs.invocationId, this.tatOutput(outputs.invocationId, target));
                 }
@@ -478,11 +547,15 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 // AgentNotInstalled: it takes any instance with an agent, running or not.
                 for (const instanceId of this.preview ? [] : (inputs.instanceIds as string[])) {
                     if (!this.agentOnline(instanceId)) {
-                        throw new Error(`[TencentCloudSDKError] Code=${AGENT_NOT_ONLINE}, Message=The agent of instance ${instanceId} is not online.`);
+                        throw new Error(
+                            `[TencentCloudSDKError] Code=${AGENT_NOT_ONLINE}, Message=The agent of instance ${instanceId} is not online.`,
+                        );
                     }
                 }
                 if ((inputs.instanceIds as string[]).length > 100) {
-                    throw new Error("[TencentCloudSDKError] Code=InvalidParameterValue, Message=at most 100 instances per invoker");
+                    throw new Error(
+                        "[TencentCloudSDKError] Code=InvalidParameterValue, Message=at most 100 instances per invoker",
+                    );
                 }
                 outputs.invokerId = `ivk-${n}`;
                 outputs.enable = true;
@@ -525,12 +598,21 @@ export class MockCloud implements pulumi.runtime.Mocks {
             case "tencentcloud:index/getTatAgent:getTatAgent": {
                 const ids: string[] = args.inputs.instanceIds ?? [];
                 if (ids.length > 100) {
-                    throw new Error("[TencentCloudSDKError] Code=InvalidParameterValue.LimitExceeded, Message=at most 100 instances per call");
+                    throw new Error(
+                        "[TencentCloudSDKError] Code=InvalidParameterValue.LimitExceeded, Message=at most 100 instances per call",
+                    );
                 }
                 const automationAgentSets = ids.map((instanceId) => {
                     this.agentPolls.set(instanceId, (this.agentPolls.get(instanceId) ?? 0) + 1);
                     const online = this.agentOnline(instanceId);
-                    return { instanceId, agentStatus: online ? "Online" : "Offline", environment: "Windows", version: "1.1.9", lastHeartbeatTime: "", supportFeatures: [] };
+                    return {
+                        instanceId,
+                        agentStatus: online ? "Online" : "Offline",
+                        environment: "Windows",
+                        version: "1.1.9",
+                        lastHeartbeatTime: "",
+                        supportFeatures: [],
+                    };
                 });
                 return { id: "agents", automationAgentSets, instanceIds: ids };
             }
@@ -541,22 +623,51 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 }
                 const instanceLists = ids.flatMap((id) => {
                     const i = this.cloudInstances.get(id);
-                    return i === undefined ? [] : [{ ...i, instanceName: i.instanceId, privateIp: "10.0.0.2", dataDisks: [], gpuInfos: [], securityGroups: [], tags: {} }];
+                    return i === undefined
+                        ? []
+                        : [
+                              {
+                                  ...i,
+                                  instanceName: i.instanceId,
+                                  privateIp: "10.0.0.2",
+                                  dataDisks: [],
+                                  gpuInfos: [],
+                                  securityGroups: [],
+                                  tags: {},
+                              },
+                          ];
                 });
                 return { id: "instances", instanceLists, instanceSetIds: ids };
             }
             case "tencentcloud:index/getTatInvocationTask:getTatInvocationTask": {
                 const ids: string[] = args.inputs.filters?.[0]?.values ?? [];
                 if (ids.length > 5) {
-                    throw new Error("[TencentCloudSDKError] Code=InvalidParameterValue, Message=at most 5 values per filter");
+                    throw new Error(
+                        "[TencentCloudSDKError] Code=InvalidParameterValue, Message=at most 5 values per filter",
+                    );
                 }
                 const invocationTaskSets = ids.flatMap((invocationId) => {
-                    const target = this.invocationTargets.get(invocationId) ?? { instanceId: "", commandId: "", content: "" };
+                    const target = this.invocationTargets.get(invocationId) ?? {
+                        instanceId: "",
+                        commandId: "",
+                        content: "",
+                    };
                     // An invocation's output is what it printed when it ran;
                     // one the mock did not run (a preview's) asks tatOutput.
-                    const recorded = this.recordedOutputs.has(invocationId) ? this.recordedOutputs.get(invocationId) : this.tatOutput(invocationId, target);
+                    const recorded = this.recordedOutputs.has(invocationId)
+                        ? this.recordedOutputs.get(invocationId)
+                        : this.tatOutput(invocationId, target);
                     const output = this.expiredInvocations.has(invocationId) ? undefined : recorded;
-                    return output === undefined ? [] : [{ invocationId, instanceId: target.instanceId, taskStatus: "SUCCESS", taskResults: [{ exitCode: 0, output }] }];
+                    return output === undefined
+                        ? []
+                        : [
+                              {
+                                  invocationId,
+                                  instanceId: target.instanceId,
+                                  taskStatus: "SUCCESS",
+                                  taskResults: [{ exitCode: 0, output }],
+                              },
+                          ];
                 });
                 return { id: ids.join(","), invocationTaskSets };
             }

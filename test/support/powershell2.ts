@@ -53,7 +53,12 @@ function tableRows(markdown: string, title: string): string[][] {
             break;
         }
         if (line.startsWith("|")) {
-            rows.push(line.split("|").slice(1, -1).map((c) => c.trim()));
+            rows.push(
+                line
+                    .split("|")
+                    .slice(1, -1)
+                    .map((c) => c.trim()),
+            );
         }
     }
     const body = rows.slice(2);
@@ -74,7 +79,10 @@ function words(cell: string): string[] {
  * Reads the table: the PowerShell 2.0 rows, and with `server2019` also the cmdlets that come with later
  * Windows versions (for text that only runs there: the OpenSSH user data).
  */
-export function readPs2Table(options: { server2019?: boolean } = {}, markdown = fs.readFileSync(TABLE_PATH, "utf8")): Ps2Table {
+export function readPs2Table(
+    options: { server2019?: boolean } = {},
+    markdown = fs.readFileSync(TABLE_PATH, "utf8"),
+): Ps2Table {
     const common = new Set(tableRows(markdown, "Common parameters").flatMap((r) => words(r[0])));
     const cmdlets = new Map<string, Set<string>>();
     for (const [name, params, available] of tableRows(markdown, "Cmdlets")) {
@@ -124,7 +132,15 @@ function tokenize(text: string): Token[] {
     /** True when the previous token ends a value (so `.x` is a member and `[` an index). */
     const afterValue = () => {
         const p = prev();
-        return p !== undefined && (p.kind === "var" || p.kind === "type" || p.kind === "member" || p.kind === "static" || p.kind === "string" || (p.kind === "close" && p.text !== "}"));
+        return (
+            p !== undefined &&
+            (p.kind === "var" ||
+                p.kind === "type" ||
+                p.kind === "member" ||
+                p.kind === "static" ||
+                p.kind === "string" ||
+                (p.kind === "close" && p.text !== "}"))
+        );
     };
     while (i < text.length) {
         const c = text[i];
@@ -158,7 +174,9 @@ function tokenize(text: string): Token[] {
             }
             const inner = text.slice(i + 1, j);
             if (inner.includes("$(") || inner.includes("`")) {
-                throw new Error(`a subexpression or escape in a double-quoted string at ${i}: the checker does not read them`);
+                throw new Error(
+                    `a subexpression or escape in a double-quoted string at ${i}: the checker does not read them`,
+                );
             }
             tokens.push({ kind: "string", text: inner });
             // Variables a double-quoted string expands are read like any other.
@@ -179,7 +197,10 @@ function tokenize(text: string): Token[] {
         } else if (c === "." && afterValue() && (m = rest.match(/^\.(\w+)/))) {
             tokens.push({ kind: "member", text: m[1] });
             i += m[0].length;
-        } else if ((m = rest.match(/^-([A-Za-z]+)(:?)/)) && !(prev()?.kind === "word" && /\w$/.test(text[i - 1] ?? ""))) {
+        } else if (
+            (m = rest.match(/^-([A-Za-z]+)(:?)/)) &&
+            !(prev()?.kind === "word" && /\w$/.test(text[i - 1] ?? ""))
+        ) {
             tokens.push({ kind: "param", text: m[1] });
             i += m[0].length;
         } else if ((m = rest.match(/^\d+(?:\.\d+)?/))) {
@@ -209,14 +230,63 @@ function tokenize(text: string): Token[] {
 
 /** One use of something the table must have: what it is, and where. */
 export interface Ps2Use {
-    kind: "cmdlet" | "parameter" | "switch" | "type" | "static member" | "instance member" | "operator" | "keyword" | "variable" | "command";
+    kind:
+        | "cmdlet"
+        | "parameter"
+        | "switch"
+        | "type"
+        | "static member"
+        | "instance member"
+        | "operator"
+        | "keyword"
+        | "variable"
+        | "command";
     name: string;
     /** The cmdlet (parameters) or type (static members) it belongs to. */
     of?: string;
 }
 
 /** Keywords the library may use as statements (PowerShell 2.0's about_Language_Keywords). */
-const STATEMENT_WORDS = new Set(["function", "if", "elseif", "else", "foreach", "in", "while", "for", "try", "catch", "finally", "return", "throw", "exit", "break", "continue", "do", "until", "switch", "param", "trap", "begin", "process", "end", "filter", "class", "using", "enum", "data", "dynamicparam", "workflow", "parallel", "sequence", "inlinescript", "configuration", "hidden", "static", "base"]);
+const STATEMENT_WORDS = new Set([
+    "function",
+    "if",
+    "elseif",
+    "else",
+    "foreach",
+    "in",
+    "while",
+    "for",
+    "try",
+    "catch",
+    "finally",
+    "return",
+    "throw",
+    "exit",
+    "break",
+    "continue",
+    "do",
+    "until",
+    "switch",
+    "param",
+    "trap",
+    "begin",
+    "process",
+    "end",
+    "filter",
+    "class",
+    "using",
+    "enum",
+    "data",
+    "dynamicparam",
+    "workflow",
+    "parallel",
+    "sequence",
+    "inlinescript",
+    "configuration",
+    "hidden",
+    "static",
+    "base",
+]);
 
 /** Everything `text` uses that the table must have. */
 export function uses(text: string): Ps2Use[] {
@@ -231,12 +301,23 @@ export function uses(text: string): Ps2Use[] {
             // Its parameter list: `function Name(<params>)`.
             if (tokens[k + 2]?.text === "(") {
                 for (let j = k + 3; j < tokens.length && tokens[j].text !== ")"; j++) {
-                    if (tokens[j].kind === "var") {assigned.add(tokens[j].text.toLowerCase());}
+                    if (tokens[j].kind === "var") {
+                        assigned.add(tokens[j].text.toLowerCase());
+                    }
                 }
             }
         }
-        if (t.kind === "var" && tokens[k + 1]?.kind === "op" && tokens[k + 1].text === "=") {assigned.add(t.text.toLowerCase());}
-        if (t.kind === "word" && t.text.toLowerCase() === "foreach" && tokens[k + 1]?.text === "(" && tokens[k + 2]?.kind === "var") {assigned.add(tokens[k + 2].text.toLowerCase());}
+        if (t.kind === "var" && tokens[k + 1]?.kind === "op" && tokens[k + 1].text === "=") {
+            assigned.add(t.text.toLowerCase());
+        }
+        if (
+            t.kind === "word" &&
+            t.text.toLowerCase() === "foreach" &&
+            tokens[k + 1]?.text === "(" &&
+            tokens[k + 2]?.kind === "var"
+        ) {
+            assigned.add(tokens[k + 2].text.toLowerCase());
+        }
     });
     /**
      * Per nesting level: the command that owns the current pipeline element
@@ -258,7 +339,9 @@ export function uses(text: string): Ps2Use[] {
                 atStart = t.text !== "[" && t.text !== "@{";
                 continue;
             case "close":
-                if (stack.length > 1) {stack.pop();}
+                if (stack.length > 1) {
+                    stack.pop();
+                }
                 atStart = false;
                 continue;
             case "op":
@@ -270,7 +353,10 @@ export function uses(text: string): Ps2Use[] {
                     // `& <path>`: a native command (its path is the next token); `. (...)`: dot-sourcing.
                     const target = tokens[k + 1];
                     if (t.text === "&") {
-                        level.owner = target?.kind === "string" && /powershell\.exe$/i.test(target.text) ? "powershell.exe" : "native";
+                        level.owner =
+                            target?.kind === "string" && /powershell\.exe$/i.test(target.text)
+                                ? "powershell.exe"
+                                : "native";
                         found.push({ kind: "command", name: level.owner });
                         k++;
                         atStart = false;
@@ -286,14 +372,18 @@ export function uses(text: string): Ps2Use[] {
                 const w = t.text.toLowerCase();
                 if (STATEMENT_WORDS.has(w) && (atStart || ["in", "else", "elseif", "catch", "finally"].includes(w))) {
                     found.push({ kind: "keyword", name: w });
-                    if (w === "function") {k++;}
+                    if (w === "function") {
+                        k++;
+                    }
                     // What follows a keyword may be a pipeline (`return Get-X`, `foreach ($x in Get-X)`).
                     atStart = true;
                     continue;
                 }
                 if (atStart) {
                     level.owner = w;
-                    if (!defined.has(w)) {found.push({ kind: "cmdlet", name: w });}
+                    if (!defined.has(w)) {
+                        found.push({ kind: "cmdlet", name: w });
+                    }
                     atStart = false;
                     // New-Object's type is its first argument (a bareword).
                     if (w === "new-object" && tokens[k + 1]?.kind === "word") {
@@ -318,7 +408,9 @@ export function uses(text: string): Ps2Use[] {
                 continue;
             }
             case "var":
-                if (!assigned.has(t.text.toLowerCase()) && !/^env:/i.test(t.text)) {found.push({ kind: "variable", name: t.text });}
+                if (!assigned.has(t.text.toLowerCase()) && !/^env:/i.test(t.text)) {
+                    found.push({ kind: "variable", name: t.text });
+                }
                 atStart = false;
                 continue;
             case "type": {
@@ -375,7 +467,9 @@ export function ps2Violations(text: string, table: Ps2Table = readPs2Table()): s
                                 ? table.variables.has(name)
                                 : true;
         if (!ok) {
-            bad.add(`${u.kind} ${u.of ? `${u.of} ` : ""}${u.kind === "parameter" || u.kind === "switch" || u.kind === "operator" ? "-" : ""}${u.name}`);
+            bad.add(
+                `${u.kind} ${u.of ? `${u.of} ` : ""}${u.kind === "parameter" || u.kind === "switch" || u.kind === "operator" ? "-" : ""}${u.name}`,
+            );
         }
     }
     return [...bad];

@@ -24,7 +24,11 @@ export interface InstanceArgumentEffect {
     refusedWhileRunningUnless?: (keyof tencentcloud.InstanceArgs)[];
 }
 
-const replace = (line: number, how = "`ForceNew`: a new server"): InstanceArgumentEffect => ({ effect: "replace", line, how });
+const replace = (line: number, how = "`ForceNew`: a new server"): InstanceArgumentEffect => ({
+    effect: "replace",
+    line,
+    how,
+});
 const update = (line: number, how: string): InstanceArgumentEffect => ({ effect: "update", line, how });
 const NO_CALL = "no API call of its own (the new value is only recorded)";
 
@@ -41,7 +45,11 @@ export const INSTANCE_ARGUMENTS: Record<keyof tencentcloud.InstanceArgs, Instanc
     dedicatedResourcePackIds: replace(75),
     instanceName: update(2074, "ModifyInstancesAttribute (name)"),
     instanceType: { effect: "restart", line: 2421, how: "ResetInstancesType: shut down, resized, started again" },
-    hostname: { effect: "restart", line: 2081, how: "ModifyInstancesAttribute: \"the instance restarts at once\" (API doc)" },
+    hostname: {
+        effect: "restart",
+        line: 2081,
+        how: 'ModifyInstancesAttribute: "the instance restarts at once" (API doc)',
+    },
     projectId: update(2128, "ModifyInstancesProject"),
     runningFlag: { effect: "restart", line: 2348, how: "StopInstances / StartInstances: stops or starts the server" },
     stopType: update(114, `${NO_CALL}; how runningFlag stops the server`),
@@ -65,9 +73,21 @@ export const INSTANCE_ARGUMENTS: Record<keyof tencentcloud.InstanceArgs, Instanc
     ipv6AddressType: replace(252),
     ipv6AddressCount: replace(260),
     antiDdosPackageId: replace(267),
-    vpcId: { effect: "restart", line: 2445, how: "ModifyInstancesVpcAttribute: \"shuts the instance down and starts it again\" (API doc)" },
-    subnetId: { effect: "restart", line: 2445, how: "ModifyInstancesVpcAttribute: \"shuts the instance down and starts it again\" (API doc)" },
-    privateIp: { effect: "restart", line: 2445, how: "ModifyInstancesVpcAttribute: \"shuts the instance down and starts it again\" (API doc)" },
+    vpcId: {
+        effect: "restart",
+        line: 2445,
+        how: 'ModifyInstancesVpcAttribute: "shuts the instance down and starts it again" (API doc)',
+    },
+    subnetId: {
+        effect: "restart",
+        line: 2445,
+        how: 'ModifyInstancesVpcAttribute: "shuts the instance down and starts it again" (API doc)',
+    },
+    privateIp: {
+        effect: "restart",
+        line: 2445,
+        how: 'ModifyInstancesVpcAttribute: "shuts the instance down and starts it again" (API doc)',
+    },
     securityGroups: update(2102, "ModifyInstancesAttribute (security groups)"),
     orderlySecurityGroups: update(2115, "ModifyInstancesAttribute (security groups)"),
     systemDiskType: {
@@ -114,8 +134,14 @@ export const INSTANCE_ARGUMENTS: Record<keyof tencentcloud.InstanceArgs, Instanc
         refusedWhileRunningUnless: ["forceStop"],
     },
     keepImageLogin: { effect: "reset", line: 2142, how: "ResetInstance: the system disk is reinstalled" },
-    userData: update(2510, "ModifyInstancesAttribute: stored only (user data runs at first boot); a new server with userDataReplaceOnChange (`ForceNewIf`, line 649)"),
-    userDataRaw: update(2522, "ModifyInstancesAttribute: stored only (user data runs at first boot); a new server with userDataReplaceOnChange (`ForceNewIf`, line 653)"),
+    userData: update(
+        2510,
+        "ModifyInstancesAttribute: stored only (user data runs at first boot); a new server with userDataReplaceOnChange (`ForceNewIf`, line 649)",
+    ),
+    userDataRaw: update(
+        2522,
+        "ModifyInstancesAttribute: stored only (user data runs at first boot); a new server with userDataReplaceOnChange (`ForceNewIf`, line 653)",
+    ),
     userDataReplaceOnChange: update(500, NO_CALL),
     tags: update(2455, "ModifyResourceTags (instance and its disks)"),
     forceDelete: update(512, `${NO_CALL}; read when the server is deleted`),
@@ -130,17 +156,32 @@ export const INSTANCE_ARGUMENTS: Record<keyof tencentcloud.InstanceArgs, Instanc
 };
 
 /** Fields of a `data_disks` element whose change is a new server (their own `ForceNew`, schema lines 365-423). */
-const DATA_DISK_FORCE_NEW = ["dataDiskType", "dataDiskSnapshotId", "deleteWithInstance", "deleteWithInstancePrepaid", "kmsKeyId", "encrypt", "throughputPerformance"];
+const DATA_DISK_FORCE_NEW = [
+    "dataDiskType",
+    "dataDiskSnapshotId",
+    "deleteWithInstance",
+    "deleteWithInstancePrepaid",
+    "kmsKeyId",
+    "encrypt",
+    "throughputPerformance",
+];
 
 /** True when a data disk list change is more than a size or name change of the same disks. */
 function dataDisksReplace(before: unknown, after: unknown): boolean {
     const a = Array.isArray(before) ? before : [];
     const b = Array.isArray(after) ? after : [];
-    return a.length !== b.length || a.some((disk, i) => DATA_DISK_FORCE_NEW.some((f) => JSON.stringify(disk?.[f]) !== JSON.stringify(b[i]?.[f])));
+    return (
+        a.length !== b.length ||
+        a.some((disk, i) => DATA_DISK_FORCE_NEW.some((f) => JSON.stringify(disk?.[f]) !== JSON.stringify(b[i]?.[f])))
+    );
 }
 
 /** What changing one instance argument does, given its old and new values. */
-function instanceArgumentKind(field: string, before: Record<string, unknown>, inputs: Record<string, unknown>): ChangeKind {
+function instanceArgumentKind(
+    field: string,
+    before: Record<string, unknown>,
+    inputs: Record<string, unknown>,
+): ChangeKind {
     if (field === "dataDisks") {
         return dataDisksReplace(before.dataDisks, inputs.dataDisks) ? "replace" : "update";
     }
@@ -157,13 +198,24 @@ const SEVERITY: ChangeKind[] = ["update", "restart", "reset", "replace"];
  * What changing `changed` does to a resource of `type`. `inputs` are the new inputs, `before` the
  * stack's; `replaceOnChanges` is the registration's own resource option.
  */
-export function changeKind(type: string, changed: string[], inputs: Record<string, unknown>, before: Record<string, unknown>, replaceOnChanges: string[]): ChangeKind {
+export function changeKind(
+    type: string,
+    changed: string[],
+    inputs: Record<string, unknown>,
+    before: Record<string, unknown>,
+    replaceOnChanges: string[],
+): ChangeKind {
     if (changed.some((field) => replaceOnChanges.includes(field) || replaceOnChanges.includes("*"))) {
         return "replace";
     }
     switch (type) {
         case "tencentcloud:index/instance:Instance":
-            return changed.map((f) => instanceArgumentKind(f, before, inputs)).reduce((worst, k) => (SEVERITY.indexOf(k) > SEVERITY.indexOf(worst) ? k : worst), "update" as ChangeKind);
+            return changed
+                .map((f) => instanceArgumentKind(f, before, inputs))
+                .reduce(
+                    (worst, k) => (SEVERITY.indexOf(k) > SEVERITY.indexOf(worst) ? k : worst),
+                    "update" as ChangeKind,
+                );
         // Every argument of tencentcloud_tat_invocation_invoke_attachment is ForceNew (there is no Update):
         // a changed attachment is a new invocation, which runs the command again.
         case "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment":
@@ -183,7 +235,11 @@ export function changeKind(type: string, changed: string[], inputs: Record<strin
  * The error Tencent answers when an in-place update of an instance in `status` changes an argument
  * that a running instance refuses (see `refusedWhileRunningUnless`), or undefined.
  */
-export function instanceUpdateRefusal(changed: string[], inputs: Record<string, unknown>, status: string): string | undefined {
+export function instanceUpdateRefusal(
+    changed: string[],
+    inputs: Record<string, unknown>,
+    status: string,
+): string | undefined {
     if (status !== "RUNNING") {
         return undefined;
     }
@@ -200,9 +256,15 @@ export function instanceUpdateRefusal(changed: string[], inputs: Record<string, 
 }
 
 /** The provider source `INSTANCE_ARGUMENTS` cites. */
-const INSTANCE_SOURCE = "https://github.com/tencentcloudstack/terraform-provider-tencentcloud/blob/v1.83.25/tencentcloud/services/cvm/resource_tc_instance.go";
+const INSTANCE_SOURCE =
+    "https://github.com/tencentcloudstack/terraform-provider-tencentcloud/blob/v1.83.25/tencentcloud/services/cvm/resource_tc_instance.go";
 
-const EFFECT_WORDS: Record<ChangeKind, string> = { update: "in place", restart: "**restart**", reset: "**reset** (reinstall)", replace: "**replace**" };
+const EFFECT_WORDS: Record<ChangeKind, string> = {
+    update: "in place",
+    restart: "**restart**",
+    reset: "**reset** (reinstall)",
+    replace: "**replace**",
+};
 
 /**
  * The day-two table (docs/day-two.md) of `tencentcloud_instance`
@@ -210,7 +272,9 @@ const EFFECT_WORDS: Record<ChangeKind, string> = { update: "in place", restart: 
  */
 export function instanceArgumentRows(): string[] {
     return Object.entries(INSTANCE_ARGUMENTS).map(([name, a]) => {
-        const refused = a.refusedWhileRunningUnless ? `; **fails** on a running server unless ${a.refusedWhileRunningUnless.map((f) => `\`${f}\``).join(" or ")} is true` : "";
+        const refused = a.refusedWhileRunningUnless
+            ? `; **fails** on a running server unless ${a.refusedWhileRunningUnless.map((f) => `\`${f}\``).join(" or ")} is true`
+            : "";
         return `| \`${name}\` | ${EFFECT_WORDS[a.effect]}${refused} | ${a.how} | [L${a.line}](${INSTANCE_SOURCE}#L${a.line}) |`;
     });
 }

@@ -48,7 +48,11 @@ export interface TestEngine {
 
 function failure(error: unknown): grpc.ServiceError {
     const message = error instanceof Error ? error.message : String(error);
-    return Object.assign(new Error(message), { code: grpc.status.UNKNOWN, details: message, metadata: new grpc.Metadata() });
+    return Object.assign(new Error(message), {
+        code: grpc.status.UNKNOWN,
+        details: message,
+        metadata: new grpc.Metadata(),
+    });
 }
 
 /** Answers `handler(request)` on `callback`, turning a thrown error into a gRPC error. */
@@ -76,7 +80,9 @@ export async function startTestEngine(cloud: MockCloud, project: string, stack: 
     const registered = new Map<string, { id: string; state: Record<string, unknown> }>();
     const server = new grpc.Server();
     server.addService(resrpc.ResourceMonitorService, {
-        supportsFeature: answer((req) => new resproto.SupportsFeatureResponse().setHassupport(SUPPORTED.has(req.getId()))),
+        supportsFeature: answer((req) =>
+            new resproto.SupportsFeatureResponse().setHassupport(SUPPORTED.has(req.getId())),
+        ),
         registerPackage: answer((req) => new resproto.RegisterPackageResponse().setRef(`package-${req.getName()}`)),
         invoke: answer(async (req) => {
             if (req.getTok() === "pulumi:pulumi:getResource") {
@@ -86,10 +92,18 @@ export async function startTestEngine(cloud: MockCloud, project: string, stack: 
                     throw new Error(`unknown resource ${urn}`);
                 }
                 const answer = { urn, id: found.id, state: found.state };
-                return new provproto.InvokeResponse().setReturn(structproto.Struct.fromJavaScript(await rpc.serializeProperties("invoke", answer)));
+                return new provproto.InvokeResponse().setReturn(
+                    structproto.Struct.fromJavaScript(await rpc.serializeProperties("invoke", answer)),
+                );
             }
-            const result = await cloud.call({ token: req.getTok(), inputs: rpc.deserializeProperties(req.getArgs()), provider: req.getProvider() });
-            return new provproto.InvokeResponse().setReturn(structproto.Struct.fromJavaScript(await rpc.serializeProperties("invoke", result)));
+            const result = await cloud.call({
+                token: req.getTok(),
+                inputs: rpc.deserializeProperties(req.getArgs()),
+                provider: req.getProvider(),
+            });
+            return new provproto.InvokeResponse().setReturn(
+                structproto.Struct.fromJavaScript(await rpc.serializeProperties("invoke", result)),
+            );
         }),
         registerResource: answer(async (req) => {
             const urn = urnOf(req.getParent(), req.getType(), req.getName());
@@ -104,7 +118,10 @@ export async function startTestEngine(cloud: MockCloud, project: string, stack: 
             });
             registered.set(urn, { id: result.id ?? "", state: result.state });
             const state = await rpc.serializeProperties("register", result.state);
-            return new resproto.RegisterResourceResponse().setUrn(urn).setId(result.id ?? "").setObject(structproto.Struct.fromJavaScript(state));
+            return new resproto.RegisterResourceResponse()
+                .setUrn(urn)
+                .setId(result.id ?? "")
+                .setObject(structproto.Struct.fromJavaScript(state));
         }),
         registerResourceOutputs: answer((req) => {
             cloud.recordOutputs(req);
@@ -120,7 +137,9 @@ export async function startTestEngine(cloud: MockCloud, project: string, stack: 
         setRootResource: answer(() => new enginePb.SetRootResourceResponse()),
     });
     const port = await new Promise<number>((resolve, reject) =>
-        server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, p) => (error ? reject(error) : resolve(p))),
+        server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, p) =>
+            error ? reject(error) : resolve(p),
+        ),
     );
     const address = `127.0.0.1:${port}`;
     return {

@@ -40,9 +40,31 @@ const MINGW = "x86_64-w64-mingw32-gcc";
 const SETARCH = "setarch";
 
 /** The stand-ins that replace Wine's own tools; each needs a native-first DLL override. */
-const REPLACED = ["sc.exe", "net.exe", "ping.exe", "w32tm.exe", "icacls.exe", "eventcreate.exe", "wbem/wmic.exe", "WindowsPowerShell/v1.0/powershell.exe"];
+const REPLACED = [
+    "sc.exe",
+    "net.exe",
+    "ping.exe",
+    "w32tm.exe",
+    "icacls.exe",
+    "eventcreate.exe",
+    "wbem/wmic.exe",
+    "WindowsPowerShell/v1.0/powershell.exe",
+];
 /** Look-alikes planted in the working directory: cmd.exe runs a bare name from there before PATH. */
-const PLANTED = ["reg", "find", "findstr", "sc", "net", "ping", "cscript", "w32tm", "wmic", "powershell", "icacls", "eventcreate"].map((t) => `${t}.exe`);
+const PLANTED = [
+    "reg",
+    "find",
+    "findstr",
+    "sc",
+    "net",
+    "ping",
+    "cscript",
+    "w32tm",
+    "wmic",
+    "powershell",
+    "icacls",
+    "eventcreate",
+].map((t) => `${t}.exe`);
 
 const { DISPLAY: _display, WAYLAND_DISPLAY: _wayland, ...HOST_ENV } = process.env;
 /** No display: every program here is a console program. */
@@ -117,7 +139,17 @@ export interface RunResult {
 
 /** A run's details, to print when a scenario fails. */
 export function describeRun(r: RunResult): string {
-    return [`exit ${r.exitCode} after ${r.wallMs} ms`, "--- stdout", r.stdout, "--- log", r.log, "--- state", JSON.stringify(r.state), "--- trace", r.trace].join("\n");
+    return [
+        `exit ${r.exitCode} after ${r.wallMs} ms`,
+        "--- stdout",
+        r.stdout,
+        "--- log",
+        r.log,
+        "--- state",
+        JSON.stringify(r.state),
+        "--- trace",
+        r.trace,
+    ].join("\n");
 }
 
 function need(tool: string, hint: string): void {
@@ -138,7 +170,12 @@ function wine(args: string[]): { status: number; stdout: string } {
     const outFile = path.join(BUILD_DIR, `wine-output-${process.pid}-${++outputs}.txt`);
     const fd = fs.openSync(outFile, "wx");
     try {
-        const run = spawnSync(SETARCH, ["-R", WINE, ...args], { env: ENV, cwd: WORK_DIR, stdio: ["ignore", fd, fd], timeout: 120000 });
+        const run = spawnSync(SETARCH, ["-R", WINE, ...args], {
+            env: ENV,
+            cwd: WORK_DIR,
+            stdio: ["ignore", fd, fd],
+            timeout: 120000,
+        });
         if (run.error) {
             throw new Error(`the bench's Wine run ${args.join(" ")} failed: ${run.error.message}`);
         }
@@ -163,7 +200,11 @@ export function prepareBench(): void {
     // The wineserver (persistent) and Wine's services start here, before any run, with no output
     // handles to inherit; wineboot waits until the prefix is ready.
     spawnSync(WINESERVER, ["-p"], { env: ENV, stdio: "ignore" }); // exits 2 when one is already running
-    execFileSync(SETARCH, ["-R", WINE, ...(fs.existsSync(path.join(SYSTEM32, "cmd.exe")) ? ["wineboot"] : ["wineboot", "-i"])], { env: ENV, stdio: "ignore", timeout: 300000 });
+    execFileSync(
+        SETARCH,
+        ["-R", WINE, ...(fs.existsSync(path.join(SYSTEM32, "cmd.exe")) ? ["wineboot"] : ["wineboot", "-i"])],
+        { env: ENV, stdio: "ignore", timeout: 300000 },
+    );
     fs.mkdirSync(BENCH_DIR, { recursive: true });
     fs.copyFileSync(exe, path.join(BENCH_DIR, "standin.exe"));
     for (const tool of REPLACED) {
@@ -228,7 +269,10 @@ export const harnessRetries: string[] = [];
  * {@link harnessRetries}; any other outcome, right or wrong, is returned as it is.
  */
 export function runScript(script: string, scenario: Scenario, scriptArgs: string[] = []): RunResult {
-    const logs = scenario.keepLogs && fs.existsSync(LOG_DIR) ? fs.readdirSync(LOG_DIR).map((f) => [f, fs.readFileSync(path.join(LOG_DIR, f))] as const) : [];
+    const logs =
+        scenario.keepLogs && fs.existsSync(LOG_DIR)
+            ? fs.readdirSync(LOG_DIR).map((f) => [f, fs.readFileSync(path.join(LOG_DIR, f))] as const)
+            : [];
     for (let attempt = 1; ; attempt++) {
         if (scenario.keepLogs) {
             fs.rmSync(LOG_DIR, { recursive: true, force: true });
@@ -261,7 +305,12 @@ export function runScript(script: string, scenario: Scenario, scriptArgs: string
 
 const W32TIME_CONFIG = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Config";
 /** The values a scenario's `registry` may set (key, value): removed before every scenario. */
-const SCENARIO_VALUES = ["HKLM", "HKCU"].flatMap((hive) => ["Enabled", "IgnoreUserSettings"].map((value) => [`${hive}\\SOFTWARE\\Microsoft\\Windows Script Host\\Settings`, value]));
+const SCENARIO_VALUES = ["HKLM", "HKCU"].flatMap((hive) =>
+    ["Enabled", "IgnoreUserSettings"].map((value) => [
+        `${hive}\\SOFTWARE\\Microsoft\\Windows Script Host\\Settings`,
+        value,
+    ]),
+);
 const RELEASE = path.join(BENCH_DIR, "release");
 const CALLS = path.join(BENCH_DIR, "calls.log");
 
@@ -297,7 +346,10 @@ function setUp(script: string, scenario: Scenario): string | undefined {
         fs.mkdirSync(LOG_DIR, { recursive: true });
         fs.writeFileSync(path.join(LOG_DIR, name), content);
     }
-    const locks = { ...(scenario.lockAgeMinutes === undefined ? {} : { "activation.lock": scenario.lockAgeMinutes }), ...scenario.locks };
+    const locks = {
+        ...(scenario.lockAgeMinutes === undefined ? {} : { "activation.lock": scenario.lockAgeMinutes }),
+        ...scenario.locks,
+    };
     for (const [name, minutes] of Object.entries(locks)) {
         const lock = path.join(LOG_DIR, name);
         fs.mkdirSync(lock, { recursive: true });
@@ -306,7 +358,12 @@ function setUp(script: string, scenario: Scenario): string | undefined {
     }
     fs.rmSync(CALLS, { force: true });
     fs.rmSync(path.join(BENCH_DIR, "trace.log"), { force: true });
-    fs.writeFileSync(path.join(BENCH_DIR, "state.txt"), Object.entries(scenario.state).map(([k, v]) => `${k}=${v}\n`).join(""));
+    fs.writeFileSync(
+        path.join(BENCH_DIR, "state.txt"),
+        Object.entries(scenario.state)
+            .map(([k, v]) => `${k}=${v}\n`)
+            .join(""),
+    );
     fs.writeFileSync(path.join(BENCH_DIR, "activate.cmd"), script);
     const ntKey = "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion";
     const setup = [
@@ -316,10 +373,15 @@ function setUp(script: string, scenario: Scenario): string | undefined {
         `${REG} add "HKCU\\Software\\Wine" /v Version /t REG_SZ /d ${scenario.wineVersion ?? "win10"} /f >nul`,
         `${REG} delete "${W32TIME_CONFIG}" /f >nul 2>&1`,
         ...SCENARIO_VALUES.map(([key, value]) => `${REG} delete "${key}" /v ${value} /f >nul 2>&1`),
-        ...(scenario.registry ?? []).map((r) => `${REG} add "${r.key}" /v ${r.value} /t ${r.type} /d ${r.data} /f >nul`),
+        ...(scenario.registry ?? []).map(
+            (r) => `${REG} add "${r.key}" /v ${r.value} /t ${r.type} /d ${r.data} /f >nul`,
+        ),
         ...(scenario.phaseLimits === undefined
             ? []
-            : ["Pos", "Neg"].map((d) => `${REG} add "${W32TIME_CONFIG}" /v Max${d}PhaseCorrection /t REG_DWORD /d ${scenario.phaseLimits} /f >nul`)),
+            : ["Pos", "Neg"].map(
+                  (d) =>
+                      `${REG} add "${W32TIME_CONFIG}" /v Max${d}PhaseCorrection /t REG_DWORD /d ${scenario.phaseLimits} /f >nul`,
+              )),
         "exit /b 0",
         "",
     ].join("\r\n");
@@ -349,7 +411,9 @@ function runOnce(script: string, scenario: Scenario, scriptArgs: string[]): RunR
 /** A run's result from its output and calls, with the log and state as the run left them. */
 function finish(run: { status: number; stdout: string }, calls: string[], wallMs: number): RunResult {
     const logs = Object.fromEntries(
-        (fs.existsSync(LOG_DIR) ? fs.readdirSync(LOG_DIR) : []).filter((f) => f.endsWith(".log")).map((f) => [f, fs.readFileSync(path.join(LOG_DIR, f), "latin1")]),
+        (fs.existsSync(LOG_DIR) ? fs.readdirSync(LOG_DIR) : [])
+            .filter((f) => f.endsWith(".log"))
+            .map((f) => [f, fs.readFileSync(path.join(LOG_DIR, f), "latin1")]),
     );
     const lines = run.stdout.split(/\r?\n/).filter((l) => l.startsWith("{"));
     return {
@@ -387,12 +451,20 @@ export interface TwoRuns {
  * calls are those logged while it was the one running. Wine failing to start a process fails the
  * scenario here (no repeat).
  */
-export async function runTwoAtOnce(script: string, scenario: Scenario, secondArgs: string[] = [], versions?: VersionFiles): Promise<TwoRuns> {
+export async function runTwoAtOnce(
+    script: string,
+    scenario: Scenario,
+    secondArgs: string[] = [],
+    versions?: VersionFiles,
+): Promise<TwoRuns> {
     const failure = setUp(script, { ...scenario, state: { ...scenario.state, "ato.hold": "yes" } });
     if (failure !== undefined) {
         throw new Error(`the bench: ${failure}`);
     }
-    const [firstPath, secondPath] = versions === undefined ? ["C:\\bench\\activate.cmd", "C:\\bench\\activate.cmd"] : [versions.first, versions.second].map((v) => `C:\\windows\\TencentCloudWindows\\${v.file}`);
+    const [firstPath, secondPath] =
+        versions === undefined
+            ? ["C:\\bench\\activate.cmd", "C:\\bench\\activate.cmd"]
+            : [versions.first, versions.second].map((v) => `C:\\windows\\TencentCloudWindows\\${v.file}`);
     if (versions !== undefined) {
         fs.mkdirSync(LOG_DIR, { recursive: true });
         fs.writeFileSync(path.join(LOG_DIR, versions.first.file), versions.first.script);
@@ -400,7 +472,11 @@ export async function runTwoAtOnce(script: string, scenario: Scenario, secondArg
     const outFile = path.join(BUILD_DIR, `wine-output-${process.pid}-${++outputs}.txt`);
     const fd = fs.openSync(outFile, "wx");
     const started = Date.now();
-    const child = spawn(SETARCH, ["-R", WINE, CMD, "/c", firstPath], { env: ENV, cwd: WORK_DIR, stdio: ["ignore", fd, fd] });
+    const child = spawn(SETARCH, ["-R", WINE, CMD, "/c", firstPath], {
+        env: ENV,
+        cwd: WORK_DIR,
+        stdio: ["ignore", fd, fd],
+    });
     const firstExit = new Promise<number>((resolve, reject) => {
         child.on("error", reject);
         child.on("exit", (code) => resolve(code ?? -1));
@@ -424,7 +500,11 @@ export async function runTwoAtOnce(script: string, scenario: Scenario, secondArg
         fs.writeFileSync(RELEASE, "");
         const status = await firstExit;
         const calls = readCalls();
-        const first = finish({ status, stdout: fs.readFileSync(outFile, "utf8") }, [...calls.slice(0, held), ...calls.slice(afterSecond)], Date.now() - started);
+        const first = finish(
+            { status, stdout: fs.readFileSync(outFile, "utf8") },
+            [...calls.slice(0, held), ...calls.slice(afterSecond)],
+            Date.now() - started,
+        );
         return { first, second };
     } finally {
         if (child.exitCode === null) {
