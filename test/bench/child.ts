@@ -20,6 +20,7 @@ import { ActivatedWindowsServer, ActivatedWindowsServerArgs, WindowsActivation }
 import { pack } from "../../components/delivery/packed";
 import { MockCloud, valueOf } from "../support/mockCloud";
 import { WINDOWS_VERSIONS, WindowsVersion } from "../../components/images/imageNames";
+import { Library, deploy } from "../support/deploy";
 import { Side } from "./childProcess";
 import { installWorkCounter } from "./workCounter";
 
@@ -207,8 +208,11 @@ async function agents(n: number, offlinePolls: number): Promise<object> {
  * new ActivatedWindowsServers with TAT delivery (`servers`): wall time, invocations and every cloud read.
  */
 async function fleet(kind: "activate" | "audit" | "odd" | "servers", n: number): Promise<object> {
+    if (kind === "odd") {
+        return oddFleetDays(n);
+    }
     const cloud = await setUp();
-    const ids = kind === "servers" ? [] : kind === "odd" ? oddFleet(cloud, n) : cloud.addExistingInstances(n);
+    const ids = kind === "servers" ? [] : cloud.addExistingInstances(n);
     let statuses: string[] = [];
     const m = await measure(async () => {
         if (kind === "servers") {
@@ -223,21 +227,30 @@ async function fleet(kind: "activate" | "audit" | "odd" | "servers", n: number):
             );
             statuses = await Promise.all(servers.map((s) => valueOf(s.activationStatus)));
         } else {
-            const f = new WindowsActivation("fleet", { instanceIds: ids, mode: kind === "odd" ? "activate" : kind });
+            const f = new WindowsActivation("fleet", { instanceIds: ids, mode: kind });
             statuses = Object.values(await valueOf(f.results)).map((r) => r.status);
         }
     });
-    const calls = (token: string) =>
-        cloud.calls.filter((c) => c.token === `tencentcloud:index/${token}:${token}`).length;
+    return { ms: m.ms, peakHeapBytes: m.peakHeapBytes, ...fleetCounts(cloud, statuses) };
+}
+
+/** What one deployment of a fleet asked the cloud and registered, and its instances' statuses. */
+function fleetCounts(cloud: MockCloud, statuses: string[]): object {
+    const calls = (token: string) => cloud.calls.filter((c) => c.token === `tencentcloud:index/${token}:${token}`);
+    // What Tencent sees: the provider pages DescribeAutomationAgentStatus at 20 instances a request
+    // (service_tencentcloud_tat.go, `limit = 20`); a task read of at most 5 invocation IDs is one page.
+    const agentRequests = calls("getTatAgent").reduce((sum, c) => sum + Math.ceil(c.inputs.instanceIds.length / 20), 0);
+    const requests =
+        calls("getInstances").length + calls("getImages").length + agentRequests + calls("getTatInvocationTask").length;
     return {
-        ms: m.ms,
-        peakHeapBytes: m.peakHeapBytes,
+        requests,
+        changed: cloud.resources.filter((r) => r.change !== "same").length,
         invocations: [...cloud.invocations.values()].flat().length,
         tatCommands: cloud.resources.filter((r) => r.type === "tencentcloud:index/tatCommand:TatCommand").length,
-        agentStatusCalls: calls("getTatAgent"),
-        getInstances: calls("getInstances"),
-        getImages: calls("getImages"),
-        getTatInvocationTask: calls("getTatInvocationTask"),
+        agentStatusCalls: calls("getTatAgent").length,
+        getInstances: calls("getInstances").length,
+        getImages: calls("getImages").length,
+        getTatInvocationTask: calls("getTatInvocationTask").length,
         resources: cloud.resources.length,
         licensed: statuses.filter((s) => s === "Licensed").length,
         skipped: statuses.filter((s) => s === "Skipped").length,
@@ -245,18 +258,50 @@ async function fleet(kind: "activate" | "audit" | "odd" | "servers", n: number):
 }
 
 /**
- * `n` existing instances of which 3% are odd, as long-lived fleets have them: 1% stopped, 1% with an
- * agent offline for good, 0.5% running Linux, 0.5% gone (IDs the region no longer has).
+ * The odd fleet's days ({@link oddFleet}): audited, then activated, then activated again with nothing
+ * changed; the figures are the unchanged run's, and the first activation's statuses.
+ */
+async function oddFleetDays(n: number): Promise<object> {
+    const cloud = new MockCloud();
+    const ids = oddFleet(cloud, n);
+    const run = (mode: "audit" | "activate") => async (lib: Library) =>
+        Object.values(await valueOf(new lib.WindowsActivation("fleet", { instanceIds: ids, mode }).results)).map(
+            (r) => r.status,
+        );
+    await deploy(cloud, run("audit"));
+    const first = (await deploy(cloud, run("activate"))).result;
+    let again: string[] = [];
+    const m = await measure(async () => {
+        again = (await deploy(cloud, run("activate"))).result;
+    });
+    const unchanged = fleetCounts(cloud, again);
+    return {
+        ms: m.ms,
+        peakHeapBytes: m.peakHeapBytes,
+        ...unchanged,
+        firstLicensed: first.filter((s) => s === "Licensed").length,
+    };
+}
+
+/**
+ * `n` existing instances of which 3% are odd, as long-lived fleets have them: 1% with an agent offline
+ * for good, 0.5% stopped, 0.2% in rescue mode, 0.5% running Linux, 0.3% from a custom image, 0.3% from a
+ * retired public image (Windows, no longer listed), 0.2% gone (IDs the region no longer has).
  */
 function oddFleet(cloud: MockCloud, n: number): string[] {
     const part = (share: number) => Math.round(n * share);
-    const healthy = cloud.addExistingInstances(n - part(0.01) - 2 * part(0.005));
-    const offline = healthy.slice(0, part(0.01));
-    offline.forEach((id) => cloud.offlineAgents.add(id));
-    const stopped = cloud.addExistingInstances(part(0.01), "img-2022zh02", "STOPPED");
-    const linux = cloud.addExistingInstances(part(0.005), "img-linux001");
-    const gone = Array.from({ length: part(0.005) }, (_, i) => `ins-gone${String(i).padStart(4, "0")}`);
-    return [...healthy, ...stopped, ...linux, ...gone];
+    const shares = [0.005, 0.002, 0.005, 0.003, 0.003, 0.002];
+    const healthy = cloud.addExistingInstances(n - shares.reduce((sum, x) => sum + part(x), 0));
+    healthy.slice(0, part(0.01)).forEach((id) => cloud.offlineAgents.add(id));
+    return [
+        ...healthy,
+        ...cloud.addExistingInstances(part(0.005), "img-2022zh02", "STOPPED"),
+        ...cloud.addExistingInstances(part(0.002), "img-2022zh02", "RESCUE_MODE"),
+        ...cloud.addExistingInstances(part(0.005), "img-linux001"),
+        ...cloud.addExistingInstances(part(0.003), "img-custom01"),
+        ...cloud.addExistingInstances(part(0.003), "img-retired9"),
+        ...Array.from({ length: part(0.002) }, (_, i) => `ins-gone${String(i).padStart(4, "0")}`),
+    ];
 }
 
 /** A distinct 253-character DNS name (the longest the validation accepts). */
