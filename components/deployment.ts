@@ -24,7 +24,11 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 
-/** The parts of `@pulumi/pulumi`'s runtime store read here (runtime/state.js and settings.js, throughout 3.x). */
+/**
+ * The parts of `@pulumi/pulumi`'s runtime store read here (runtime/state.js and settings.js, throughout 3.x:
+ * the same in 3.238.0, the lowest supported, and 3.276.0). No public API gives the monitor address, so
+ * test/sdkVersions.test.ts runs the component and plugin tests against the lowest and the newest SDK.
+ */
 interface RuntimeStore {
     settings: {
         options: {

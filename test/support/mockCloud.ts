@@ -10,11 +10,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ChangeKind, changeKind, instanceUpdateRefusal } from "./providerModel";
 
-// The runtime's wire-format decoder (runtime/rpc.js, throughout 3.x), for the outputs components register.
-type RpcModule = { deserializeProperties(struct: unknown): Record<string, any> };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { deserializeProperties }: RpcModule = require("@pulumi/pulumi/runtime/rpc");
-
 /** The resource options a registration carried, as the engine receives them. */
 export interface RecordedOptions {
     /** URN of the parent ("" for none). */
@@ -323,7 +318,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
 
     /** Records the outputs of a `RegisterResourceOutputsRequest`. */
     recordOutputs(req: any): void {
-        this.registeredOutputs.set(req.getUrn(), deserializeProperties(req.getOutputs()));
+        this.registeredOutputs.set(req.getUrn(), pulumi.runtime.deserializeProperties(req.getOutputs()));
     }
 
     /** Records the resource options of the `RegisterResourceRequest` that the next {@link newResource} handles. */
@@ -687,6 +682,6 @@ export function isSecretValue(value: unknown): boolean {
     return (
         typeof value === "object" &&
         value !== null &&
-        (value as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270"
+        (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig
     );
 }

@@ -8,25 +8,36 @@
  * - URNs: `urn:pulumi:<stack>::<project>::<parent's qualified type>$<type>::<name>`, a resource
  *   without a parent without the prefix (pkg/resource/urn.go, `NewURN`);
  * - features: secrets, resource references and parameterized packages are supported, output values
- *   are not sent (`SupportsFeature`, as the mock monitor of `@pulumi/pulumi` answers);
+ *   are not sent (`SupportsFeature`, as the mock monitor of `@pulumi/pulumi` answers; `GetDeploymentInfo`,
+ *   which the SDK asks first from 3.256.0 on, is not served: grpc-js answers UNIMPLEMENTED and the SDK
+ *   falls back to `SupportsFeature`, as it does with an older engine);
  * - `RegisterPackage` answers a package reference (pkg/resource/deploy/source_eval.go);
  * - the built-in invoke `pulumi:pulumi:getResource` (how an SDK rehydrates a resource reference, e.g. a
  *   provider sent in ConstructRequest.providers) answers the URN, ID and outputs of a resource registered
  *   in this deployment, else fails with "unknown resource <urn>" (pkg/resource/deploy/builtins.go, getResource).
  */
 import * as grpc from "@grpc/grpc-js";
+import * as pulumi from "@pulumi/pulumi";
 import { MockCloud } from "./mockCloud";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const resproto = require("@pulumi/pulumi/proto/resource_pb");
 const resrpc = require("@pulumi/pulumi/proto/resource_grpc_pb");
 const engrpc = require("@pulumi/pulumi/proto/engine_grpc_pb");
-const provproto = require("@pulumi/pulumi/proto/provider_pb");
 const enginePb = require("@pulumi/pulumi/proto/engine_pb");
 const structproto = require("google-protobuf/google/protobuf/struct_pb");
 const emptyproto = require("google-protobuf/google/protobuf/empty_pb");
-const rpc = require("@pulumi/pulumi/runtime/rpc");
 /* eslint-enable @typescript-eslint/no-require-imports */
+
+/**
+ * The message `ResourceMonitor.Invoke` answers, as the installed SDK's service definition says:
+ * `pulumirpc.InvokeResponse` (provider.proto) up to @pulumi/pulumi 3.255.0, `pulumirpc.ResourceInvokeResponse`
+ * (resource.proto; the same fields and numbers: return, failures) from 3.256.0. grpc-js refuses an answer
+ * of any other class ("Error serializing response"), which a Construct call then reports for every output
+ * an invoke feeds (found by test/sdkVersions.test.ts on 3.276.0).
+ */
+const InvokeResponse: new () => { setReturn(value: unknown): unknown } =
+    resrpc.ResourceMonitorService.invoke.responseType;
 
 /** Features the monitor says it supports. */
 const SUPPORTED = new Set(["secrets", "resourceReferences", "parameterization", "aliasSpecs", "deletedWith"]);
@@ -86,23 +97,23 @@ export async function startTestEngine(cloud: MockCloud, project: string, stack: 
         registerPackage: answer((req) => new resproto.RegisterPackageResponse().setRef(`package-${req.getName()}`)),
         invoke: answer(async (req) => {
             if (req.getTok() === "pulumi:pulumi:getResource") {
-                const urn = String(rpc.deserializeProperties(req.getArgs()).urn);
+                const urn = String(pulumi.runtime.deserializeProperties(req.getArgs()).urn);
                 const found = registered.get(urn);
                 if (found === undefined) {
                     throw new Error(`unknown resource ${urn}`);
                 }
                 const answer = { urn, id: found.id, state: found.state };
-                return new provproto.InvokeResponse().setReturn(
-                    structproto.Struct.fromJavaScript(await rpc.serializeProperties("invoke", answer)),
+                return new InvokeResponse().setReturn(
+                    structproto.Struct.fromJavaScript(await pulumi.runtime.serializeProperties("invoke", answer)),
                 );
             }
             const result = await cloud.call({
                 token: req.getTok(),
-                inputs: rpc.deserializeProperties(req.getArgs()),
+                inputs: pulumi.runtime.deserializeProperties(req.getArgs()),
                 provider: req.getProvider(),
             });
-            return new provproto.InvokeResponse().setReturn(
-                structproto.Struct.fromJavaScript(await rpc.serializeProperties("invoke", result)),
+            return new InvokeResponse().setReturn(
+                structproto.Struct.fromJavaScript(await pulumi.runtime.serializeProperties("invoke", result)),
             );
         }),
         registerResource: answer(async (req) => {
@@ -111,13 +122,13 @@ export async function startTestEngine(cloud: MockCloud, project: string, stack: 
             const result = cloud.newResource({
                 type: req.getType(),
                 name: req.getName(),
-                inputs: rpc.deserializeProperties(req.getObject()),
+                inputs: pulumi.runtime.deserializeProperties(req.getObject()),
                 provider: req.getProvider(),
                 custom: req.getCustom(),
                 id: req.getImportid(),
             });
             registered.set(urn, { id: result.id ?? "", state: result.state });
-            const state = await rpc.serializeProperties("register", result.state);
+            const state = await pulumi.runtime.serializeProperties("register", result.state);
             return new resproto.RegisterResourceResponse()
                 .setUrn(urn)
                 .setId(result.id ?? "")
