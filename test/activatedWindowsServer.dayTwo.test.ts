@@ -9,16 +9,9 @@ import * as path from "node:path";
 import { describe, test } from "node:test";
 import { MockCloud, SAMPLE_IMAGES, valueOf } from "./support/mockCloud";
 import { carriedScript } from "./support/carrier";
-import { Library, deploy } from "./support/deploy";
+import { Library, deploy, SERVER_ARGS } from "./support/deploy";
 
-const base = {
-    availabilityZone: "ap-guangzhou-3",
-    instanceType: "S5.MEDIUM4",
-    vpcId: "vpc-1",
-    subnetId: "subnet-1",
-    password: "Day(Two)Passw0rd",
-    windowsVersion: "2022" as const,
-};
+const base = SERVER_ARGS;
 const NEWER_2022 = {
     ...SAMPLE_IMAGES.find((i) => i.imageId === "img-2022zh02")!,
     imageId: "img-2022zh03",

@@ -11,17 +11,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { COMMAND_NAME_DUPLICATED, MockAccount, MockCloud } from "./support/mockCloud";
 import { TAT_NAME_MAX } from "../components/delivery/tat";
 import { providerKeyOfUrn } from "../components/deployment";
-import { Library, deploy } from "./support/deploy";
+import { Library, deploy, SERVER_ARGS } from "./support/deploy";
 
 const ROOT = path.resolve(__dirname, "..");
-const base = {
-    availabilityZone: "ap-guangzhou-3",
-    instanceType: "S5.MEDIUM4",
-    vpcId: "vpc-1",
-    subnetId: "subnet-1",
-    password: "Many(Callers)1",
-    windowsVersion: "2022" as const,
-};
+const base = { ...SERVER_ARGS, password: "Many(Callers)1" };
 
 /** Two servers with TAT delivery and keep-activated: a shared command, an invoker each. */
 async function fleet(lib: Library): Promise<string[]> {

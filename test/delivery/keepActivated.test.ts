@@ -6,17 +6,10 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { INVOKER_CAPACITY, invokerCloudName, invokerMembers } from "../../components/delivery/keepActivated";
 import { MockCloud, valueOf } from "../support/mockCloud";
-import { Library, deploy } from "../support/deploy";
+import { Library, deploy, SERVER_ARGS } from "../support/deploy";
 
 const INVOKER = "tencentcloud:index/tatInvoker:TatInvoker";
-const base = {
-    availabilityZone: "ap-guangzhou-3",
-    instanceType: "S5.MEDIUM4",
-    vpcId: "vpc-1",
-    subnetId: "subnet-1",
-    password: "Keep(Active)9",
-    windowsVersion: "2022" as const,
-};
+const base = { ...SERVER_ARGS, password: "Keep(Active)9" };
 const NAMES = ["web1", "web2", "web3", "web4", "web5", "web6"];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -10,18 +10,12 @@ import { carriedScript, userDataBody } from "../support/carrier";
 import { DEFAULT_ACTIVATION_SCRIPT_OPTIONS } from "../../components/activation/options";
 import { worstCaseSeconds } from "../../components/activation/schedule";
 import { SSH_WAIT_COMMAND, sshWaitMessage } from "../../components/delivery/ssh";
+import { SERVER_ARGS } from "../support/deploy";
 
 const { cloud, mod } = useMockCloud();
 
 const PASSWORD = "Remote(Passw0rd)";
-const base = {
-    availabilityZone: "ap-guangzhou-3",
-    instanceType: "S5.MEDIUM4",
-    vpcId: "vpc-1",
-    subnetId: "subnet-1",
-    password: PASSWORD,
-    windowsVersion: "2022" as const,
-};
+const base = { ...SERVER_ARGS, password: PASSWORD };
 const byName = (name: string) => cloud.resources.find((r) => r.name === name)!;
 const b64 = (s: string) => Buffer.from(s).toString("base64");
 

@@ -5,16 +5,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { MockCloud, valueOf } from "../support/mockCloud";
-import { Library, deploy, withWarnings } from "../support/deploy";
+import { Library, deploy, withWarnings, SERVER_ARGS } from "../support/deploy";
 
-const base = {
-    availabilityZone: "ap-guangzhou-3",
-    instanceType: "S5.MEDIUM4",
-    vpcId: "vpc-1",
-    subnetId: "subnet-1",
-    password: "Day(Two)Passw0rd",
-    windowsVersion: "2022" as const,
-};
+const base = SERVER_ARGS;
 /** A short deadline: the old gate would wait this long for a stopped server's agent, then fail. */
 const gate = { tatAgentTimeoutSeconds: 4, tatAgentPollSeconds: 1 };
 

@@ -6,16 +6,9 @@
  * `second deployment: <change>` when the second deployment succeeds.
  */
 import { MockCloud, valueOf } from "./mockCloud";
-import { deploy } from "./deploy";
+import { deploy, SERVER_ARGS } from "./deploy";
 
-const base = {
-    availabilityZone: "ap-guangzhou-3",
-    instanceType: "S5.MEDIUM4",
-    vpcId: "vpc-1",
-    subnetId: "subnet-1",
-    password: "Day(Two)Passw0rd",
-    windowsVersion: "2022",
-};
+const base = SERVER_ARGS;
 
 async function main(first: Record<string, unknown>, second: Record<string, unknown>, state: string): Promise<void> {
     const cloud = new MockCloud();

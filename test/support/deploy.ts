@@ -18,6 +18,16 @@ const runtimeState: RuntimeStateModule = require("@pulumi/pulumi/runtime/state")
 /** The library, loaded once for the whole process (its caches must still be per deployment). */
 export type Library = typeof import("../../components");
 
+/** The arguments of a 2022 server in the mock cloud's VPC that the component tests declare, before their own. */
+export const SERVER_ARGS = {
+    availabilityZone: "ap-guangzhou-3",
+    instanceType: "S5.MEDIUM4",
+    vpcId: "vpc-1",
+    subnetId: "subnet-1",
+    password: "Day(Two)Passw0rd",
+    windowsVersion: "2022" as const,
+};
+
 /** What a deployment gave back. */
 export interface Deployment<T> {
     /** What the program returned. */
