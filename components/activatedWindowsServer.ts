@@ -16,8 +16,9 @@ import { scriptTatCommand } from "./delivery/activationCommand";
 import { renderCarrier, scriptHash } from "./delivery/carrier";
 import { registerKeepActivated } from "./delivery/keepActivated";
 import { deliverWithSsh, sshAccessGroup } from "./delivery/ssh";
-import { invokeTatCommand } from "./delivery/tat";
+import { runTatOnServer } from "./delivery/tatRun";
 import { AgentReadiness, notRunningMessage, whenAgentOnline } from "./delivery/tatAgent";
+import { knownValue } from "./known";
 import { checkPublicWindowsImage, findWindowsImage, runningImageName } from "./images/imageLookup";
 import { ImageInfo } from "./images/imageNames";
 import {
@@ -54,7 +55,10 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
     public readonly activationScript: pulumi.Output<string>;
     /** The Administrator password (secret). */
     public readonly password: pulumi.Output<string>;
-    /** `Licensed`, `Failed`, `PendingFirstBoot` (user data without verifyWithTat) or `Unknown` (TAT record expired). */
+    /**
+     * `Licensed`, `Failed`, `PendingFirstBoot` (user data without verifyWithTat), `Unknown` (TAT record
+     * expired, or the run did not end) or `NotRunning` (not running, and nothing ran there with this script).
+     */
     public readonly activationStatus: pulumi.Output<ActivationStatus>;
     /** The script's parsed result line, when the delivery reports one. */
     public readonly activationResult: pulumi.Output<ActivationResult | undefined>;
@@ -191,11 +195,11 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
     }
 
     /**
-     * Registers the server's own keep-activated invoker, as its invocation is registered: at once in
-     * preview; in an update once the gate has answered, and only while the server runs (CreateInvoker
-     * refuses an instance whose agent is offline: a stopped server's invoker goes, and comes back at the
-     * first update after it runs). Returns `keepActivated`, known once that is decided (the deployment
-     * waits for the registered outputs).
+     * Registers the server's own keep-activated invoker, as its invocation is registered: at once for
+     * a server whose ID is not known yet (a preview of a new one); else once the gate has answered, and
+     * only while the server runs (CreateInvoker refuses an instance whose agent is offline: a stopped
+     * server's invoker goes, and comes back at the first update after it runs). Returns
+     * `keepActivated`, known once that is decided (the deployment waits for the registered outputs).
      */
     private keepActivatedOn(
         name: string,
@@ -210,15 +214,17 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
         const { commandId } = scriptTatCommand(p.script, "activate", p.activation.script, provider);
         const keep = (ids: pulumi.Input<string[]>) =>
             registerKeepActivated(`${name}-keep-activated`, 0, ids, commandId, cron, this);
-        if (pulumi.runtime.isDryRun()) {
-            keep(this.instance.id.apply((id) => [id]));
-            return pulumi.output(true);
-        }
-        return ready!.apply((r) => {
-            if (r.running) {
-                keep([r.instanceId]);
+        return pulumi.output(knownValue(this.instance.id)).apply((known) => {
+            if (known === undefined) {
+                keep(this.instance.id.apply((id) => [id]));
+                return pulumi.output(true);
             }
-            return true;
+            return ready!.apply((r) => {
+                if (r.running) {
+                    keep([r.instanceId]);
+                }
+                return true;
+            });
         });
     }
 
@@ -237,22 +243,12 @@ export class ActivatedWindowsServer extends pulumi.ComponentResource {
         const { activation, script } = p;
         if (activation.delivery === "tat" || activation.verifyWithTat) {
             const check = activation.verifyWithTat;
-            const { commandId, timeoutSeconds } = scriptTatCommand(
-                script,
-                check ? "check" : "activate",
-                activation.script,
-                provider,
-            );
+            const command = scriptTatCommand(script, check ? "check" : "activate", activation.script, provider);
             const role = check ? "activation-check" : "activation";
-            const invoke = (instanceId: pulumi.Input<string>, keepLast: boolean) =>
-                invokeTatCommand(`${name}-${role}`, commandId, instanceId, timeoutSeconds, this, keepLast).output;
-            // Preview registers the invocation at once (a new server's ID is unknown there); an update
-            // registers it once the gate has answered, keeping the last invocation of a server that is
-            // not running (nothing can run on it; the change follows once it runs again).
-            const output = pulumi.runtime.isDryRun()
-                ? invoke(this.instance.id, false)
-                : ready!.apply((r) => invoke(r.instanceId, !r.running));
-            return output.apply((o) => readActivationOutput(o, "base64"));
+            const run = runTatOnServer(`${name}-${role}`, command, this.instance.id, ready!, this, provider);
+            return run.apply((r): ActivationReport =>
+                r.plan === "none" ? { status: "NotRunning" } : readActivationOutput(r.output, "base64", r.missing),
+            );
         }
         if (activation.delivery === "ssh") {
             const host = activation.sshHost === "public" ? this.instance.publicIp : this.instance.privateIp;

@@ -6,7 +6,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { ActivationMode, ResolvedFleetArgs, WindowsActivationArgs, resolveFleetArgs } from "./fleetArgs";
 import { scriptTatCommand } from "./delivery/activationCommand";
 import { invokerMembers, registerKeepActivated } from "./delivery/keepActivated";
-import { readTatOutputs, registerTatInvocation } from "./delivery/tat";
+import { registerTatInvocation } from "./delivery/tat";
+import { findTatRecords } from "./delivery/tatRecords";
+import { Registered, planTatRun, recordedOutput, registeredOutputs } from "./delivery/tatRun";
+import { knownValue } from "./known";
 import {
     FleetSummary,
     InstanceActivation,
@@ -17,7 +20,16 @@ import {
     skipped,
     summarise,
 } from "./fleet/fleetReport";
-import { FleetInstance, inspectInstances } from "./fleet/inspectInstances";
+import { FleetInstance, inspectInstances, skippedForIdentity } from "./fleet/inspectInstances";
+
+/** What a preview says when the instance IDs are not known yet. */
+function unknownIdsMessage(name: string): string {
+    return (
+        `WindowsActivation '${name}': the instance IDs are not known until the resources that give them are created, ` +
+        "so this preview cannot list the TAT invocations (one per instance that runs the script) or the keep-activated " +
+        "invokers the update will register; each instance's result appears in `results` after `pulumi up`."
+    );
+}
 
 /**
  * Runs the activation script (mode `activate`) or its read-only diagnosis (mode `audit`) on
@@ -62,17 +74,29 @@ export class WindowsActivation extends pulumi.ComponentResource {
             return s;
         });
 
+        // A preview whose instance IDs come from resources still to be created cannot list the
+        // invocations (one per instance): it says so instead of showing nothing.
+        const said = pulumi.output(
+            knownValue(p.instanceIds).then(async (known) => {
+                if (known === undefined) {
+                    await pulumi.log.info(unknownIdsMessage(name), this);
+                }
+                return true;
+            }),
+        );
+
         this.mode = pulumi.output(p.mode);
         this.results = pulumi.all([results, summary]).apply(([r]) => r);
-        this.summary = summary;
+        this.summary = pulumi.all([summary, said]).apply(([s]) => s);
         this.activationScript = pulumi.output(p.script);
         this.keepActivated = pulumi.output(settings.keepActivated);
         this.registerOutputs({ ...settings, results: this.results, summary: this.summary });
     }
 
     /**
-     * Registers one invocation per instance that can run it (and the keep-activated schedule); returns
-     * every instance's result, and each invocation's URN.
+     * Registers, per instance, what {@link planTatRun} decides from what TAT keeps of the command there
+     * (and the keep-activated schedule for those that run); returns every instance's result, and each
+     * registered invocation's URN.
      */
     private runOn(
         name: string,
@@ -90,33 +114,57 @@ export class WindowsActivation extends pulumi.ComponentResource {
             provider,
         );
         const read = p.mode === "audit" ? readAudit : readActivation;
-        const ran = list.filter((i) => i.skip === undefined);
         // Their agents answered Online in the one round inspectInstances asked: nothing waits here.
-        const attachments = ran.map((i) =>
-            registerTatInvocation(`${name}-${i.instanceId}`, commandId, i.instanceId, timeoutSeconds, this),
-        );
+        const runs = list.filter((i) => i.skip === undefined);
         const cron = p.activation.keepActivatedCron;
         if (cron !== undefined) {
-            invokerMembers(ran.map((i) => i.instanceId)).forEach((ids, n) =>
+            invokerMembers(runs.map((i) => i.instanceId)).forEach((ids, n) =>
                 registerKeepActivated(`${name}-keep-activated-${n}`, n, ids, commandId, cron, this),
             );
         }
-        const outputs = readTatOutputs(
-            attachments.map((a) => a.invocationId),
-            this,
+        // What TAT keeps of the command on every instance it may have run on (none while the command is
+        // not created yet: it ran nowhere).
+        const candidates = list.filter((i) => !skippedForIdentity(i)).map((i) => i.instanceId);
+        const kept = knownValue(commandId).then((command) =>
+            command === undefined ? undefined : findTatRecords(command.value, candidates, { parent: this }),
         );
-        return pulumi.all([outputs, pulumi.all(attachments.map((a) => a.urn))]).apply(([out, u]) => {
-            const byId = new Map(ran.map((i, k) => [i.instanceId, k]));
-            const results: { [instanceId: string]: InstanceActivation } = {};
-            const urns: { [instanceId: string]: string } = {};
-            for (const i of list) {
-                const k = byId.get(i.instanceId);
-                results[i.instanceId] = k === undefined ? skipped(i) : { ...read(out[k]), instance: facts(i) };
-                if (k !== undefined) {
-                    urns[i.instanceId] = u[k];
+        return pulumi.output(kept).apply((records) => {
+            const plans = new Map(
+                list.map((i) => [
+                    i.instanceId,
+                    skippedForIdentity(i)
+                        ? ({ action: "none" } as const)
+                        : planTatRun(records?.[i.instanceId] ?? {}, i.skip === undefined),
+                ]),
+            );
+            const registered: Registered[] = [];
+            for (const [instanceId, plan] of plans) {
+                if (plan.action === "keep" || plan.action === "invoke") {
+                    const kept = plan.action === "keep" ? plan.record : undefined;
+                    const attachment = registerTatInvocation(
+                        `${name}-${instanceId}`,
+                        commandId,
+                        instanceId,
+                        timeoutSeconds,
+                        this,
+                        kept && { invocationId: kept.invocationId, instanceId },
+                    );
+                    registered.push({ key: instanceId, attachment, kept });
                 }
             }
-            return { results, urns };
+            const urns = pulumi.all(registered.map((r) => r.attachment.urn.apply((u) => [r.key, u] as const)));
+            return pulumi.all([registeredOutputs(registered, this), urns]).apply(([outputs, u]) => {
+                const results: { [instanceId: string]: InstanceActivation } = {};
+                for (const i of list) {
+                    const plan = plans.get(i.instanceId)!;
+                    const found = plan.action === "schedule" ? recordedOutput(plan.record) : outputs[i.instanceId];
+                    results[i.instanceId] =
+                        i.skip !== undefined
+                            ? skipped(i)
+                            : { ...read(found.output, found.missing), instance: facts(i) };
+                }
+                return { results, urns: Object.fromEntries(u) };
+            });
         });
     }
 }

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { HEALTHY_DIAGNOSIS_LINE, LICENSED_LINE, MockCloud, valueOf } from "./support/mockCloud";
-import { deploy } from "./support/deploy";
+import { SERVER_ARGS, deploy } from "./support/deploy";
 import { FLEET_FAILURES, FailingFleetCase, MISSING_INSTANCE, fleetOf } from "./support/failingFleetProgram";
 import { useMockCloud } from "./support/mockProgram";
 import * as fs from "node:fs";
@@ -106,11 +106,18 @@ describe("WindowsActivation at 1, 250 and 1,000 existing instances", () => {
                 assert.ok(calls(cloud, TYPES.getInstances).every((c) => c.inputs.instanceSetIds.length <= 100));
                 assert.equal(calls(cloud, TYPES.getImages).length, 1, "one image lookup per distinct image");
                 assert.equal(calls(cloud, TYPES.getTatAgent).length, batches, "agents asked about 100 at a time");
+                const tasks = calls(cloud, TYPES.getTask);
                 assert.equal(
-                    calls(cloud, TYPES.getTask).length,
+                    tasks.filter((c) => c.inputs.filters[0].name === "command-id").length,
                     Math.ceil(n / 5),
-                    "outputs read 5 invocations a call (DescribeInvocationTasks: 5 values per filter)",
+                    "kept runs looked up 5 instances a call (DescribeInvocationTasks: 5 values per filter)",
                 );
+                assert.equal(
+                    tasks.filter((c) => c.inputs.filters[0].name === "invocation-id").length,
+                    Math.ceil(n / 5),
+                    "the new invocations' outputs read 5 a call",
+                );
+                assert.equal(tasks.length, 2 * Math.ceil(n / 5));
                 assert.equal(count(cloud, TYPES.invoker), 0, "no schedule unless keepActivated");
                 const content: string = cloud.resources.find((r) => r.type === TYPES.command)!.inputs.content;
                 assert.equal(
@@ -380,6 +387,29 @@ describe("instances the component will not touch", () => {
         );
         assert.equal(calls(cloud, TYPES.getInstances).length, 1);
         assert.equal(cloud.invocations.size, 0);
+    });
+
+    test("a preview whose instance IDs come from servers still to be created says why it lists no invocations; the update registers them", async () => {
+        const cloud = new MockCloud();
+        const program = async (lib: typeof import("../components")) => {
+            const servers = ["a", "b"].map((n) => new lib.ActivatedWindowsServer(n, { ...SERVER_ARGS }));
+            new lib.WindowsActivation("later", { instanceIds: servers.map((s) => s.instanceId) });
+        };
+        const logged: string[] = [];
+        const original = console.log;
+        console.log = (...args: unknown[]) => logged.push(args.map(String).join(" "));
+        try {
+            await deploy(cloud, program, { preview: true });
+        } finally {
+            console.log = original;
+        }
+        const said = logged.filter((l) => l.includes("WindowsActivation 'later'"));
+        assert.equal(said.length, 1, logged.join("\n"));
+        assert.match(said[0], /instance IDs are not known until .* cannot list the TAT invocations/);
+        assert.equal(count(cloud, TYPES.attachment), 0);
+
+        await deploy(cloud, program);
+        assert.equal(count(cloud, TYPES.attachment), 2, "the update invokes on both new servers");
     });
 });
 

@@ -15,11 +15,22 @@ export const ActivationStatus = {
     Failed: "Failed",
     /** User data delivery: the script runs at first boot and reports nothing to the deployment. */
     PendingFirstBoot: "PendingFirstBoot",
-    /** TAT has no record of the invocation any more (records expire): the last result cannot be read. */
+    /**
+     * TAT has no record of the invocation any more (records expire), or its run did not reach its end: the
+     * last result cannot be read.
+     */
     Unknown: "Unknown",
+    /**
+     * The server is not running (stopped, in rescue mode, ...) and TAT keeps no run of this script on it:
+     * nothing ran; the script runs at the first `pulumi up` after it is started.
+     */
+    NotRunning: "NotRunning",
 } as const;
-/** The component's summary of activation: "Licensed", "Failed", "PendingFirstBoot" or "Unknown". */
+/** The component's summary of activation: "Licensed", "Failed", "PendingFirstBoot", "Unknown" or "NotRunning". */
 export type ActivationStatus = (typeof ActivationStatus)[keyof typeof ActivationStatus];
+
+/** Why there is no output when TAT has no record of the invocation. */
+export const NO_RECORD = "no invocation record was found";
 
 /** The outcome of reading one delivery's output. */
 export interface ActivationReport {
@@ -31,11 +42,16 @@ export interface ActivationReport {
 }
 
 /**
- * Reads a delivery's output: `undefined` means no record; a malformed output is a Failed report, never an exception.
+ * Reads a delivery's output: `undefined` means no output (an Unknown report saying `missing`: by
+ * default, that there is no record); a malformed output is a Failed report, never an exception.
  */
-export function readActivationOutput(output: string | undefined, encoding: "base64" | "text"): ActivationReport {
+export function readActivationOutput(
+    output: string | undefined,
+    encoding: "base64" | "text",
+    missing = NO_RECORD,
+): ActivationReport {
     if (output === undefined) {
-        return { status: "Unknown", error: "no invocation record was found" };
+        return { status: "Unknown", error: missing };
     }
     try {
         const result = encoding === "base64" ? parseBase64ActivationOutput(output) : parseActivationOutput(output);

@@ -1,7 +1,7 @@
 /**
  * TAT delivery: a `TatCommand` per distinct script (shared by every server that runs it) and a
- * `TatInvocationInvokeAttachment` per server, then the task's output read back through
- * `getTatInvocationTask`. The carrier always exits 0, because the attachment waits for SUCCESS and
+ * `TatInvocationInvokeAttachment` per server (a new invocation, or one TAT keeps, taken up by its ID:
+ * `tatRun.ts` decides which), then the task's output read back through `getTatInvocationTask`. The carrier always exits 0, because the attachment waits for SUCCESS and
  * would otherwise hang `pulumi up` until its create timeout; the result travels in the output.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -9,6 +9,7 @@ import * as tencentcloud from "@pulumi/tencentcloud";
 import { TAT_TIMEOUT_MARGIN_SECONDS } from "../activation/schedule";
 import { accountNameTag, perDeployment, providerKey } from "../deployment";
 import { scriptHash } from "./carrier";
+import { VALUES_PER_FILTER } from "./tatRecords";
 
 /**
  * The working directory TAT runs the carrier in: a folder only Administrators can write (the
@@ -60,16 +61,25 @@ export function sharedTatCommand(
     });
 }
 
-/** The attachment's inputs: with all of them ignored, an existing attachment stays as it is (nothing is invoked). */
-const ATTACHMENT_INPUTS = ["commandId", "instanceId", "workingDirectory", "timeout"];
+/**
+ * Inputs the provider's Read fills in from DescribeInvocations although the program never sets them
+ * (`resource_tc_tat_invocation_invoke_attachment.go` Read: `parameters`, `username`, the COS output
+ * settings; all ForceNew), and `timeouts`, which only matters to a Create: ignored, so that a record
+ * read back by `pulumi refresh` or an import never looks changed (a ForceNew diff would invoke again).
+ */
+const READ_ONLY_INPUTS = ["timeouts", "parameters", "username", "outputCosBucketUrl", "outputCosKeyPrefix"];
 
-/** Invocation IDs per `getTatInvocationTask` call: DescribeInvocationTasks takes up to 5 values per filter. */
-const INVOCATIONS_PER_READ = 5;
+/** An invocation TAT keeps, to register instead of invoking: its ID, and the instance it ran on. */
+export interface KeptInvocation {
+    invocationId: string;
+    instanceId: string;
+}
 
 /**
- * Registers the invocation of the command `commandId` on `instanceId`. With `keepLast` (the instance is not
- * running) an existing attachment keeps its last invocation instead of being replaced by a new one;
- * the change follows at a later deployment.
+ * Registers the invocation of the command `commandId` on `instanceId`: a new invocation when the
+ * stack has none with these inputs (the provider's Create invokes, then waits for SUCCESS), or, with
+ * `kept`, that existing invocation, imported by its ID with every input ignored: the provider only
+ * reads it, whether or not the stack's state still holds it, and nothing runs on the server.
  */
 export function registerTatInvocation(
     name: string,
@@ -77,7 +87,7 @@ export function registerTatInvocation(
     instanceId: pulumi.Input<string>,
     timeoutSeconds: number,
     parent: pulumi.Resource,
-    keepLast = false,
+    kept?: KeptInvocation,
 ): tencentcloud.TatInvocationInvokeAttachment {
     // How long the provider's Create polls for SUCCESS: the Terraform `timeouts` block of the resource
     // (default 20 minutes). The dynamic bridge ignores `customTimeouts` (pulumi-terraform-bridge
@@ -89,9 +99,11 @@ export function registerTatInvocation(
         { commandId, instanceId, workingDirectory: TAT_WORKING_DIRECTORY, timeout: timeoutSeconds, timeouts },
         {
             parent,
-            // An existing attachment keeps the `timeouts` it was created with (it only matters to a
-            // Create): no diff for stacks made before it was set; a new or replaced attachment gets it.
-            ignoreChanges: keepLast ? [...ATTACHMENT_INPUTS, "timeouts"] : ["timeouts"],
+            ignoreChanges: kept !== undefined ? ["*"] : READ_ONLY_INPUTS,
+            // The provider's ID of an attachment is `<invocation ID>#<instance ID>` (its Create's d.SetId);
+            // its importer takes that ID as it is (ImportStatePassthrough). The engine imports only when
+            // the stack does not already hold that ID under this URN (step_generator.go, isImport).
+            import: kept !== undefined ? `${kept.invocationId}#${kept.instanceId}` : undefined,
             // An attachment is the record of one past invocation: deleting it undoes nothing on the
             // server. The provider's Delete (CancelInvocation, then DescribeInvocations) fails once TAT
             // no longer keeps the record (ResourceNotFound.InvocationNotFound; an empty answer would
@@ -102,25 +114,7 @@ export function registerTatInvocation(
 }
 
 /**
- * Runs `command` on `instanceId` ({@link registerTatInvocation}) and returns the task's base64 output
- * (undefined when TAT has no record of it).
- */
-export function invokeTatCommand(...args: Parameters<typeof registerTatInvocation>): {
-    attachment: tencentcloud.TatInvocationInvokeAttachment;
-    output: pulumi.Output<string | undefined>;
-} {
-    const attachment = registerTatInvocation(...args);
-    const parent = args[4];
-    const task = tencentcloud.getTatInvocationTaskOutput(
-        { filters: [{ name: "invocation-id", values: [attachment.invocationId] }], hideOutput: false },
-        { parent },
-    );
-    const output = task.apply((t) => t.invocationTaskSets?.[0]?.taskResults?.[0]?.output);
-    return { attachment, output };
-}
-
-/**
- * The base64 outputs of many one-instance invocations, read {@link INVOCATIONS_PER_READ} a call
+ * The base64 outputs of many one-instance invocations, read {@link VALUES_PER_FILTER} a call
  * (undefined where TAT has no record), in the order given.
  */
 export function readTatOutputs(
@@ -129,11 +123,11 @@ export function readTatOutputs(
 ): pulumi.Output<(string | undefined)[]> {
     return pulumi.all(invocationIds).apply(async (ids) => {
         const reads: Promise<tencentcloud.GetTatInvocationTaskResult>[] = [];
-        for (let i = 0; i < ids.length; i += INVOCATIONS_PER_READ) {
+        for (let i = 0; i < ids.length; i += VALUES_PER_FILTER) {
             reads.push(
                 tencentcloud.getTatInvocationTask(
                     {
-                        filters: [{ name: "invocation-id", values: ids.slice(i, i + INVOCATIONS_PER_READ) }],
+                        filters: [{ name: "invocation-id", values: ids.slice(i, i + VALUES_PER_FILTER) }],
                         hideOutput: false,
                     },
                     { parent },
@@ -141,6 +135,11 @@ export function readTatOutputs(
             );
         }
         const sets = (await Promise.all(reads)).flatMap((r) => r.invocationTaskSets ?? []);
+        if (ids.length === 1) {
+            // One invocation asked for by its ID: the one task is its task (users' own mocks often
+            // answer without the IDs, as 0.3 read it).
+            return [sets[0]?.taskResults?.[0]?.output];
+        }
         const byId = new Map(sets.map((t) => [t.invocationId, t.taskResults?.[0]?.output]));
         return ids.map((id) => byId.get(id));
     });

@@ -4,11 +4,11 @@
  * (`ResourceUnavailable.AgentStatusNotOnline`), and a new Windows CVM brings its agent online some
  * time after it reports RUNNING; the provider retries that error for 5 minutes only.
  *
- * During `pulumi up` (never in preview) each instance's state is asked once (the `tencentcloud_instances`
+ * During `pulumi up` and `pulumi preview` each instance's state is asked once (the `tencentcloud_instances`
  * data source, DescribeInstances). An instance that is not running (its owner stopped it) is released
  * at once, marked so, with no agent wait: its agent stays offline until someone starts it. For a
  * running instance the ID is held back until the `tencentcloud_tat_agent` data source reports the
- * agent `Online`. Both are batched per deployment and provider: every round asks once per 100 waiting
+ * agent `Online` (in an update; a preview waits for no agent). Both are batched per deployment and provider: every round asks once per 100 waiting
  * instances (the APIs' limit per call; they allow 20 and 40 calls a second), so 500 servers waiting
  * together make 5 calls a round, not 500.
  */
@@ -43,7 +43,7 @@ export interface AgentReadiness {
     instanceId: string;
     /** True when its agent answered `Online`; false when the instance is not running (nothing can run on it now). */
     running: boolean;
-    /** The instance state DescribeInstances reported (`RUNNING` in preview, where nothing is asked). */
+    /** The instance state DescribeInstances reported. */
     instanceState: string;
 }
 
@@ -155,6 +155,16 @@ class AgentWaiter {
 
     private async poll(): Promise<void> {
         await this.askInstanceStates();
+        if (pulumi.runtime.isDryRun()) {
+            // A preview waits for no agent: a running instance is taken as an update would find it once
+            // its agent answers (an agent that never does fails the update, not the preview).
+            for (const [id, w] of this.waiting) {
+                w.waiters.forEach((x) => x.resolve({ instanceId: id, running: true, instanceState: w.instanceState! }));
+            }
+            this.waiting.clear();
+            this.timer = undefined;
+            return;
+        }
         const ids = [...this.waiting.keys()];
         for (let i = 0; i < ids.length; i += AGENT_STATUS_BATCH) {
             const batch = ids.slice(i, i + AGENT_STATUS_BATCH);
@@ -196,7 +206,8 @@ class AgentWaiter {
 
 /**
  * The instance's readiness for TAT, released once its agent is online, or at once when the instance
- * is not running (`running: false`: invoke nothing on it), or at once in preview. Fails with
+ * is not running (`running: false`: invoke nothing on it); in preview once its state is known (no
+ * agent is waited for), and never for an instance whose ID is unknown (one to be created). Fails with
  * {@link agentTimeoutMessage} at the deadline. `knownState`: the instance state the caller already
  * read from DescribeInstances (not asked again).
  */
@@ -208,9 +219,6 @@ export function whenAgentOnline(
     knownState?: string,
 ): pulumi.Output<AgentReadiness> {
     return instanceId.apply(async (id): Promise<AgentReadiness> => {
-        if (pulumi.runtime.isDryRun()) {
-            return { instanceId: id, running: true, instanceState: "RUNNING" };
-        }
         if (knownState !== undefined && NOT_RUNNING_STATES.includes(knownState)) {
             return { instanceId: id, running: false, instanceState: knownState };
         }

@@ -3,7 +3,7 @@
  * audit's diagnosis line), the fleet's summary, and the message that fails `pulumi up` naming every
  * instance whose activation failed, each with its root cause and fix.
  */
-import { ActivationReport, activationFailureMessage, readActivationOutput } from "../activation/report";
+import { ActivationReport, NO_RECORD, activationFailureMessage, readActivationOutput } from "../activation/report";
 import {
     ActivationDiagnosis,
     ActivationResult,
@@ -107,9 +107,9 @@ export function facts(i: FleetInstance): InstanceFacts {
     return { state: i.state, osName: i.osName, imageId: i.imageId, imageName: i.imageName };
 }
 
-/** Reads an activation run's TAT output (base64; undefined when TAT has no record). */
-export function readActivation(output: string | undefined): InstanceActivation {
-    const report: ActivationReport = readActivationOutput(output, "base64");
+/** Reads an activation run's TAT output (base64; undefined when there is none, `missing` saying why). */
+export function readActivation(output: string | undefined, missing = NO_RECORD): InstanceActivation {
+    const report: ActivationReport = readActivationOutput(output, "base64", missing);
     const cause = report.result?.rootCause ?? "unknown";
     return {
         status: report.status as FleetStatus,
@@ -120,15 +120,10 @@ export function readActivation(output: string | undefined): InstanceActivation {
     };
 }
 
-/** Reads an audit's TAT output (base64 of the `/diagnose` line; undefined when TAT has no record). */
-export function readAudit(output: string | undefined): InstanceActivation {
+/** Reads an audit's TAT output (base64 of the `/diagnose` line; undefined when there is none, `missing` saying why). */
+export function readAudit(output: string | undefined, missing = NO_RECORD): InstanceActivation {
     if (output === undefined) {
-        return {
-            status: "Unknown",
-            rootCause: "unknown",
-            fix: causeFix("unknown"),
-            error: "no invocation record was found",
-        };
+        return { status: "Unknown", rootCause: "unknown", fix: causeFix("unknown"), error: missing };
     }
     try {
         const diagnosis = parseDiagnosisOutput(decodeTatOutput(output));

@@ -36,6 +36,11 @@ export type SkipReason = (typeof SkipReason)[keyof typeof SkipReason];
 /** The reasons that identify an instance the component will not touch (`strict: true` refuses the fleet for these). */
 const IDENTITY_REASONS: readonly SkipReason[] = [SkipReason.NotFound, SkipReason.NotWindows, SkipReason.NotPublicImage];
 
+/** True when `i` is skipped for what it is (not found, not Windows, not a public image): nothing of it is ever registered. */
+export function skippedForIdentity(i: FleetInstance): boolean {
+    return i.skip !== undefined && IDENTITY_REASONS.includes(i.skip.reason);
+}
+
 /** Why nothing runs on an instance, and what to do about it. */
 export interface Skip {
     reason: SkipReason;
@@ -143,7 +148,7 @@ async function agentStatuses(
 }
 
 /**
- * Reads every instance, its image and (during an update) its agent; resolves to the instances in the
+ * Reads every instance, its image and its agent; resolves to the instances in the
  * order given, each with its verdict. With `strict`, an instance that is not found, not Windows or
  * not from a public image fails the deployment instead, one error naming every such instance,
  * before anything runs on any of them.
@@ -187,8 +192,8 @@ export async function inspectInstances(
                 refused.map((i) => `- ${i.skip!.why}`).join("\n"),
         );
     }
-    // A preview asks no agent (as for new servers): it shows what an update would register.
-    const asked = pulumi.runtime.isDryRun() ? [] : list.filter((i) => i.skip === undefined);
+    // A preview asks the agents too: it must register what the update will.
+    const asked = list.filter((i) => i.skip === undefined);
     const status = await agentStatuses(
         asked.map((i) => i.instanceId),
         provider,

@@ -70,20 +70,36 @@ describe("a stopped server", () => {
         }
     });
 
-    test("a changed script is not invoked while it is stopped (the last invocation stays); it runs at the first pulumi up after it is started", async () => {
+    test("a changed script is not invoked while it is stopped: nothing is registered on it (NotRunning), nothing is deleted in TAT; it runs at the first pulumi up after it is started", async () => {
         const cloud = new MockCloud();
         await deploy(cloud, servers(["chg1"], { delivery: "tat" }));
         const id = byName(cloud, "chg1-instance").id;
         cloud.setInstanceState(id, "STOPPED");
-        await withWarnings(() => deploy(cloud, servers(["chg1"], { delivery: "tat", kmsHost: "kms2.example.com" })));
-        const kept = byName(cloud, "chg1-activation");
-        assert.equal(kept.change, "same", `${kept.change}: ${kept.changed}`);
+        const { value } = await withWarnings(() =>
+            deploy(cloud, servers(["chg1"], { delivery: "tat", kmsHost: "kms2.example.com" })),
+        );
+        assert.deepEqual(value.result, ["NotRunning"], "the new script has not run there");
+        assert.equal(
+            cloud.resources.find((r) => r.name === "chg1-activation"),
+            undefined,
+            "no invocation of the new command is registered on a stopped server",
+        );
+        assert.ok(
+            value.deleted.some((u) => u.endsWith("chg1-activation")),
+            "the old record leaves the stack",
+        );
+        assert.deepEqual(
+            cloud.deletes.filter((d) => d.startsWith("inv-")),
+            [],
+            "forgotten only (retainOnDelete): no attachment's Delete is called in TAT",
+        );
         assert.equal(cloud.invocations.get(id)?.length, 1);
 
         cloud.setInstanceState(id, "RUNNING");
-        await deploy(cloud, servers(["chg1"], { delivery: "tat", kmsHost: "kms2.example.com" }));
-        assert.equal(byName(cloud, "chg1-activation").change, "replace");
+        const again = await deploy(cloud, servers(["chg1"], { delivery: "tat", kmsHost: "kms2.example.com" }));
+        assert.equal(byName(cloud, "chg1-activation").change, "create");
         assert.equal(cloud.invocations.get(id)?.length, 2, "the changed script ran once the server ran again");
+        assert.deepEqual(again.result, ["Licensed"]);
     });
 
     test("keep-activated: a stopped server gets no invoker (CreateInvoker refuses it), the running one does; it gets its own once it runs", async () => {

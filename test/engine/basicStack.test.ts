@@ -129,6 +129,23 @@ async function outputs(): Promise<Record<string, unknown>> {
     return JSON.parse(await pulumi("stack", "output", "--json", "--show-secrets")) as Record<string, unknown>;
 }
 
+/** What `pulumi preview` plans to change: each step's operation and resource type. */
+async function plannedChanges(): Promise<string[][]> {
+    const plan = JSON.parse(await pulumi("preview", "--json")) as { steps: { op: string; urn: string }[] };
+    return plan.steps.filter((x) => x.op !== "same").map((x) => [x.op, x.urn.split("::")[2].split("$").pop()!]);
+}
+
+/** `pulumi up`, which must invoke the script exactly once (a new attachment) and report Licensed. */
+async function upInvokingOnce(): Promise<void> {
+    const mark = lastSeq();
+    await pulumi("up", "--yes", "--skip-preview");
+    assert.deepEqual(
+        changesSince(mark).map((x) => [x.method, x.type, x.detail]),
+        [["Create", ATTACHMENT, "InvokeCommand"]],
+    );
+    assert.equal((await outputs()).activationStatus, "Licensed");
+}
+
 /** The instance's Create and Delete among the changes since `mark` (failing the test unless both happened). */
 function instanceChangesSince(mark: number): { changes: Call[]; created: Call; deleted: Call } {
     const changes = changesSince(mark);
@@ -278,11 +295,19 @@ describe("the example stack under the real engine (pulumi v3.248.0, local backen
             "DescribeInvocations RUNNING",
             "DescribeInvocations SUCCESS",
         ]);
+        // Before the invocation, one look for a run TAT keeps of the command there (none); the task's
+        // output read after SUCCESS.
         const success = log.find((x) => x.detail === "DescribeInvocations SUCCESS")!.seq;
-        const taskRead = log.filter(
+        const invoked = log.find((x) => x.method === "Create" && x.type === ATTACHMENT)!.seq;
+        const taskReads = log.filter(
             (x) => x.method === "Invoke" && x.type === "tencentcloud:index/getTatInvocationTask:getTatInvocationTask",
         );
-        assert.ok(taskRead.length > 0 && taskRead.every((x) => x.seq > success), "getTatInvocationTask after SUCCESS");
+        const byCommand = taskReads.filter((x) => x.detail?.includes('"command-id"'));
+        const byInvocation = taskReads.filter((x) => x.detail?.includes('"invocation-id"'));
+        assert.equal(byCommand.length, 1);
+        assert.ok(byCommand[0].seq < invoked, "the kept-run lookup before InvokeCommand");
+        assert.equal(byInvocation.length, 1);
+        assert.ok(byInvocation[0].seq > success, "the output read after SUCCESS");
         const update = await lastUpdate();
         assert.equal(update.result, "succeeded");
         // The provider's create timeout travels as the resource's Terraform timeouts block (an input):
@@ -374,19 +399,8 @@ describe("the example stack under the real engine (pulumi v3.248.0, local backen
 
         // The engine's decision for the next update: the attachment is a new resource, so the
         // script is invoked on the server again (a new invocation), and the result is Licensed again.
-        const next = JSON.parse(await pulumi("preview", "--json")) as { steps: { op: string; urn: string }[] };
-        const changed = next.steps.filter((s) => s.op !== "same");
-        assert.deepEqual(
-            changed.map((s) => [s.op, s.urn.split("::")[2].split("$").pop()]),
-            [["create", ATTACHMENT]],
-        );
-        const upMark = lastSeq();
-        await pulumi("up", "--yes", "--skip-preview");
-        assert.deepEqual(
-            changesSince(upMark).map((x) => [x.method, x.type, x.detail]),
-            [["Create", ATTACHMENT, "InvokeCommand"]],
-        );
-        assert.equal((await outputs()).activationStatus, "Licensed");
+        assert.deepEqual(await plannedChanges(), [["create", ATTACHMENT]]);
+        await upInvokingOnce();
     });
 
     test("up --replace of the server creates the replacement before it deletes the old one", async () => {
@@ -429,6 +443,45 @@ describe("the example stack under the real engine (pulumi v3.248.0, local backen
         assert.equal(deleted.id, before);
         assert.ok(created.seq < deleted.seq, "create-before-delete for a ForceNew replacement");
         assert.equal((await outputs()).activationStatus, "Licensed");
+    });
+
+    test("an attachment the stack forgot while TAT keeps its run: preview and up import it (a Read), nothing is invoked", async () => {
+        const attachment = (await stateResources()).find((r) => r.type === ATTACHMENT)!;
+        await pulumi("state", "delete", attachment.urn, "--yes");
+        const mark = lastSeq();
+        assert.deepEqual(await plannedChanges(), [["import", ATTACHMENT]]);
+        await pulumi("up", "--yes", "--skip-preview");
+        assert.deepEqual(changesSince(mark), [], "no InvokeCommand: the engine's ImportStep only reads");
+        assert.ok(calls().some((x) => x.seq > mark && !x.preview && x.method === "Read" && x.type === ATTACHMENT));
+        const again = (await stateResources()).find((r) => r.type === ATTACHMENT)!;
+        assert.equal(again.id, attachment.id, "the same invocation, taken up again");
+        assert.equal((await outputs()).activationStatus, "Licensed");
+        await pulumi("up", "--yes", "--skip-preview", "--expect-no-changes");
+    });
+
+    test("a stopped server with no attachment: preview and up register nothing on it and say NotRunning; started, the next up invokes", async () => {
+        const attachment = (await stateResources()).find((r) => r.type === ATTACHMENT)!;
+        await pulumi("state", "delete", attachment.urn, "--yes");
+        const file = path.join(modelDir, "cloud.json");
+        const c = cloud();
+        const instanceId = String((await outputs()).instanceId);
+        // TAT no longer keeps its run either (so nothing can be taken up again), and the owner stopped it.
+        for (const inv of Object.values(c.invocations)) {
+            inv.expired = true;
+        }
+        c.instances[instanceId].status = "STOPPED";
+        fs.writeFileSync(file, JSON.stringify(c));
+        const mark = lastSeq();
+        assert.deepEqual(await plannedChanges(), [], "the preview registers nothing on it either");
+        await pulumi("up", "--yes", "--skip-preview");
+        assert.deepEqual(changesSince(mark), [], "InvokeCommand would refuse a stopped instance: nothing is invoked");
+        assert.equal((await outputs()).activationStatus, "NotRunning");
+        assert.ok(!(await stateResources()).some((r) => r.type === ATTACHMENT));
+
+        const started = cloud();
+        started.instances[instanceId].status = "RUNNING";
+        fs.writeFileSync(file, JSON.stringify(started));
+        await upInvokingOnce();
     });
 
     test("destroy deletes the server and the command; the retained attachment is only forgotten", async () => {

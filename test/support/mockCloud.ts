@@ -40,8 +40,13 @@ export interface RecordedResource {
     inputs: Record<string, any>;
     id: string;
     options: RecordedOptions;
-    /** What the registration does to what the stack already has. */
-    change: ChangeKind | "create" | "same";
+    /**
+     * What the registration does to what the stack already has; `import`: the engine imports it
+     * (the `import` option names an ID the stack does not hold under this URN: the provider only reads it).
+     */
+    change: ChangeKind | "create" | "same" | "import";
+    /** The `import` option's ID, when set. */
+    importId?: string;
     /** The inputs that differ from the stack's state (after ignoreChanges). */
     changed: string[];
 }
@@ -54,6 +59,8 @@ interface StateEntry {
     outputs: Record<string, any>;
     /** The resource option as the state records it: the engine reads the old state's value when it deletes. */
     retainOnDelete: boolean;
+    /** The `import` ID the state records (the engine's ImportID: the goal's `import` option). */
+    importId?: string;
 }
 
 /** An invoke the program made. */
@@ -96,6 +103,12 @@ export interface InvocationTarget {
     commandId: string;
     /** The TatCommand's content (the carrier), "" when the command is not in the stack. */
     content: string;
+    /** `USER` (InvokeCommand: an attachment's Create) or `INVOKER` (a keep-activated schedule run). */
+    source: "USER" | "INVOKER";
+    /** When TAT made it (CreatedTime), in the order invocations were made. */
+    createdTime: string;
+    workingDirectory?: string;
+    timeout?: number;
 }
 
 function image(
@@ -254,6 +267,8 @@ export class MockCloud implements pulumi.runtime.Mocks {
     public readonly offlineAgents = new Set<string>();
     /** Agent-status answers given so far, per instance. */
     public readonly agentPolls = new Map<string, number>();
+    /** Task statuses other than SUCCESS, by invocation ID. */
+    private readonly taskStatuses = new Map<string, string>();
     /** Invocations TAT ran, per instance, in order. */
     public readonly invocations = new Map<string, string[]>();
     /** URNs the next update replaces as `pulumi up --replace <urn>` does (cleared when it ends). */
@@ -271,6 +286,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
     private next = new Map<string, StateEntry>();
     private preview = false;
     private counter = 0;
+    private clock = 0;
     /** The options of the registration being handled (set by the monitor hook of {@link start}). */
     private pending: (RecordedOptions & { urn: string }) | undefined;
     /** This stack in its account: a number of its own (two copies of one stack are two stacks), project and stack. */
@@ -413,12 +429,15 @@ export class MockCloud implements pulumi.runtime.Mocks {
         return gone;
     }
 
-    /** TAT forgets every invocation made so far (it keeps records for a limited time). */
+    /** TAT forgets every invocation made so far, schedule runs included (it keeps records for a limited time). */
     expireInvocationRecords(): void {
         for (const entry of [...this.state.values(), ...this.next.values()]) {
             if (entry.outputs.invocationId !== undefined) {
                 this.expiredInvocations.add(entry.outputs.invocationId);
             }
+        }
+        for (const invocationId of this.invocationTargets.keys()) {
+            this.expiredInvocations.add(invocationId);
         }
     }
 
@@ -430,11 +449,28 @@ export class MockCloud implements pulumi.runtime.Mocks {
             throw new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`);
         }
         const before = this.state.get(urn);
+        const importId = args.id ? args.id : undefined;
+        // The engine imports when the goal names an ID the stack does not hold under this URN
+        // (step_generator.go: isImport compares the old ImportID, or else the old ID): the provider's
+        // Read, no Create; an old resource of another ID is replaced (forgotten when retainOnDelete).
+        if (importId !== undefined && (before === undefined || (before.importId ?? before.id) !== importId)) {
+            const entry = { ...this.read(args.type, importId), retainOnDelete: options.retainOnDelete, importId };
+            if (before !== undefined && !this.preview) {
+                this.replaced.push(before);
+            }
+            return this.registered(args, urn, entry, options, "import", [], importId);
+        }
         // The engine diffs with the stack's old value for an ignored input of an existing resource
-        // (step_generator.go processIgnoreChanges)...
+        // (step_generator.go processIgnoreChanges; "*" puts back every input)...
         let inputs: Record<string, any> = { ...args.inputs };
         for (const field of before ? options.ignoreChanges : []) {
-            inputs[field] = before!.inputs[field];
+            if (field === "*") {
+                inputs = { ...before!.inputs };
+            } else if (field in before!.inputs) {
+                inputs[field] = before!.inputs[field];
+            } else {
+                delete inputs[field];
+            }
         }
         const changed = before
             ? [...new Set([...Object.keys(inputs), ...Object.keys(before.inputs)])].filter(
@@ -467,20 +503,75 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 inputs,
                 outputs: { ...before.outputs, ...inputs },
                 retainOnDelete: options.retainOnDelete,
+                importId,
             };
         } else {
             // ...but a replacement is created from the program's own values: ignoreChanges does not
             // reach it (step_generator.go: Check with goal.Properties for `--replace`, and again for
             // a diff that replaces, "we need to recompute the default values").
             inputs = before !== undefined ? { ...args.inputs } : inputs;
-            entry = { ...this.create(args.type, inputs), retainOnDelete: options.retainOnDelete };
+            entry = { ...this.create(args.type, inputs), retainOnDelete: options.retainOnDelete, importId };
             if (before !== undefined && !this.preview) {
                 this.replaced.push(before);
             }
         }
+        return this.registered(args, urn, entry, options, change, changed, importId);
+    }
+
+    /** Records a registration as what this update leaves in the state, and answers it. */
+    private registered(
+        args: pulumi.runtime.MockResourceArgs,
+        urn: string,
+        entry: StateEntry,
+        options: RecordedOptions,
+        change: RecordedResource["change"],
+        changed: string[],
+        importId: string | undefined,
+    ): { id: string | undefined; state: Record<string, any> } {
         this.next.set(urn, entry);
-        this.resources.push({ type: args.type, name: args.name, urn, inputs, id: entry.id, options, change, changed });
+        const inputs = entry.inputs;
+        this.resources.push({
+            type: args.type,
+            name: args.name,
+            urn,
+            inputs,
+            id: entry.id,
+            options,
+            change,
+            changed,
+            importId,
+        });
+        if (this.preview && (change === "create" || change === "replace")) {
+            // A preview of a create (or a replacement) has no ID yet, and what only the cloud computes
+            // is unknown (the engine's preview of a Create: its inputs, computed outputs unknown).
+            const state = Object.fromEntries(
+                Object.entries(entry.outputs).map(([k, v]) => [k, k in inputs ? v : pulumi.runtime.unknownValue]),
+            );
+            return { id: "", state };
+        }
         return { id: entry.id, state: entry.outputs };
+    }
+
+    /**
+     * The provider's Read of an existing resource by ID (an import): only invoke attachments, from
+     * DescribeInvocations (`resource_tc_tat_invocation_invoke_attachment.go` Read: the instance, working
+     * directory, timeout, username and command of the invocation); a record TAT no longer keeps does
+     * not exist (the engine's ImportStep: "resource '<id>' does not exist").
+     */
+    private read(type: string, id: string): Omit<StateEntry, "retainOnDelete"> {
+        const [invocationId, instanceId] = id.split("#");
+        const target = this.invocationTargets.get(invocationId);
+        if (type !== ATTACHMENT || target === undefined || this.expiredInvocations.has(invocationId)) {
+            throw new Error(`resource '${id}' does not exist`);
+        }
+        const inputs = {
+            instanceId,
+            commandId: target.commandId,
+            workingDirectory: target.workingDirectory,
+            timeout: target.timeout,
+            username: "System",
+        };
+        return { type, id, inputs, outputs: { ...inputs, invocationId } };
     }
 
     /** What the cloud makes of a new resource: its ID and outputs. */
@@ -526,13 +617,15 @@ export class MockCloud implements pulumi.runtime.Mocks {
                     const command = [...this.next.values(), ...this.state.values()].find(
                         (e) => e.id === inputs.commandId,
                     );
-                    const target = {
+                    this.invoke(outputs.invocationId, {
                         instanceId,
                         commandId: String(inputs.commandId),
                         content: String(command?.inputs.content ?? ""),
-                    };
-                    this.invocationTargets.set(outputs.invocationId, target);
-                    this.recordedOutputs.set(outputs.invocationId, this.tatOutput(outputs.invocationId, target));
+                        source: "USER",
+                        createdTime: this.now(),
+                        workingDirectory: inputs.workingDirectory,
+                        timeout: inputs.timeout,
+                    });
                 }
                 break;
             }
@@ -570,6 +663,69 @@ export class MockCloud implements pulumi.runtime.Mocks {
     private agentOnline(instanceId: string): boolean {
         const booted = this.existing.has(instanceId) || (this.agentPolls.get(instanceId) ?? 0) > this.agentOfflinePolls;
         return !NOT_RUNNING.has(this.instanceState(instanceId)) && !this.offlineAgents.has(instanceId) && booted;
+    }
+
+    /** TAT runs `target` as the invocation `invocationId`: its output is recorded as it ran. */
+    private invoke(invocationId: string, target: InvocationTarget): void {
+        this.invocationTargets.set(invocationId, target);
+        this.recordedOutputs.set(invocationId, this.tatOutput(invocationId, target));
+    }
+
+    /** A CreatedTime later than every earlier one (TAT's format: `2026-12-07 10:00:00`, here seconds from a fixed start). */
+    private now(): string {
+        const t = new Date(Date.UTC(2026, 0, 1) + ++this.clock * 1000);
+        return t.toISOString().replace("T", " ").slice(0, 19);
+    }
+
+    /**
+     * What an attachment's failed Create leaves: an invocation of `commandId` on `instanceId` that never
+     * ended SUCCESS (the server rebooted mid-run, the agent restarted, TAT could not deliver it), its task
+     * ended TASK_TIMEOUT without output. The provider polled for SUCCESS until its create timeout and
+     * failed (`resource_tc_tat_invocation_invoke_attachment.go` L171-193); the bridge saves no state for a
+     * failed Create, so the stack does not hold it, but TAT does. Returns the invocation ID.
+     */
+    leaveUnfinishedRun(instanceId: string, commandId: string): string {
+        const invocationId = `inv-${String(++this.counter).padStart(8, "0")}`;
+        const command = [...this.state.values()].find((e) => e.id === commandId);
+        this.invoke(invocationId, {
+            instanceId,
+            commandId,
+            content: String(command?.inputs.content ?? ""),
+            source: "USER",
+            createdTime: this.now(),
+        });
+        this.recordedOutputs.set(invocationId, "");
+        this.taskStatuses.set(invocationId, "TASK_TIMEOUT");
+        this.invocations.set(instanceId, [...(this.invocations.get(instanceId) ?? []), commandId]);
+        return invocationId;
+    }
+
+    /**
+     * The keep-activated schedules fire once: every invoker of the stack runs its command on each of
+     * its instances whose agent is online (TAT: an invocation per run, InvocationSource `INVOKER`).
+     * Returns the invocation IDs made.
+     */
+    runSchedules(): string[] {
+        const made: string[] = [];
+        for (const entry of this.state.values()) {
+            if (entry.type !== "tencentcloud:index/tatInvoker:TatInvoker" || entry.outputs.enable === false) {
+                continue;
+            }
+            const command = [...this.state.values()].find((e) => e.id === entry.inputs.commandId);
+            for (const instanceId of (entry.inputs.instanceIds as string[]).filter((id) => this.agentOnline(id))) {
+                const invocationId = `inv-s${String(++this.counter).padStart(7, "0")}`;
+                this.invoke(invocationId, {
+                    instanceId,
+                    commandId: String(entry.inputs.commandId),
+                    content: String(command?.inputs.content ?? ""),
+                    source: "INVOKER",
+                    createdTime: this.now(),
+                });
+                this.invocations.set(instanceId, [...(this.invocations.get(instanceId) ?? []), entry.inputs.commandId]);
+                made.push(invocationId);
+            }
+        }
+        return made;
     }
 
     /** An instance's state (RUNNING unless set otherwise). */
@@ -635,36 +791,53 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 return { id: "instances", instanceLists, instanceSetIds: ids };
             }
             case "tencentcloud:index/getTatInvocationTask:getTatInvocationTask": {
-                const ids: string[] = args.inputs.filters?.[0]?.values ?? [];
-                if (ids.length > 5) {
+                // DescribeInvocationTasks: up to 10 filters of up to 5 values (invocation-id,
+                // invocation-task-id, instance-id, command-id); a task matches every filter.
+                const filters: { name: string; values: string[] }[] = args.inputs.filters ?? [];
+                if (filters.length > 10 || filters.some((f) => f.values.length > 5)) {
                     throw new Error(
-                        "[TencentCloudSDKError] Code=InvalidParameterValue, Message=at most 5 values per filter",
+                        "[TencentCloudSDKError] Code=InvalidParameterValue, Message=at most 10 filters of 5 values",
                     );
                 }
-                const invocationTaskSets = ids.flatMap((invocationId) => {
-                    const target = this.invocationTargets.get(invocationId) ?? {
-                        instanceId: "",
-                        commandId: "",
-                        content: "",
-                    };
-                    // An invocation's output is what it printed when it ran;
-                    // one the mock did not run (a preview's) asks tatOutput.
-                    const recorded = this.recordedOutputs.has(invocationId)
+                const wanted = (name: string) => filters.find((f) => f.name === name)?.values;
+                const byInvocation = wanted("invocation-id");
+                // An invocation asked for by ID that the mock did not run (a preview's) asks tatOutput.
+                const unrun = (byInvocation ?? []).filter((id) => !this.invocationTargets.has(id));
+                const matches = (id: string, t: InvocationTarget) =>
+                    (byInvocation === undefined || byInvocation.includes(id)) &&
+                    (wanted("instance-id")?.includes(t.instanceId) ?? true) &&
+                    (wanted("command-id")?.includes(t.commandId) ?? true);
+                const invocationTaskSets = [
+                    ...[...this.invocationTargets].filter(
+                        ([id, t]) => matches(id, t) && !this.expiredInvocations.has(id),
+                    ),
+                    ...unrun.map(
+                        (id) =>
+                            [
+                                id,
+                                { instanceId: "", commandId: "", content: "", source: "USER", createdTime: "" },
+                            ] as const,
+                    ),
+                ].flatMap(([invocationId, target]) => {
+                    // An invocation's output is what it printed when it ran.
+                    const output = this.recordedOutputs.has(invocationId)
                         ? this.recordedOutputs.get(invocationId)
                         : this.tatOutput(invocationId, target);
-                    const output = this.expiredInvocations.has(invocationId) ? undefined : recorded;
                     return output === undefined
                         ? []
                         : [
                               {
                                   invocationId,
                                   instanceId: target.instanceId,
-                                  taskStatus: "SUCCESS",
+                                  commandId: target.commandId,
+                                  invocationSource: target.source,
+                                  createdTime: target.createdTime,
+                                  taskStatus: this.taskStatuses.get(invocationId) ?? "SUCCESS",
                                   taskResults: [{ exitCode: 0, output }],
                               },
                           ];
                 });
-                return { id: ids.join(","), invocationTaskSets };
+                return { id: "tasks", invocationTaskSets };
             }
             default:
                 return {};

@@ -50,6 +50,8 @@ type Invocation struct {
 	CommandID    string `json:"commandId"`
 	Status       string `json:"status"`
 	Polls        int    `json:"polls"`
+	// CreatedTime orders the invocations as they were made (InvocationTask.CreatedTime).
+	CreatedTime string `json:"createdTime,omitempty"`
 	// Output is base64 of what the command printed.
 	Output string `json:"output"`
 	// Expired: TAT no longer keeps this record (a test sets it).

@@ -264,7 +264,8 @@ func createAttachment(urn string, in map[string]any) (string, resource.PropertyM
 		}
 		invocationID = c.newID("inv-")
 		c.Invocations[invocationID] = &Invocation{InvocationID: invocationID, InstanceID: instanceID, CommandID: commandID,
-			Status: "PENDING", Output: base64Of(settings.TaskOutput), Inputs: in}
+			Status: "PENDING", Output: base64Of(settings.TaskOutput), Inputs: in,
+			CreatedTime: fmt.Sprintf("2026-01-01 %08d", c.Counter)}
 		log(Call{Method: "Create", Type: tokAttachment, URN: urn, ID: invocationID + "#" + instanceID, Detail: "InvokeCommand"})
 		return nil
 	})
@@ -480,24 +481,47 @@ func invoke(tok string, args map[string]any) (map[string]any, error) {
 			}
 			result = map[string]any{"id": "instances", "instanceSetIds": ids, "instanceLists": list}
 		case tokGetTask:
-			var invocationID string
+			// DescribeInvocationTasks: every filter must match (invocation-id, instance-id, command-id);
+			// tasks in the order the invocations were made.
+			filters := map[string][]string{}
 			for _, f := range anyList(args["filters"]) {
-				if m, ok := f.(map[string]any); ok && m["name"] == "invocation-id" {
-					if v := stringList(m["values"]); len(v) > 0 {
-						invocationID = v[0]
-					}
+				if m, ok := f.(map[string]any); ok {
+					name, _ := m["name"].(string)
+					filters[name] = stringList(m["values"])
 				}
 			}
+			matches := func(want []string, have string) bool {
+				if want == nil {
+					return true
+				}
+				for _, w := range want {
+					if w == have {
+						return true
+					}
+				}
+				return false
+			}
+			ids := make([]string, 0, len(c.Invocations))
+			for id := range c.Invocations {
+				ids = append(ids, id)
+			}
+			sort.Strings(ids)
 			sets := []any{}
-			if inv := c.Invocations[invocationID]; inv != nil && !inv.Expired {
+			for _, id := range ids {
+				inv := c.Invocations[id]
+				if inv.Expired || !matches(filters["invocation-id"], inv.InvocationID) ||
+					!matches(filters["instance-id"], inv.InstanceID) || !matches(filters["command-id"], inv.CommandID) {
+					continue
+				}
 				exitCode := 0
 				if inv.Status != "SUCCESS" {
 					exitCode = 1
 				}
 				sets = append(sets, map[string]any{"invocationId": inv.InvocationID, "instanceId": inv.InstanceID, "commandId": inv.CommandID,
+					"invocationSource": "USER", "createdTime": inv.CreatedTime,
 					"taskStatus": inv.Status, "taskResults": []any{map[string]any{"exitCode": exitCode, "output": inv.Output}}})
 			}
-			result = map[string]any{"id": invocationID, "invocationTaskSets": sets}
+			result = map[string]any{"id": "tasks", "invocationTaskSets": sets}
 		default:
 			return status.Errorf(codes.Unimplemented, "this stand-in does not model the function %s", tok)
 		}
