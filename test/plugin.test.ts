@@ -101,12 +101,13 @@ function constructRequest(
     name: string,
     inputs: Record<string, unknown>,
     type = COMPONENT,
+    dryRun = false,
 ): unknown {
     const req = new provproto.ConstructRequest();
     req.setProject(PROJECT);
     req.setStack(STACK);
     req.setOrganization("organization");
-    req.setDryrun(false);
+    req.setDryrun(dryRun);
     req.setParallel(16);
     req.setMonitorendpoint(engine.monitorAddress);
     req.setType(type);
@@ -298,5 +299,54 @@ describe("the package as a plugin: Construct calls of a Python/Go/C#/YAML progra
         );
         assert.equal(commands.length, 2, `a command through each provider: ${commands.map((c) => c.urn).join(", ")}`);
         assert.notEqual(commands[0].inputs.commandName, commands[1].inputs.commandName);
+    });
+
+    test("a preview (dryrun) and an update of the same cloud register the same: a stopped server whose script changed gets nothing, a running one keeps its run", async () => {
+        // The deployments above end; the owner stops web1; the program changes the script (another KMS host).
+        const instanceOf = (name: string) => cloud.resources.find((r) => r.name === `${name}-instance`)!.id;
+        const stopped = instanceOf("web1");
+        cloud.finish();
+        cloud.setInstanceState(stopped, "STOPPED");
+        const inputs = (n: number) =>
+            serverInputs(n, {
+                delivery: "tat",
+                keepActivated: true,
+                tatAgentPollSeconds: 1,
+                kmsHost: "kms2.example.com",
+            });
+        const registrations: string[][] = [];
+        for (const dryRun of [true, false]) {
+            // Each deployment is an engine of its own (a new resource monitor), as the CLI's preview and up are.
+            cloud.begin(PROJECT, STACK, dryRun);
+            const deployment = await startTestEngine(cloud, PROJECT, STACK);
+            try {
+                await Promise.all(
+                    ["web1", "web2"].map(
+                        (name, i) =>
+                            new Promise((resolve, reject) =>
+                                client.construct(
+                                    constructRequest(deployment, name, inputs(i), COMPONENT, dryRun),
+                                    (error: Error | null, r: unknown) =>
+                                        error ? reject(new Error(`${error.message}\n${stderr.join("")}`)) : resolve(r),
+                                ),
+                            ),
+                    ),
+                );
+            } finally {
+                await deployment.stop();
+            }
+            registrations.push(cloud.resources.map((r) => `${r.name} ${r.change}`).sort());
+            cloud.finish();
+        }
+        const [previewed, updated] = registrations;
+        assert.deepEqual(previewed, updated);
+        assert.ok(
+            !updated.some((r) => r.startsWith("web1-activation") || r.startsWith("web1-keep-activated")),
+            updated.join(),
+        );
+        assert.ok(
+            updated.includes("web2-activation replace"),
+            `the running server runs the new script: ${updated.join()}`,
+        );
     });
 });
