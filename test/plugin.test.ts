@@ -7,115 +7,27 @@
  * answers registrations and invokes like the mock cloud.
  */
 import assert from "node:assert/strict";
-import { ChildProcess, execFileSync, spawn } from "node:child_process";
+import { ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import { MockCloud } from "./support/mockCloud";
 import { TestEngine, startTestEngine } from "./support/testEngine";
+import {
+    COMPONENT,
+    PROJECT,
+    STACK,
+    buildPackage,
+    constructRequest,
+    serverInputs,
+    startPlugin,
+} from "./support/pluginHost";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const provproto = require("@pulumi/pulumi/proto/provider_pb");
 const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
-const structproto = require("google-protobuf/google/protobuf/struct_pb");
 const statusproto = require("@pulumi/pulumi/proto/status_pb");
 const errorproto = require("@pulumi/pulumi/proto/errors_pb");
 /* eslint-enable @typescript-eslint/no-require-imports */
-
-const ROOT = path.resolve(__dirname, "..");
-const RUN_PLUGIN = path.join(ROOT, "node_modules", "@pulumi", "pulumi", "cmd", "run-plugin");
-const PROJECT = "python-program";
-const STACK = "dev";
-const COMPONENT = "tencentcloud-windows:index:ActivatedWindowsServer";
-
-/**
- * The package folder as `pulumi package add <repo>` checks it out and `npm install` builds it: the
- * sources, PulumiPlugin.yaml, package.json and the compiled `bin/` (built here into a folder of its
- * own, so no other test's build can change it under the plugin).
- */
-function buildPackage(): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcw-plugin-"));
-    for (const entry of ["package.json", "PulumiPlugin.yaml", "index.ts", "components"]) {
-        fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
-    }
-    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
-    execFileSync(
-        process.execPath,
-        [
-            path.join(ROOT, "node_modules", "typescript", "bin", "tsc"),
-            "-p",
-            path.join(ROOT, "tsconfig.build.json"),
-            "--outDir",
-            path.join(dir, "bin"),
-        ],
-        {
-            stdio: "pipe",
-            timeout: 240000,
-        },
-    );
-    return dir;
-}
-
-/** Starts the plugin host on `dir`; resolves with the port it serves on (its first line of output). */
-function startPlugin(
-    dir: string,
-    engineAddress: string,
-    stderr: string[],
-): Promise<{ child: ChildProcess; port: number }> {
-    const child = spawn(process.execPath, [RUN_PLUGIN, dir, engineAddress], {
-        cwd: dir,
-        stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stderr!.on("data", (d) => stderr.push(String(d)));
-    return new Promise((resolve, reject) => {
-        let out = "";
-        child.stdout!.on("data", (d) => {
-            out += String(d);
-            const line = out.split("\n")[0].trim();
-            if (out.includes("\n") && /^\d+$/.test(line)) {
-                resolve({ child, port: Number(line) });
-            }
-        });
-        child.on("exit", (code) => reject(new Error(`the plugin host exited (${code}): ${out}\n${stderr.join("")}`)));
-    });
-}
-
-/** A server's inputs as another language's program sends them, its password made distinct by `n`. */
-function serverInputs(n: number, activation: Record<string, unknown>): Record<string, unknown> {
-    return {
-        windowsVersion: "2022",
-        availabilityZone: "ap-guangzhou-3",
-        instanceType: "S5.MEDIUM4",
-        vpcId: "vpc-1",
-        subnetId: "subnet-1",
-        password: `Python(Server)${n}`,
-        activation,
-    };
-}
-
-/** The Construct call the engine sends for one component (a server, unless `type` says otherwise) of a Python program. */
-function constructRequest(
-    engine: TestEngine,
-    name: string,
-    inputs: Record<string, unknown>,
-    type = COMPONENT,
-    dryRun = false,
-): unknown {
-    const req = new provproto.ConstructRequest();
-    req.setProject(PROJECT);
-    req.setStack(STACK);
-    req.setOrganization("organization");
-    req.setDryrun(dryRun);
-    req.setParallel(16);
-    req.setMonitorendpoint(engine.monitorAddress);
-    req.setType(type);
-    req.setName(name);
-    req.setParent("");
-    req.setInputs(structproto.Struct.fromJavaScript(inputs));
-    return req;
-}
 
 describe("the package as a plugin: Construct calls of a Python/Go/C#/YAML program", { timeout: 600000 }, () => {
     const cloud = new MockCloud();
