@@ -1473,149 +1473,127 @@ describe("activation script under Wine's cmd.exe", () => {
     // ---- the root causes' order: two causes at once, for each pair of neighbours; the first wins ----
 
     const failingResync = { "seq.resync": Array(8).fill("-2147023436").join(",") };
-    scenario("causes busy and unsupportedOs at once: busy wins", () => {
-        const r = run(script, { ...fresh2012R2, build: 6002, lockAgeMinutes: 1 });
-        assertResult(r, { status: "Busy", rootCause: "busy" });
-    });
-
-    scenario("causes unsupportedOs and accessDenied at once: unsupportedOs wins (slmgr never runs)", () => {
-        const r = run(script, withState(fresh2012R2, { "proc.elevated": "no" }, { build: 6002 }));
-        assertResult(r, { status: "UnsupportedOs", rootCause: "unsupportedOs" });
-    });
-
-    scenario("causes accessDenied and wmiUnavailable at once: accessDenied wins", () => {
-        // The first read works; the read after a first -ato that claims
-        // success fails three times; the second -ato is refused.
-        const r = run(
-            render({ maxAttempts: 2, retryDelaySeconds: 1 }),
-            withState(fresh2012R2, {
+    const wshDisabled: Partial<Scenario> = {
+        registry: [{ key: WSH_KEY("HKLM"), value: "Enabled", type: "REG_DWORD", data: "0" }],
+    };
+    const retail = { "lic.description": "Windows(R) Operating System, RETAIL channel" };
+    const nxdomain = { "net.kms.tencentyun.com": "nxdomain", "net.kms1.tencentyun.com": "nxdomain" };
+    /** Two causes present at once on one machine: the first wins; `also` checks the other is still seen. */
+    const PAIRS: {
+        causes: [string, string];
+        script?: string;
+        machine: Parameters<typeof run>[1];
+        result: Record<string, unknown>;
+        also?: (r: ReturnType<typeof run>) => void;
+    }[] = [
+        {
+            causes: ["busy", "unsupportedOs"],
+            machine: { ...fresh2012R2, build: 6002, lockAgeMinutes: 1 },
+            result: { status: "Busy" },
+        },
+        {
+            // slmgr never runs
+            causes: ["unsupportedOs", "accessDenied"],
+            machine: withState(fresh2012R2, { "proc.elevated": "no" }, { build: 6002 }),
+            result: { status: "UnsupportedOs" },
+        },
+        {
+            // The first read works; the read after a first -ato that claims success fails three times;
+            // the second -ato is refused.
+            causes: ["accessDenied", "wmiUnavailable"],
+            script: render({ maxAttempts: 2, retryDelaySeconds: 1 }),
+            machine: withState(fresh2012R2, {
                 "seq.ato": `0,${HR.accessDenied}`,
                 "seq.wmi": "ok,ok,fail,fail,fail,fail,fail,fail",
             }),
-        );
-        assertResult(r, { status: "AccessDenied", licenseStatus: -1, rootCause: "accessDenied" });
-    });
-
-    scenario("causes wmiUnavailable and vbscriptMissing at once: wmiUnavailable wins", () => {
-        const r = run(script, {
-            build: 26100,
-            editionId: "ServerDatacenter",
-            noWmic: true,
-            noVbscript: true,
-            state: { "svc.w32time.state": "running", "seq.wmi": "fail,fail,fail" },
-        });
-        assertResult(r, { status: "StatusUnavailable", rootCause: "wmiUnavailable" });
-        assert.equal(checksOf(r).vbscript, false);
-    });
-
-    scenario("causes vbscriptMissing and serviceDisabled at once: vbscriptMissing wins", () => {
-        const r = run(script, withState(fresh2012R2, { "svc.sppsvc.start": "disabled" }, { noVbscript: true }));
-        assertResult(r, { status: "VbscriptMissing", rootCause: "vbscriptMissing" });
-        assert.equal(checksOf(r).services.sppsvc.start, "disabled");
-    });
-
-    scenario("causes vbscriptMissing and scriptHostDisabled at once: vbscriptMissing wins", () => {
-        const r = run(
-            script,
-            withState(
-                fresh2012R2,
-                {},
-                {
-                    noVbscript: true,
-                    registry: [{ key: WSH_KEY("HKLM"), value: "Enabled", type: "REG_DWORD", data: "0" }],
-                },
-            ),
-        );
-        assertResult(r, { status: "VbscriptMissing", rootCause: "vbscriptMissing" });
-        assert.equal(checksOf(r).scriptHost, false);
-    });
-
-    scenario("causes scriptHostDisabled and serviceDisabled at once: scriptHostDisabled wins", () => {
-        const r = run(
-            script,
-            withState(
-                fresh2012R2,
-                { "svc.sppsvc.start": "disabled" },
-                { registry: [{ key: WSH_KEY("HKLM"), value: "Enabled", type: "REG_DWORD", data: "0" }] },
-            ),
-        );
-        assertResult(r, { status: "ScriptHostDisabled", rootCause: "scriptHostDisabled" });
-        assert.equal(checksOf(r).services.sppsvc.start, "disabled");
-    });
-
-    scenario("causes serviceDisabled and sppPermissions at once: serviceDisabled wins", () => {
-        const r = run(
-            render({ maxAttempts: 1 }),
-            withState(fresh2012R2, { "svc.sppsvc.start": "disabled", "acl.sppsvc": "1179817,0,0,0" }),
-        );
-        assertResult(r, { rootCause: "serviceDisabled" });
-        assert.equal(checksOf(r).sppsvcExecutable, "denied");
-    });
-
-    scenario("causes sppPermissions and notKmsClient at once: sppPermissions wins", () => {
-        const r = run(
-            script,
-            withState(fresh2012R2, {
-                "acl.sppsvc": "1179817,0,0,0",
-                "lic.description": "Windows(R) Operating System, RETAIL channel",
-                "seq.ato": HR.keyNotKms,
-            }),
-        );
-        assertResult(r, { rootCause: "sppPermissions" });
-        assert.equal(checksOf(r).channel, "retail");
-    });
-
-    scenario("causes notKmsClient and kmsDns at once: notKmsClient wins", () => {
-        const r = run(
-            render({ maxAttempts: 1 }),
-            withState(fresh2012R2, {
-                ...unreachable,
-                "lic.description": "Windows(R) Operating System, RETAIL channel",
-                "net.kms.tencentyun.com": "nxdomain",
-                "net.kms1.tencentyun.com": "nxdomain",
-            }),
-        );
-        assertResult(r, { rootCause: "notKmsClient" });
-        assert.ok(checksOf(r).kmsHosts.every((h: { resolves: boolean }) => !h.resolves));
-    });
-
-    // kmsDns (no host resolves) and kmsPort (a host resolves, none connects) exclude each other; each meets clockSkew.
-    scenario("causes kmsDns and clockSkew at once: kmsDns wins", () => {
-        const r = run(
-            render({ maxAttempts: 1 }),
-            withState(fresh2012R2, {
-                "clock.offset": "20000",
-                ...failingResync,
-                "net.kms.tencentyun.com": "nxdomain",
-                "net.kms1.tencentyun.com": "nxdomain",
-            }),
-        );
-        assertResult(r, { rootCause: "kmsDns" });
-        assert.equal(checksOf(r).clockOffsetSeconds, 20000);
-    });
-
-    scenario("causes kmsPort and clockSkew at once: kmsPort wins", () => {
-        const r = run(
-            render({ maxAttempts: 1 }),
-            withState(fresh2012R2, {
+            result: { status: "AccessDenied", licenseStatus: -1 },
+        },
+        {
+            causes: ["wmiUnavailable", "vbscriptMissing"],
+            machine: {
+                build: 26100,
+                editionId: "ServerDatacenter",
+                noWmic: true,
+                noVbscript: true,
+                state: { "svc.w32time.state": "running", "seq.wmi": "fail,fail,fail" },
+            },
+            result: { status: "StatusUnavailable" },
+            also: (r) => assert.equal(checksOf(r).vbscript, false),
+        },
+        {
+            causes: ["vbscriptMissing", "serviceDisabled"],
+            machine: withState(fresh2012R2, { "svc.sppsvc.start": "disabled" }, { noVbscript: true }),
+            result: { status: "VbscriptMissing" },
+            also: (r) => assert.equal(checksOf(r).services.sppsvc.start, "disabled"),
+        },
+        {
+            causes: ["vbscriptMissing", "scriptHostDisabled"],
+            machine: withState(fresh2012R2, {}, { noVbscript: true, ...wshDisabled }),
+            result: { status: "VbscriptMissing" },
+            also: (r) => assert.equal(checksOf(r).scriptHost, false),
+        },
+        {
+            causes: ["scriptHostDisabled", "serviceDisabled"],
+            machine: withState(fresh2012R2, { "svc.sppsvc.start": "disabled" }, wshDisabled),
+            result: { status: "ScriptHostDisabled" },
+            also: (r) => assert.equal(checksOf(r).services.sppsvc.start, "disabled"),
+        },
+        {
+            causes: ["serviceDisabled", "sppPermissions"],
+            script: render({ maxAttempts: 1 }),
+            machine: withState(fresh2012R2, { "svc.sppsvc.start": "disabled", "acl.sppsvc": "1179817,0,0,0" }),
+            result: {},
+            also: (r) => assert.equal(checksOf(r).sppsvcExecutable, "denied"),
+        },
+        {
+            causes: ["sppPermissions", "notKmsClient"],
+            machine: withState(fresh2012R2, { "acl.sppsvc": "1179817,0,0,0", ...retail, "seq.ato": HR.keyNotKms }),
+            result: {},
+            also: (r) => assert.equal(checksOf(r).channel, "retail"),
+        },
+        {
+            causes: ["notKmsClient", "kmsDns"],
+            script: render({ maxAttempts: 1 }),
+            machine: withState(fresh2012R2, { ...unreachable, ...retail, ...nxdomain }),
+            result: {},
+            also: (r) => assert.ok(checksOf(r).kmsHosts.every((h: { resolves: boolean }) => !h.resolves)),
+        },
+        // kmsDns (no host resolves) and kmsPort (a host resolves, none connects) exclude each other; each meets clockSkew.
+        {
+            causes: ["kmsDns", "clockSkew"],
+            script: render({ maxAttempts: 1 }),
+            machine: withState(fresh2012R2, { "clock.offset": "20000", ...failingResync, ...nxdomain }),
+            result: {},
+            also: (r) => assert.equal(checksOf(r).clockOffsetSeconds, 20000),
+        },
+        {
+            causes: ["kmsPort", "clockSkew"],
+            script: render({ maxAttempts: 1 }),
+            machine: withState(fresh2012R2, {
                 "clock.offset": "20000",
                 ...failingResync,
                 "net.kms.tencentyun.com": "closed",
                 "net.kms1.tencentyun.com": "timeout",
             }),
-        );
-        assertResult(r, { rootCause: "kmsPort" });
-        assert.equal(checksOf(r).clockOffsetSeconds, 20000);
-    });
-
-    scenario("causes clockSkew and keyRejected at once: clockSkew wins", () => {
-        // -ipk is refused (0xC004F050, key invalid) while the clock stays 5.5 hours off.
-        const r = run(
-            render({ installKmsClientKey: true }),
-            withState(fresh2012R2, { "clock.offset": "20000", ...failingResync, "seq.ipk": "-1073418160" }),
-        );
-        assertResult(r, { status: "KeyRejected", errorClass: "keyRejected", rootCause: "clockSkew" });
-    });
+            result: {},
+            also: (r) => assert.equal(checksOf(r).clockOffsetSeconds, 20000),
+        },
+        {
+            // -ipk is refused (0xC004F050, key invalid) while the clock stays 5.5 hours off.
+            causes: ["clockSkew", "keyRejected"],
+            script: render({ installKmsClientKey: true }),
+            machine: withState(fresh2012R2, { "clock.offset": "20000", ...failingResync, "seq.ipk": "-1073418160" }),
+            result: { status: "KeyRejected", errorClass: "keyRejected" },
+        },
+    ];
+    for (const pair of PAIRS) {
+        const [first, second] = pair.causes;
+        scenario(`causes ${first} and ${second} at once: ${first} wins`, () => {
+            const r = run(pair.script ?? script, pair.machine);
+            assertResult(r, { ...pair.result, rootCause: first });
+            pair.also?.(r);
+        });
+    }
 
     // ---- the Application event ----
 
