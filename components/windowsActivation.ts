@@ -125,10 +125,10 @@ export class WindowsActivation extends pulumi.ComponentResource {
         // What TAT keeps of the command on every instance it may have run on (none while the command is
         // not created yet: it ran nowhere).
         const candidates = list.filter((i) => !skippedForIdentity(i)).map((i) => i.instanceId);
-        const kept = knownValue(commandId).then((command) =>
+        const keptRuns = knownValue(commandId).then((command) =>
             command === undefined ? undefined : findTatRecords(command.value, candidates, { parent: this }),
         );
-        return pulumi.output(kept).apply((records) => {
+        return pulumi.output(keptRuns).apply((records) => {
             const plans = new Map(
                 list.map((i) => [
                     i.instanceId,

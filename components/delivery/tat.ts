@@ -1,8 +1,9 @@
 /**
  * TAT delivery: a `TatCommand` per distinct script (shared by every server that runs it) and a
  * `TatInvocationInvokeAttachment` per server (a new invocation, or one TAT keeps, taken up by its ID:
- * `tatRun.ts` decides which), then the task's output read back through `getTatInvocationTask`. The carrier always exits 0, because the attachment waits for SUCCESS and
- * would otherwise hang `pulumi up` until its create timeout; the result travels in the output.
+ * `tatRun.ts` decides which), then the task's output read back through `getTatInvocationTask`. The
+ * carrier always exits 0, because the attachment waits for SUCCESS and would otherwise hang `pulumi up`
+ * until its create timeout; the result travels in the output.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";

@@ -4,13 +4,13 @@
  * (`ResourceUnavailable.AgentStatusNotOnline`), and a new Windows CVM brings its agent online some
  * time after it reports RUNNING; the provider retries that error for 5 minutes only.
  *
- * During `pulumi up` and `pulumi preview` each instance's state is asked once (the `tencentcloud_instances`
- * data source, DescribeInstances). An instance that is not running (its owner stopped it) is released
- * at once, marked so, with no agent wait: its agent stays offline until someone starts it. For a
- * running instance the ID is held back until the `tencentcloud_tat_agent` data source reports the
- * agent `Online` (in an update; a preview waits for no agent). Both are batched per deployment and provider: every round asks once per 100 waiting
- * instances (the APIs' limit per call; they allow 20 and 40 calls a second), so 500 servers waiting
- * together make 5 calls a round, not 500.
+ * During `pulumi up` and `pulumi preview` each instance's state is asked once (the
+ * `tencentcloud_instances` data source, DescribeInstances). An instance that is not running (its owner
+ * stopped it) is released at once, marked so, with no agent wait: its agent stays offline until someone
+ * starts it. For a running instance the ID is held back until the `tencentcloud_tat_agent` data source
+ * reports the agent `Online` (in an update; a preview waits for no agent). Both are batched per
+ * deployment and provider: every round asks once per 100 waiting instances (the APIs' limit per call;
+ * they allow 20 and 40 calls a second), so 500 servers waiting together make 5 calls a round, not 500.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";

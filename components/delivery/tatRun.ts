@@ -21,7 +21,10 @@ export type TatRunPlan =
      * schedule runs it); its last run is the report. After `pulumi refresh` forgot an expired record.
      */
     | { action: "schedule"; record: TatRecord }
-    /** The instance runs and TAT keeps nothing: register an invocation (the script runs unless the stack already holds one). */
+    /**
+     * The instance runs and TAT keeps nothing: register an invocation (the script runs unless the stack
+     * already holds one).
+     */
     | { action: "invoke" }
     /** The instance does not run and TAT keeps nothing: register nothing, run nothing. */
     | { action: "none" };
@@ -55,7 +58,9 @@ export function recordedOutput(record: TatRecord): { output?: string; missing?: 
         };
     }
     return {
-        missing: `${ran} (TAT invocation ${record.invocationId}) ended ${record.taskStatus} without output (the server restarted or was stopped, the agent restarted, or TAT could not deliver it)`,
+        missing:
+            `${ran} (TAT invocation ${record.invocationId}) ended ${record.taskStatus} without output ` +
+            "(the server restarted or was stopped, the agent restarted, or TAT could not deliver it)",
     };
 }
 

@@ -36,7 +36,10 @@ export type SkipReason = (typeof SkipReason)[keyof typeof SkipReason];
 /** The reasons that identify an instance the component will not touch (`strict: true` refuses the fleet for these). */
 const IDENTITY_REASONS: readonly SkipReason[] = [SkipReason.NotFound, SkipReason.NotWindows, SkipReason.NotPublicImage];
 
-/** True when `i` is skipped for what it is (not found, not Windows, not a public image): nothing of it is ever registered. */
+/**
+ * True when `i` is skipped for what it is (not found, not Windows, not a public image): nothing of it is
+ * ever registered.
+ */
 export function skippedForIdentity(i: FleetInstance): boolean {
     return i.skip !== undefined && IDENTITY_REASONS.includes(i.skip.reason);
 }
