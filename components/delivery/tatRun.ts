@@ -5,6 +5,7 @@
  * whether the stack's state happens to hold an attachment, which the program cannot see.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { readActivationOutput } from "../activation/report";
 import { knownValue } from "../known";
 import { ScriptCommand } from "./activationCommand";
 import * as tencentcloud from "@pulumi/tencentcloud";
@@ -17,8 +18,10 @@ export type TatRunPlan =
     /** TAT keeps a deployment's run of the command there: register that invocation (an import); nothing runs. */
     | { action: "keep"; record: TatRecord }
     /**
-     * TAT keeps no deployment's run but a keep-activated schedule run: register nothing (the
-     * schedule runs it); its last run is the report. After `pulumi refresh` forgot an expired record.
+     * TAT keeps no deployment's run but a keep-activated schedule run that found Windows licensed:
+     * register nothing (the schedule runs it); that run is the report. After `pulumi refresh` forgot an
+     * expired record. A schedule run that did not license Windows stands for nothing: the instance is
+     * planned as if TAT kept no run (so a failure gets a fresh run, and an attachment to run again).
      */
     | { action: "schedule"; record: TatRecord }
     /**
@@ -34,10 +37,15 @@ export function planTatRun(records: InstanceRecords, running: boolean): TatRunPl
     if (records.deployment !== undefined) {
         return { action: "keep", record: records.deployment };
     }
-    if (records.schedule !== undefined) {
+    if (records.schedule !== undefined && licensedBy(records.schedule)) {
         return { action: "schedule", record: records.schedule };
     }
     return running ? { action: "invoke" } : { action: "none" };
+}
+
+/** True when a run's output (an activation's result line) says Windows is licensed. */
+function licensedBy(record: TatRecord): boolean {
+    return readActivationOutput(recordedOutput(record).output, "base64").status === "Licensed";
 }
 
 /** Task statuses of an invocation that has not ended (TAT API, InvocationTask.TaskStatus). */

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { planTatRun, recordedOutput } from "../../components/delivery/tatRun";
 import { TatRecord } from "../../components/delivery/tatRecords";
-import { MockCloud, RecordedResource, valueOf } from "../support/mockCloud";
+import { LICENSED_LINE, MockCloud, RecordedResource, valueOf } from "../support/mockCloud";
 import { Library, SERVER_ARGS, deploy, withWarnings } from "../support/deploy";
 
 const ATTACHMENT = "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment";
@@ -166,6 +166,27 @@ describe("records the stack forgot", () => {
         );
     });
 
+    test("pulumi refresh after TAT dropped the records, and the schedule's last run failed: the next up runs the script there (a fresh result, and an attachment to run again)", async () => {
+        const cloud = new MockCloud();
+        const program = server("kf", { delivery: "tat", keepActivated: true });
+        await deploy(cloud, program);
+        const id = instanceOf(cloud, "kf");
+        cloud.expireInvocationRecords();
+        const licensedOutput = cloud.tatOutput;
+        cloud.tatOutput = () =>
+            Buffer.from(
+                `log\r\n${LICENSED_LINE.replace('"status":"Licensed"', '"status":"KmsUnreachable"')}\r\n`,
+            ).toString("base64");
+        cloud.runSchedules();
+        cloud.refresh();
+        cloud.tatOutput = licensedOutput;
+        const { previewed, updated, update } = await previewThenUpdate(cloud, program);
+        assert.deepEqual(previewed, updated);
+        assert.deepEqual(updated, ["kf-activation", "kf-keep-activated"]);
+        assert.equal(runs(cloud, id), 3, "first run, the failed schedule run, and this deployment's");
+        assert.equal(update.result, "Licensed");
+    });
+
     test("pulumi refresh after TAT dropped the records, without keepActivated: nothing says the script ran, so the next up runs it again (the documented case)", async () => {
         const cloud = new MockCloud();
         const program = server("nr", { delivery: "tat" });
@@ -205,10 +226,11 @@ describe("an invocation that never ended SUCCESS (issue 26 point 3)", () => {
 });
 
 describe("planTatRun", () => {
-    const record = (source: string, invocationId = "inv-1"): TatRecord => ({
+    const licensed = Buffer.from(`log\r\n${LICENSED_LINE}\r\n`).toString("base64");
+    const record = (source: string, invocationId = "inv-1", output = licensed): TatRecord => ({
         invocationId,
         taskStatus: "SUCCESS",
-        output: "b64",
+        output,
         source,
     });
     test("a deployment's run is kept, running or not; else a schedule run reports; else run only where it runs", () => {
@@ -229,8 +251,19 @@ describe("planTatRun", () => {
         assert.deepEqual(planTatRun({}, false), { action: "none" });
     });
 
+    test("a schedule run that did not find Windows licensed stands for nothing: run where it runs", () => {
+        const failed = Buffer.from(
+            `log\r\n${LICENSED_LINE.replace('"status":"Licensed"', '"status":"KmsUnreachable"')}\r\n`,
+        );
+        for (const output of [failed.toString("base64"), "", "not base64 of a result line"]) {
+            const schedule = record("INVOKER", "inv-2", output);
+            assert.deepEqual(planTatRun({ schedule }, true), { action: "invoke" }, output);
+            assert.deepEqual(planTatRun({ schedule }, false), { action: "none" }, output);
+        }
+    });
+
     test("a kept task without output says whether it is still going or ended, and which run it was", () => {
-        assert.deepEqual(recordedOutput(record("USER")), { output: "b64" });
+        assert.deepEqual(recordedOutput(record("USER")), { output: licensed });
         const going = recordedOutput({ ...record("USER"), output: "", taskStatus: "RUNNING" });
         assert.match(
             going.missing!,
