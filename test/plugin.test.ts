@@ -18,6 +18,7 @@ import {
     PROJECT,
     STACK,
     buildPackage,
+    construct,
     constructRequest,
     serverInputs,
     startPlugin,
@@ -260,5 +261,39 @@ describe("the package as a plugin: Construct calls of a Python/Go/C#/YAML progra
             updated.includes("web2-activation replace"),
             `the running server runs the new script: ${updated.join()}`,
         );
+    });
+
+    test("top-level components sent with the stack as their parent (as the engine sends a program's components): one shared command, one invoker each, the same URNs as without", async () => {
+        cloud.finish();
+        cloud.begin(PROJECT, STACK);
+        const deployment = await startTestEngine(cloud, PROJECT, STACK);
+        const stack = `urn:pulumi:${STACK}::${PROJECT}::pulumi:pulumi:Stack::${PROJECT}-${STACK}`;
+        try {
+            await Promise.all(
+                ["top1", "top2"].map((name, i) => {
+                    const req = constructRequest(
+                        deployment,
+                        name,
+                        serverInputs(i, { delivery: "tat", keepActivated: true, tatAgentPollSeconds: 1 }),
+                    ) as { setParent(p: string): void };
+                    req.setParent(stack);
+                    return construct(client, req);
+                }),
+            );
+        } finally {
+            await deployment.stop();
+        }
+        const of = (type: string) => cloud.resources.filter((r) => r.type === `tencentcloud:index/${type}`);
+        assert.equal(of("tatCommand:TatCommand").length, 1, "the two calls share one deployment's command");
+        assert.deepEqual(
+            of("tatInvoker:TatInvoker")
+                .map((r) => r.urn)
+                .sort(),
+            ["top1", "top2"].map(
+                (n) =>
+                    `urn:pulumi:${STACK}::${PROJECT}::${COMPONENT}$tencentcloud:index/tatInvoker:TatInvoker::${n}-keep-activated`,
+            ),
+        );
+        cloud.finish();
     });
 });

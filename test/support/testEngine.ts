@@ -6,7 +6,8 @@
  * (`Duplicate resource URN`, pkg/diag/errors.go 2001). Behaviour taken from the engine, each with its
  * source in pulumi/pulumi v3.248:
  * - URNs: `urn:pulumi:<stack>::<project>::<parent's qualified type>$<type>::<name>`, a resource
- *   without a parent without the prefix (pkg/resource/urn.go, `NewURN`);
+ *   without a parent, or whose parent is the root stack, without the prefix (pkg/resource/urn.go,
+ *   `NewURN`; pkg/resource/deploy/deployment.go, `generateURN`);
  * - features: secrets, resource references and parameterized packages are supported, output values
  *   are not sent (`SupportsFeature`, as the mock monitor of `@pulumi/pulumi` answers; `GetDeploymentInfo`,
  *   which the SDK asks first from 3.256.0 on, is not served: grpc-js answers UNIMPLEMENTED and the SDK
@@ -84,7 +85,9 @@ function answer(handler: (request: any) => Promise<unknown> | unknown) {
  */
 export async function startTestEngine(cloud: MockCloud, project: string, stack: string): Promise<TestEngine> {
     const urnOf = (parent: string, type: string, name: string) => {
-        const qualified = parent ? `${parent.split("::")[2]}$${type}` : type;
+        // The root stack's type is left out, as for no parent (deployment.go generateURN).
+        const parentType = parent.split("::")[2] ?? "";
+        const qualified = parent && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
         return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
     };
     const logs: string[] = [];
