@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { LICENSED_LINE, MockCloud, valueOf } from "./support/mockCloud";
+import { LICENSED_LINE, MockCloud, failedActivationLine, taskOutput, valueOf } from "./support/mockCloud";
 import { Library, deploy } from "./support/deploy";
 
 const ATTACHMENT = "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment";
@@ -17,17 +17,7 @@ function fleet(ids: string[], args: Record<string, unknown> = {}) {
     };
 }
 
-const b64 = (line: string) => Buffer.from(`log\r\n${line}\r\n`).toString("base64");
-const KMS_PORT_CLOSED = JSON.stringify({
-    ...JSON.parse(LICENSED_LINE),
-    status: "KmsUnreachable",
-    exitCode: 10,
-    licenseStatus: 5,
-    attempts: 5,
-    lastErrorCode: -1073418124,
-    errorClass: "kmsUnreachable",
-    rootCause: "kmsPort",
-});
+const KMS_PORT_CLOSED = failedActivationLine("kmsPort");
 
 /** How many times TAT ran something on each instance. */
 const runs = (cloud: MockCloud, ids: string[]) => ids.map((id) => cloud.invocations.get(id)?.length ?? 0);
@@ -109,7 +99,7 @@ describe("WindowsActivation, deployed again", () => {
         const cloud = new MockCloud();
         const ids = cloud.addExistingInstances(4);
         const broken = new Set([ids[1], ids[2]]);
-        cloud.tatOutput = (_, t) => b64(broken.has(t.instanceId) ? KMS_PORT_CLOSED : LICENSED_LINE);
+        cloud.tatOutput = (_, t) => taskOutput(broken.has(t.instanceId) ? KMS_PORT_CLOSED : LICENSED_LINE);
         const args = { activation: { failOnActivationError: false } };
         const first = await deploy(cloud, fleet(ids, args));
         assert.deepEqual([first.result.licensed, first.result.failed], [2, 2]);

@@ -7,7 +7,14 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, test } from "node:test";
-import { HEALTHY_DIAGNOSIS_LINE, LICENSED_LINE, MockCloud, valueOf } from "./support/mockCloud";
+import {
+    HEALTHY_DIAGNOSIS_LINE,
+    LICENSED_LINE,
+    MockCloud,
+    failedActivationLine,
+    taskOutput,
+    valueOf,
+} from "./support/mockCloud";
 import { SERVER_ARGS, deploy } from "./support/deploy";
 import { FLEET_FAILURES, FailingFleetCase, MISSING_INSTANCE, fleetOf } from "./support/failingFleetProgram";
 import { useMockCloud } from "./support/mockProgram";
@@ -43,21 +50,6 @@ const TYPES = {
     getTatAgent: "tencentcloud:index/getTatAgent:getTatAgent",
     getTask: "tencentcloud:index/getTatInvocationTask:getTatInvocationTask",
 };
-const b64 = (text: string) => Buffer.from(`log...\r\n${text}\r\n`).toString("base64");
-
-/** A failed activation's result line, as the script prints it after its diagnosis named `rootCause`. */
-export function failedActivationLine(rootCause: string): string {
-    return JSON.stringify({
-        ...JSON.parse(LICENSED_LINE),
-        status: "KmsUnreachable",
-        exitCode: 10,
-        licenseStatus: 5,
-        attempts: 5,
-        lastErrorCode: -1073418124,
-        errorClass: "kmsUnreachable",
-        rootCause,
-    });
-}
 
 /** An audit's line for a server that is not licensed, with `rootCause`. */
 export function unlicensedDiagnosisLine(rootCause: string): string {
@@ -179,9 +171,9 @@ describe("a fleet with failures", () => {
         cloud.tatOutput = (_, target) => {
             const c = cause.get(target.instanceId);
             if (mode === "audit") {
-                return b64(c ? unlicensedDiagnosisLine(c) : HEALTHY_DIAGNOSIS_LINE);
+                return taskOutput(c ? unlicensedDiagnosisLine(c) : HEALTHY_DIAGNOSIS_LINE);
             }
-            return b64(c ? failedActivationLine(c) : LICENSED_LINE);
+            return taskOutput(c ? failedActivationLine(c) : LICENSED_LINE);
         };
         return { cloud, ids, cause };
     }
@@ -256,7 +248,7 @@ describe("a fleet with failures", () => {
     test("an instance whose TAT record expired is Unknown, not Failed", async () => {
         const cloud = new MockCloud();
         const ids = cloud.addExistingInstances(2);
-        cloud.tatOutput = (_, t) => (t.instanceId === ids[1] ? undefined : b64(LICENSED_LINE));
+        cloud.tatOutput = (_, t) => (t.instanceId === ids[1] ? undefined : taskOutput(LICENSED_LINE));
         const { result } = await deploy(cloud, fleet(ids));
         assert.deepEqual([result.summary.licensed, result.summary.failed, result.summary.unknown], [1, 0, 1]);
         assert.equal(result.results[ids[1]].error, "no invocation record was found");

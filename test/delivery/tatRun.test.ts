@@ -8,7 +8,14 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { planTatRun, recordedOutput } from "../../components/delivery/tatRun";
 import { TatRecord } from "../../components/delivery/tatRecords";
-import { LICENSED_LINE, MockCloud, RecordedResource, valueOf } from "../support/mockCloud";
+import {
+    LICENSED_LINE,
+    MockCloud,
+    RecordedResource,
+    failedActivationLine,
+    taskOutput,
+    valueOf,
+} from "../support/mockCloud";
 import { Library, SERVER_ARGS, deploy, withWarnings } from "../support/deploy";
 
 const ATTACHMENT = "tencentcloud:index/tatInvocationInvokeAttachment:TatInvocationInvokeAttachment";
@@ -173,10 +180,7 @@ describe("records the stack forgot", () => {
         const id = instanceOf(cloud, "kf");
         cloud.expireInvocationRecords();
         const licensedOutput = cloud.tatOutput;
-        cloud.tatOutput = () =>
-            Buffer.from(
-                `log\r\n${LICENSED_LINE.replace('"status":"Licensed"', '"status":"KmsUnreachable"')}\r\n`,
-            ).toString("base64");
+        cloud.tatOutput = () => taskOutput(failedActivationLine("kmsPort"));
         cloud.runSchedules();
         cloud.refresh();
         cloud.tatOutput = licensedOutput;
@@ -226,7 +230,7 @@ describe("an invocation that never ended SUCCESS (issue 26 point 3)", () => {
 });
 
 describe("planTatRun", () => {
-    const licensed = Buffer.from(`log\r\n${LICENSED_LINE}\r\n`).toString("base64");
+    const licensed = taskOutput(LICENSED_LINE);
     const record = (source: string, invocationId = "inv-1", output = licensed): TatRecord => ({
         invocationId,
         taskStatus: "SUCCESS",
@@ -252,10 +256,8 @@ describe("planTatRun", () => {
     });
 
     test("a schedule run that did not find Windows licensed stands for nothing: run where it runs", () => {
-        const failed = Buffer.from(
-            `log\r\n${LICENSED_LINE.replace('"status":"Licensed"', '"status":"KmsUnreachable"')}\r\n`,
-        );
-        for (const output of [failed.toString("base64"), "", "not base64 of a result line"]) {
+        const failed = taskOutput(failedActivationLine("kmsPort"));
+        for (const output of [failed, "", "not base64 of a result line"]) {
             const schedule = record("INVOKER", "inv-2", output);
             assert.deepEqual(planTatRun({ schedule }, true), { action: "invoke" }, output);
             assert.deepEqual(planTatRun({ schedule }, false), { action: "none" }, output);

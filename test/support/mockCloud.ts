@@ -79,6 +79,25 @@ export const LICENSED_LINE =
     '{"activation":"tencentcloud-windows/2","status":"Licensed","exitCode":0,"licenseStatus":1,"kmsHost":"kms.tencentyun.com","kmsPort":1688,' +
     '"attempts":1,"lastErrorCode":0,"errorClass":"none","alreadyLicensed":false,"clockOffsetSeconds":0,"timeSource":"ntp","osBuild":20348,"osVersion":"2022","edition":"Datacenter","rootCause":"none","checks":{}}';
 
+/** A failed activation's result line, as the script prints it after its diagnosis named `rootCause`. */
+export function failedActivationLine(rootCause: string): string {
+    return JSON.stringify({
+        ...JSON.parse(LICENSED_LINE),
+        status: "KmsUnreachable",
+        exitCode: 10,
+        licenseStatus: 5,
+        attempts: 5,
+        lastErrorCode: -1073418124,
+        errorClass: "kmsUnreachable",
+        rootCause,
+    });
+}
+
+/** A TAT task's output (base64) for a run that printed its log and then `line`. */
+export function taskOutput(line: string): string {
+    return Buffer.from(`activation log...\r\n${line}\r\n`).toString("base64");
+}
+
 /**
  * The line `activate.cmd /diagnose` prints on a licensed 2022 with the default settings (the Windows
  * bench checks that the real script, run under Wine, prints exactly this line).
@@ -244,9 +263,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
      * licensed line for an activation, the healthy diagnosis line for a `/diagnose` run.
      */
     public tatOutput: (invocationId: string, target: InvocationTarget) => string | undefined = (_, target) =>
-        Buffer.from(
-            `activation log...\r\n${target.content.includes("/diagnose") ? HEALTHY_DIAGNOSIS_LINE : LICENSED_LINE}\r\n`,
-        ).toString("base64");
+        taskOutput(target.content.includes("/diagnose") ? HEALTHY_DIAGNOSIS_LINE : LICENSED_LINE);
     /** Every CVM in the region, by ID: the stack's own and those made elsewhere ({@link addExistingInstances}). */
     public readonly cloudInstances = new Map<string, CloudInstance>();
     /** Invocations made so far, by invocation ID. */
