@@ -126,7 +126,7 @@ export class WindowsActivation extends pulumi.ComponentResource {
         // not created yet: it ran nowhere).
         const candidates = list.filter((i) => !skippedForIdentity(i)).map((i) => i.instanceId);
         const keptRuns = knownValue(commandId).then((command) =>
-            command === undefined ? undefined : findTatRecords(command.value, candidates, { parent: this }),
+            command === undefined ? undefined : findTatRecords(command.value, candidates, provider),
         );
         return pulumi.output(keptRuns).apply((records) => {
             const plans = new Map(

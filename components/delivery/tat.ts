@@ -10,7 +10,7 @@ import * as tencentcloud from "@pulumi/tencentcloud";
 import { TAT_TIMEOUT_MARGIN_SECONDS } from "../activation/schedule";
 import { accountNameTag, perDeployment, providerKey } from "../deployment";
 import { scriptHash } from "./carrier";
-import { VALUES_PER_FILTER } from "./tatRecords";
+import { VALUES_PER_FILTER } from "./tatApi";
 
 /**
  * The working directory TAT runs the carrier in: a folder only Administrators can write (the

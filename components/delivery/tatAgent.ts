@@ -7,14 +7,15 @@
  * During `pulumi up` and `pulumi preview` each instance's state is asked once (the
  * `tencentcloud_instances` data source, DescribeInstances). An instance that is not running (its owner
  * stopped it) is released at once, marked so, with no agent wait: its agent stays offline until someone
- * starts it. For a running instance the ID is held back until the `tencentcloud_tat_agent` data source
- * reports the agent `Online` (in an update; a preview waits for no agent). Both are batched per
- * deployment and provider: every round asks once per 100 waiting instances (the APIs' limit per call;
- * they allow 20 and 40 calls a second), so 500 servers waiting together make 5 calls a round, not 500.
+ * starts it. For a running instance the ID is held back until TAT reports the agent `Online` (in an update; a preview waits for no agent; the status is read as
+ * {@link tatReadsFor} reads it: directly, or through the `tencentcloud_tat_agent` data source). Both are
+ * batched per deployment and provider: every round asks once per 100 waiting instances (the APIs' limit
+ * per call; they allow 20 and 40 calls a second), so 500 servers waiting together make 5 calls a round, not 500.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
 import { perDeployment, providerKey } from "../deployment";
+import { tatReadsFor } from "./tatReads";
 
 /** Instances per `DescribeAutomationAgentStatus` or `DescribeInstances` call (Tencent's limit). */
 export const AGENT_STATUS_BATCH = 100;
@@ -165,30 +166,16 @@ class AgentWaiter {
             this.timer = undefined;
             return;
         }
-        const ids = [...this.waiting.keys()];
-        for (let i = 0; i < ids.length; i += AGENT_STATUS_BATCH) {
-            const batch = ids.slice(i, i + AGENT_STATUS_BATCH);
-            let sets: tencentcloud.GetTatAgentResult["automationAgentSets"] = [];
-            try {
-                sets =
-                    (await tencentcloud.getTatAgent({ instanceIds: batch }, { provider: this.provider }))
-                        .automationAgentSets ?? [];
-            } catch (e) {
-                for (const id of batch) {
-                    this.waiting.get(id)!.lastState =
-                        `status call failed: ${e instanceof Error ? e.message : String(e)}`;
-                }
-            }
-            for (const set of sets) {
-                const w = this.waiting.get(set.instanceId);
-                if (w !== undefined) {
-                    w.lastState = set.agentStatus;
-                    if (set.agentStatus === "Online") {
-                        this.waiting.delete(set.instanceId);
-                        w.waiters.forEach((x) =>
-                            x.resolve({ instanceId: set.instanceId, running: true, instanceState: w.instanceState! }),
-                        );
-                    }
+        const status = await (await tatReadsFor(this.provider)).agentStatuses([...this.waiting.keys()]);
+        for (const [id, agentStatus] of status) {
+            const w = this.waiting.get(id);
+            if (w !== undefined) {
+                w.lastState = agentStatus;
+                if (agentStatus === "Online") {
+                    this.waiting.delete(id);
+                    w.waiters.forEach((x) =>
+                        x.resolve({ instanceId: id, running: true, instanceState: w.instanceState! }),
+                    );
                 }
             }
         }

@@ -9,11 +9,8 @@
  * where there is no record: the same cloud gives the same registrations in preview and update.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as tencentcloud from "@pulumi/tencentcloud";
 import { perDeployment, providerKey } from "../deployment";
-
-/** Values per DescribeInvocationTasks filter (Tencent's limit: 5). */
-export const VALUES_PER_FILTER = 5;
+import { TatTask, tatReadsFor } from "./tatReads";
 
 /** One invocation's task on one instance, as DescribeInvocationTasks reports it. */
 export interface TatRecord {
@@ -26,8 +23,6 @@ export interface TatRecord {
     source: string;
 }
 
-type TaskSet = tencentcloud.types.output.GetTatInvocationTaskInvocationTaskSet;
-
 /** What TAT keeps of a command on one instance: its latest deployment run and its latest schedule run. */
 export interface InstanceRecords {
     deployment?: TatRecord;
@@ -39,7 +34,7 @@ export interface InstanceRecords {
  * ID) and, apart, the latest `INVOKER` task: what it last ran on a schedule. Tasks of other commands,
  * and of other sources, are ignored. A plain object (it travels through outputs).
  */
-export function latestRecords(tasks: TaskSet[], commandId: string): { [instanceId: string]: InstanceRecords } {
+export function latestRecords(tasks: TatTask[], commandId: string): { [instanceId: string]: InstanceRecords } {
     const latest: { [instanceId: string]: InstanceRecords } = {};
     const order = (t: { createdTime: string; invocationId: string }) => `${t.createdTime}|${t.invocationId}`;
     const newer = new Map<TatRecord, string>();
@@ -55,7 +50,7 @@ export function latestRecords(tasks: TaskSet[], commandId: string): { [instanceI
             const record = {
                 invocationId: t.invocationId,
                 taskStatus: t.taskStatus,
-                output: t.taskResults?.[0]?.output ?? "",
+                output: t.output,
                 source: t.invocationSource,
             };
             newer.set(record, order(t));
@@ -66,32 +61,16 @@ export function latestRecords(tasks: TaskSet[], commandId: string): { [instanceI
 }
 
 /**
- * What TAT keeps of `commandId` on `instanceIds`, {@link VALUES_PER_FILTER} instances a
- * `getTatInvocationTask` call (filters `command-id` and `instance-id`, with outputs): for each
+ * What TAT keeps of `commandId` on `instanceIds` through `provider` ({@link tatReadsFor}): for each
  * instance its latest deployment run and its latest schedule run ({@link latestRecords}).
  */
 export async function findTatRecords(
     commandId: string,
     instanceIds: string[],
-    opts: pulumi.InvokeOptions,
+    provider: pulumi.ProviderResource | undefined,
 ): Promise<{ [instanceId: string]: InstanceRecords }> {
-    const reads: Promise<tencentcloud.GetTatInvocationTaskResult>[] = [];
-    for (let i = 0; i < instanceIds.length; i += VALUES_PER_FILTER) {
-        reads.push(
-            tencentcloud.getTatInvocationTask(
-                {
-                    filters: [
-                        { name: "command-id", values: [commandId] },
-                        { name: "instance-id", values: instanceIds.slice(i, i + VALUES_PER_FILTER) },
-                    ],
-                    hideOutput: false,
-                },
-                opts,
-            ),
-        );
-    }
-    const tasks = (await Promise.all(reads)).flatMap((r) => r.invocationTaskSets ?? []);
-    return latestRecords(tasks, commandId);
+    const reads = await tatReadsFor(provider);
+    return latestRecords(await reads.commandTasks(commandId, instanceIds), commandId);
 }
 
 /** Lookups of one command through one provider asked in the same turn, not made yet. */
@@ -103,7 +82,7 @@ interface Batch {
 /**
  * {@link findTatRecords} for one instance, through `provider`: the lookups of one command that servers
  * of one deployment ask in the same turn of the event loop share calls (5 instances each), so 500 new
- * servers make 100 calls, not 500. Only the grouping into calls depends on timing; each instance's
+ * servers make 100 data source calls, not 500 (or a few direct requests). Only the grouping into calls depends on timing; each instance's
  * answer does not.
  */
 export async function findTatRecordsOn(
@@ -122,7 +101,7 @@ export async function findTatRecordsOn(
             setTimeout(() => {
                 batches.delete(key);
                 const ids = [...made.waiting.keys()];
-                findTatRecords(commandId, ids, { provider }).then(
+                findTatRecords(commandId, ids, provider).then(
                     (found) => made.waiting.forEach((rs, id) => rs.forEach((r) => r(found[id] ?? {}))),
                     (e) => made.failed.forEach((f) => f(e)),
                 );

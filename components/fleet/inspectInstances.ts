@@ -3,19 +3,18 @@
  * each instance's state, OS and image through the provider's data sources `tencentcloud_instances`
  * (`getInstances`, one call per 100 IDs, DescribeInstances' limit) and `tencentcloud_images`
  * (`getImages`, one call per distinct image ID, shared with every other lookup in the deployment),
- * then one round of `tencentcloud_tat_agent` (`getTatAgent`, one call per 100 running instances).
+ * then one round of agent status for the running ones ({@link tatReadsFor}: 100 instances a request).
  * Each instance gets its own verdict: run, or skip with why and what to do. Nothing waits: an
  * existing instance's agent is online or it is not.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
 import { AGENT_STATUS_BATCH, NOT_RUNNING_STATES } from "../delivery/tatAgent";
+import { tatReadsFor } from "../delivery/tatReads";
 import { lookUpImage } from "../images/imageLookup";
 import { isPublicWindowsImage } from "../images/imageNames";
 
-/**
- * Instance IDs per `getInstances` and `getTatAgent` call (DescribeInstances' and DescribeAutomationAgentStatus' limit).
- */
+/** Instance IDs per `getInstances` call (DescribeInstances' limit). */
 const INSTANCES_PER_CALL = AGENT_STATUS_BATCH;
 
 /** Why nothing ran on an instance (its entry's `rootCause`). */
@@ -124,32 +123,6 @@ function agentOfflineSkip(id: string, state: string, status: string): Skip {
     };
 }
 
-/** One round of agent status for `ids` (100 a call): each ID's status, or why the call failed. */
-async function agentStatuses(
-    ids: string[],
-    provider: pulumi.ProviderResource | undefined,
-): Promise<Map<string, string>> {
-    const status = new Map<string, string>();
-    const rounds: Promise<void>[] = [];
-    for (let i = 0; i < ids.length; i += INSTANCES_PER_CALL) {
-        const batch = ids.slice(i, i + INSTANCES_PER_CALL);
-        rounds.push(
-            tencentcloud.getTatAgent({ instanceIds: batch }, { provider }).then(
-                (r) => (r.automationAgentSets ?? []).forEach((a) => status.set(a.instanceId, a.agentStatus)),
-                (e) =>
-                    batch.forEach((id) =>
-                        status.set(
-                            id,
-                            `unknown (the status call failed: ${e instanceof Error ? e.message : String(e)})`,
-                        ),
-                    ),
-            ),
-        );
-    }
-    await Promise.all(rounds);
-    return status;
-}
-
 /**
  * Reads every instance, its image and its agent; resolves to the instances in the
  * order given, each with its verdict. With `strict`, an instance that is not found, not Windows or
@@ -197,10 +170,10 @@ export async function inspectInstances(
     }
     // A preview asks the agents too: it must register what the update will.
     const asked = list.filter((i) => i.skip === undefined);
-    const status = await agentStatuses(
-        asked.map((i) => i.instanceId),
-        provider,
-    );
+    const status =
+        asked.length === 0
+            ? new Map<string, string>()
+            : await (await tatReadsFor(provider)).agentStatuses(asked.map((i) => i.instanceId));
     for (const i of asked) {
         const s = status.get(i.instanceId) ?? "not reported";
         if (s !== "Online") {

@@ -9,7 +9,7 @@
  *   node --import tsx test/bench/child.ts work component|bare|emptyComponent 100 [<user-data file>]
  *   node --import tsx test/bench/child.ts calls oneVersion|threeVersions|tat 500
  *   node --import tsx test/bench/child.ts agents 500 <polls Offline before Online>
- *   node --import tsx test/bench/child.ts fleet activate|audit|odd|servers 1000
+ *   node --import tsx test/bench/child.ts fleet activate|audit|odd|odd-provider|servers 1000
  *   node --import tsx test/bench/child.ts sizes
  *   node --import tsx test/bench/child.ts userData
  */
@@ -19,6 +19,7 @@ import * as tencentcloud from "@pulumi/tencentcloud";
 import { ActivatedWindowsServer, ActivatedWindowsServerArgs, WindowsActivation } from "../../components";
 import { pack } from "../../components/delivery/packed";
 import { MockCloud, valueOf } from "../support/mockCloud";
+import { MockApi } from "../support/mockApi";
 import { WINDOWS_VERSIONS, WindowsVersion } from "../../components/images/imageNames";
 import { Library, deploy } from "../support/deploy";
 import { Side } from "./childProcess";
@@ -35,10 +36,20 @@ const BASE: Omit<ActivatedWindowsServerArgs, "windowsVersion"> = {
     password: PASSWORD,
 };
 
-async function setUp(): Promise<MockCloud> {
-    const cloud = new MockCloud();
+async function setUp(cloud = new MockCloud()): Promise<MockCloud> {
     await cloud.start("tencentcloud-windows", "bench");
     return cloud;
+}
+
+/**
+ * A cloud whose TAT API stand-in listens, with the default provider's key pair in the environment, so
+ * the components read TAT directly (as with `TENCENTCLOUD_SECRET_ID`/`_KEY`/`_REGION` set for real).
+ */
+async function withApi(): Promise<{ cloud: MockCloud; api: MockApi }> {
+    const cloud = new MockCloud();
+    const api = new MockApi(cloud);
+    await api.start();
+    return { cloud, api };
 }
 
 /** Samples heapUsed every few milliseconds while `work` runs; returns its duration and the peak. */
@@ -203,15 +214,24 @@ async function agents(n: number, offlinePolls: number): Promise<object> {
     };
 }
 
+/** A fleet benchmark: which fleet, and whether TAT is read directly (all but `odd-provider`). */
+export type FleetKind = "activate" | "audit" | "odd" | "odd-provider" | "servers";
+
 /**
  * 1,000 existing instances through one WindowsActivation (`activate` or `audit`), or the same fleet as
- * new ActivatedWindowsServers with TAT delivery (`servers`): wall time, invocations and every cloud read.
+ * new ActivatedWindowsServers with TAT delivery (`servers`): wall time, invocations and every cloud
+ * read. All read TAT directly (the stand-in API) except `odd-provider`, the odd fleet through the
+ * provider's data sources.
  */
-async function fleet(kind: "activate" | "audit" | "odd" | "servers", n: number): Promise<object> {
-    if (kind === "odd") {
-        return oddFleetDays(n);
+async function fleet(kind: FleetKind, n: number): Promise<object> {
+    if (kind === "odd-provider") {
+        return oddFleetDays(new MockCloud(), undefined, n);
     }
-    const cloud = await setUp();
+    const { cloud, api } = await withApi();
+    if (kind === "odd") {
+        return oddFleetDays(cloud, api, n);
+    }
+    await setUp(cloud);
     const ids = kind === "servers" ? [] : cloud.addExistingInstances(n);
     let statuses: string[] = [];
     const m = await measure(async () => {
@@ -231,19 +251,26 @@ async function fleet(kind: "activate" | "audit" | "odd" | "servers", n: number):
             statuses = Object.values(await valueOf(f.results)).map((r) => r.status);
         }
     });
-    return { ms: m.ms, peakHeapBytes: m.peakHeapBytes, ...fleetCounts(cloud, statuses) };
+    await api.stop();
+    return { ms: m.ms, peakHeapBytes: m.peakHeapBytes, ...fleetCounts(cloud, statuses, api) };
 }
 
 /** What one deployment of a fleet asked the cloud and registered, and its instances' statuses. */
-function fleetCounts(cloud: MockCloud, statuses: string[]): object {
+function fleetCounts(cloud: MockCloud, statuses: string[], api: MockApi | undefined): object {
     const calls = (token: string) => cloud.calls.filter((c) => c.token === `tencentcloud:index/${token}:${token}`);
     // What Tencent sees: the provider pages DescribeAutomationAgentStatus at 20 instances a request
-    // (service_tencentcloud_tat.go, `limit = 20`); a task read of at most 5 invocation IDs is one page.
+    // (service_tencentcloud_tat.go, `limit = 20`); a task read of at most 5 instances or invocation IDs
+    // is one page; the direct reads are counted as the stand-in API answered them (throttled ones too).
     const agentRequests = calls("getTatAgent").reduce((sum, c) => sum + Math.ceil(c.inputs.instanceIds.length / 20), 0);
     const requests =
-        calls("getInstances").length + calls("getImages").length + agentRequests + calls("getTatInvocationTask").length;
+        calls("getInstances").length +
+        calls("getImages").length +
+        agentRequests +
+        calls("getTatInvocationTask").length +
+        (api?.count() ?? 0);
     return {
         requests,
+        apiRequests: api?.count() ?? 0,
         changed: cloud.resources.filter((r) => r.change !== "same").length,
         invocations: [...cloud.invocations.values()].flat().length,
         tatCommands: cloud.resources.filter((r) => r.type === "tencentcloud:index/tatCommand:TatCommand").length,
@@ -259,10 +286,10 @@ function fleetCounts(cloud: MockCloud, statuses: string[]): object {
 
 /**
  * The odd fleet's days ({@link oddFleet}): audited, then activated, then activated again with nothing
- * changed; the figures are the unchanged run's, and the first activation's statuses.
+ * changed; the figures are the unchanged run's, and the first activation's statuses. With `api`, TAT
+ * is read directly.
  */
-async function oddFleetDays(n: number): Promise<object> {
-    const cloud = new MockCloud();
+async function oddFleetDays(cloud: MockCloud, api: MockApi | undefined, n: number): Promise<object> {
     const ids = oddFleet(cloud, n);
     const run = (mode: "audit" | "activate") => async (lib: Library) =>
         Object.values(await valueOf(new lib.WindowsActivation("fleet", { instanceIds: ids, mode }).results)).map(
@@ -270,11 +297,13 @@ async function oddFleetDays(n: number): Promise<object> {
         );
     await deploy(cloud, run("audit"));
     const first = (await deploy(cloud, run("activate"))).result;
+    api?.requests.splice(0);
     let again: string[] = [];
     const m = await measure(async () => {
         again = (await deploy(cloud, run("activate"))).result;
     });
-    const unchanged = fleetCounts(cloud, again);
+    await api?.stop();
+    const unchanged = fleetCounts(cloud, again, api);
     return {
         ms: m.ms,
         peakHeapBytes: m.peakHeapBytes,
@@ -394,7 +423,7 @@ async function main(): Promise<void> {
             result = await agents(Number(a), Number(b));
             break;
         case "fleet":
-            result = await fleet(a as "activate" | "audit" | "odd" | "servers", Number(b));
+            result = await fleet(a as FleetKind, Number(b));
             break;
         case "sizes":
             result = await sizes();

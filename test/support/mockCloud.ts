@@ -8,6 +8,7 @@
  * and the tests run programs against it.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { TAT_ENDPOINT_VARIABLE } from "../../components/delivery/tatApi";
 import { ChangeKind, changeKind, instanceUpdateRefusal } from "./providerModel";
 
 /** The resource options a registration carried, as the engine receives them. */
@@ -246,6 +247,17 @@ const NOT_RUNNING = new Set([
     "EXIT_SERVICE_LIVE_MIGRATE",
 ]);
 
+/** One task as DescribeInvocationTasks lists it (base64 output). */
+export interface MockTask {
+    invocationId: string;
+    instanceId: string;
+    commandId: string;
+    invocationSource: string;
+    createdTime: string;
+    taskStatus: string;
+    output: string;
+}
+
 /** A Pulumi mock engine that plays Tencent Cloud. */
 export class MockCloud implements pulumi.runtime.Mocks {
     /** The registrations of the current deployment. */
@@ -319,6 +331,12 @@ export class MockCloud implements pulumi.runtime.Mocks {
      * and hooks the mock monitor so that every registration's resource options are recorded.
      */
     async start(project: string, stack: string, preview = false): Promise<void> {
+        if (process.env[TAT_ENDPOINT_VARIABLE] === undefined) {
+            // No stand-in API (mockApi.ts) is listening: keys in the environment must not send the
+            // component's direct reads to Tencent from a test.
+            delete process.env.TENCENTCLOUD_SECRET_ID;
+            delete process.env.TENCENTCLOUD_SECRET_KEY;
+        }
         this.begin(project, stack, preview);
         await pulumi.runtime.setMocks(this, project, stack, preview);
         const monitor = pulumi.runtime.getMonitor() as any;
@@ -750,6 +768,65 @@ export class MockCloud implements pulumi.runtime.Mocks {
         return this.cloudInstances.get(instanceId)?.status ?? "RUNNING";
     }
 
+    /** An instance's TAT agent status as DescribeAutomationAgentStatus answers it (each answer counts as a poll). */
+    agentStatus(instanceId: string): "Online" | "Offline" {
+        this.agentPolls.set(instanceId, (this.agentPolls.get(instanceId) ?? 0) + 1);
+        return this.agentOnline(instanceId) ? "Online" : "Offline";
+    }
+
+    /** True when the stack holds a TAT command of this ID, made before or in this deployment (DescribeCommands finds it). */
+    hasCommand(commandId: string): boolean {
+        return [...this.state.values(), ...this.next.values()].some(
+            (e) => e.type === TAT_COMMAND && e.id === commandId,
+        );
+    }
+
+    /**
+     * DescribeInvocationTasks with `filters`: up to 10 filters of up to 5 values (invocation-id,
+     * instance-id, command-id); a task matches every filter. Newest first (then by invocation ID).
+     */
+    invocationTasks(filters: { name: string; values: string[] }[]): MockTask[] {
+        if (filters.length > 10 || filters.some((f) => f.values.length > 5)) {
+            throw new Error(
+                "[TencentCloudSDKError] Code=InvalidParameterValue, Message=at most 10 filters of 5 values",
+            );
+        }
+        const wanted = (name: string) => filters.find((f) => f.name === name)?.values;
+        const byInvocation = wanted("invocation-id");
+        // An invocation asked for by ID that the mock did not run (a preview's) asks tatOutput.
+        const unrun = (byInvocation ?? []).filter((id) => !this.invocationTargets.has(id));
+        const matches = (id: string, t: InvocationTarget) =>
+            (byInvocation === undefined || byInvocation.includes(id)) &&
+            (wanted("instance-id")?.includes(t.instanceId) ?? true) &&
+            (wanted("command-id")?.includes(t.commandId) ?? true);
+        const tasks = [
+            ...[...this.invocationTargets].filter(([id, t]) => matches(id, t) && !this.expiredInvocations.has(id)),
+            ...unrun.map(
+                (id) => [id, { instanceId: "", commandId: "", content: "", source: "USER", createdTime: "" }] as const,
+            ),
+        ].flatMap(([invocationId, target]) => {
+            // An invocation's output is what it printed when it ran.
+            const output = this.recordedOutputs.has(invocationId)
+                ? this.recordedOutputs.get(invocationId)
+                : this.tatOutput(invocationId, target);
+            return output === undefined
+                ? []
+                : [
+                      {
+                          invocationId,
+                          instanceId: target.instanceId,
+                          commandId: target.commandId,
+                          invocationSource: target.source,
+                          createdTime: target.createdTime,
+                          taskStatus: this.taskStatuses.get(invocationId) ?? "SUCCESS",
+                          output,
+                      },
+                  ];
+        });
+        const order = (t: MockTask) => `${t.createdTime}|${t.invocationId}`;
+        return tasks.sort((a, b) => order(b).localeCompare(order(a)));
+    }
+
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
         this.calls.push({ token: args.token, inputs: args.inputs, provider: args.provider ?? "" });
         switch (args.token) {
@@ -770,18 +847,14 @@ export class MockCloud implements pulumi.runtime.Mocks {
                         "[TencentCloudSDKError] Code=InvalidParameterValue.LimitExceeded, Message=at most 100 instances per call",
                     );
                 }
-                const automationAgentSets = ids.map((instanceId) => {
-                    this.agentPolls.set(instanceId, (this.agentPolls.get(instanceId) ?? 0) + 1);
-                    const online = this.agentOnline(instanceId);
-                    return {
-                        instanceId,
-                        agentStatus: online ? "Online" : "Offline",
-                        environment: "Windows",
-                        version: "1.1.9",
-                        lastHeartbeatTime: "",
-                        supportFeatures: [],
-                    };
-                });
+                const automationAgentSets = ids.map((instanceId) => ({
+                    instanceId,
+                    agentStatus: this.agentStatus(instanceId),
+                    environment: "Windows",
+                    version: "1.1.9",
+                    lastHeartbeatTime: "",
+                    supportFeatures: [],
+                }));
                 return { id: "agents", automationAgentSets, instanceIds: ids };
             }
             case "tencentcloud:index/getInstances:getInstances": {
@@ -808,52 +881,10 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 return { id: "instances", instanceLists, instanceSetIds: ids };
             }
             case "tencentcloud:index/getTatInvocationTask:getTatInvocationTask": {
-                // DescribeInvocationTasks: up to 10 filters of up to 5 values (invocation-id,
-                // invocation-task-id, instance-id, command-id); a task matches every filter.
-                const filters: { name: string; values: string[] }[] = args.inputs.filters ?? [];
-                if (filters.length > 10 || filters.some((f) => f.values.length > 5)) {
-                    throw new Error(
-                        "[TencentCloudSDKError] Code=InvalidParameterValue, Message=at most 10 filters of 5 values",
-                    );
-                }
-                const wanted = (name: string) => filters.find((f) => f.name === name)?.values;
-                const byInvocation = wanted("invocation-id");
-                // An invocation asked for by ID that the mock did not run (a preview's) asks tatOutput.
-                const unrun = (byInvocation ?? []).filter((id) => !this.invocationTargets.has(id));
-                const matches = (id: string, t: InvocationTarget) =>
-                    (byInvocation === undefined || byInvocation.includes(id)) &&
-                    (wanted("instance-id")?.includes(t.instanceId) ?? true) &&
-                    (wanted("command-id")?.includes(t.commandId) ?? true);
-                const invocationTaskSets = [
-                    ...[...this.invocationTargets].filter(
-                        ([id, t]) => matches(id, t) && !this.expiredInvocations.has(id),
-                    ),
-                    ...unrun.map(
-                        (id) =>
-                            [
-                                id,
-                                { instanceId: "", commandId: "", content: "", source: "USER", createdTime: "" },
-                            ] as const,
-                    ),
-                ].flatMap(([invocationId, target]) => {
-                    // An invocation's output is what it printed when it ran.
-                    const output = this.recordedOutputs.has(invocationId)
-                        ? this.recordedOutputs.get(invocationId)
-                        : this.tatOutput(invocationId, target);
-                    return output === undefined
-                        ? []
-                        : [
-                              {
-                                  invocationId,
-                                  instanceId: target.instanceId,
-                                  commandId: target.commandId,
-                                  invocationSource: target.source,
-                                  createdTime: target.createdTime,
-                                  taskStatus: this.taskStatuses.get(invocationId) ?? "SUCCESS",
-                                  taskResults: [{ exitCode: 0, output }],
-                              },
-                          ];
-                });
+                const invocationTaskSets = this.invocationTasks(args.inputs.filters ?? []).map((t) => ({
+                    ...t,
+                    taskResults: [{ exitCode: 0, output: t.output }],
+                }));
                 return { id: "tasks", invocationTaskSets };
             }
             default:
