@@ -17,8 +17,8 @@ import * as tencentcloud from "@pulumi/tencentcloud";
 import { perDeployment, providerKey } from "../deployment";
 import { tatReadsFor } from "./tatReads";
 
-/** Instances per `DescribeAutomationAgentStatus` or `DescribeInstances` call (Tencent's limit). */
-export const AGENT_STATUS_BATCH = 100;
+/** Instance IDs per `getInstances` call (DescribeInstances' limit; agent status is batched in tatReads.ts). */
+export const INSTANCES_PER_CALL = 100;
 
 /**
  * DescribeInstances `InstanceState` values of an instance that runs nothing and will not come up by
@@ -129,8 +129,8 @@ class AgentWaiter {
     /** Asks once for the state of every instance not asked about yet; releases those that are not running. */
     private async askInstanceStates(): Promise<void> {
         const ids = [...this.waiting].filter(([, w]) => w.instanceState === undefined).map(([id]) => id);
-        for (let i = 0; i < ids.length; i += AGENT_STATUS_BATCH) {
-            const batch = ids.slice(i, i + AGENT_STATUS_BATCH);
+        for (let i = 0; i < ids.length; i += INSTANCES_PER_CALL) {
+            const batch = ids.slice(i, i + INSTANCES_PER_CALL);
             let states = new Map<string, string>();
             try {
                 const found =

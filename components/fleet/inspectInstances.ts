@@ -9,13 +9,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
-import { AGENT_STATUS_BATCH, NOT_RUNNING_STATES } from "../delivery/tatAgent";
+import { INSTANCES_PER_CALL, NOT_RUNNING_STATES } from "../delivery/tatAgent";
 import { tatReadsFor } from "../delivery/tatReads";
 import { lookUpImage } from "../images/imageLookup";
 import { isPublicWindowsImage } from "../images/imageNames";
-
-/** Instance IDs per `getInstances` call (DescribeInstances' limit). */
-const INSTANCES_PER_CALL = AGENT_STATUS_BATCH;
 
 /** Why nothing ran on an instance (its entry's `rootCause`). */
 export const SkipReason = {
